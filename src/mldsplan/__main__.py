@@ -1,0 +1,3 @@
+from mldsplan.cli import app
+
+app(prog_name="mldsplan")

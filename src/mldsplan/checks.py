@@ -1,0 +1,71 @@
+"""`check`: every problem in the programme and progress files, found at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from mldsplan import store, tomlfile
+from mldsplan.errors import MldsplanError
+from mldsplan.planner import plan_warnings
+from mldsplan.programme import Programme, default_programme_path, programme_problems
+from mldsplan.progress import record_problems
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    problems: int = 0
+
+    def problem(self, text: str) -> None:
+        self.lines.append(f"problem: {text}")
+        self.problems += 1
+
+
+def _check_programme(path: Path, report: Report) -> Programme | None:
+    try:
+        programme, problems = programme_problems(path, tomlfile.read(path))
+    except MldsplanError as exc:
+        problems, programme = exc.problems, None
+    for text in problems:
+        report.problem(text)
+    if programme is not None:
+        report.lines.append(
+            f"ok: {path}: {programme.name}, {len(programme.modules)} entries,"
+            f" {programme.counted_modules} modules, {programme.total_ects:g} ECTS"
+        )
+    return programme
+
+
+def check(programme_path: Path | None, progress_path: Path, today: date) -> Report:
+    report = Report()
+    try:
+        path = programme_path or default_programme_path()
+    except MldsplanError as exc:
+        report.problem(exc.message)
+        programme = None
+    else:
+        programme = _check_programme(path, report)
+    try:
+        record = store.load(progress_path)
+    except MldsplanError as exc:
+        for text in exc.problems:
+            report.problem(text)
+        return report
+    if not progress_path.exists():
+        report.lines.append(f"ok: {progress_path}: no progress file yet (a new student)")
+        return report
+    if programme is None:
+        report.lines.append(f"skipped: {progress_path}: cannot check it against a broken programme")
+        return report
+    problems = record_problems(record, programme, today)
+    for text in problems:
+        report.problem(f"{progress_path}: {text}")
+    if not problems:
+        report.lines.append(
+            f"ok: {progress_path}: {len(record.completions)} completions,"
+            f" {len(record.deferrals)} deferrals, {len(record.log)} log entries"
+        )
+        report.lines += [f"warning: {w}" for w in plan_warnings(programme, record)]
+    return report

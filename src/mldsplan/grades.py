@@ -1,0 +1,182 @@
+"""Pure calculations on marks: the ECTS-weighted average, the band, and targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mldsplan.errors import InputError
+from mldsplan.planner import Result, counted_mark, ects_done
+from mldsplan.programme import Programme
+from mldsplan.progress import Progress
+from mldsplan.terms import schedule
+
+
+@dataclass(kw_only=True)
+class MarkedModule:
+    code: str
+    title: str
+    ects: float
+    mark: float
+    counted_mark: float
+    resit: bool
+    weight: float  # share of the marked ECTS, 0-1
+
+
+@dataclass(kw_only=True)
+class ExitAwardReached:
+    name: str
+    ects: float
+    reached: bool
+
+
+@dataclass(kw_only=True)
+class GradesResult(Result):
+    average: float | None = None
+    marked_ects: float = 0.0
+    total_ects: float = 0.0
+    marked_percent: float = 0.0
+    band: str | None = None
+    borderline: bool = False
+    borderline_band: str | None = None
+    modules: list[MarkedModule] = field(default_factory=list)
+    unmarked: list[str] = field(default_factory=list)
+    ects_done: float = 0.0
+    exit_awards: list[ExitAwardReached] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Target:
+    band: str
+    threshold: float
+    needed_average: float | None
+    state: str
+
+
+@dataclass(kw_only=True)
+class TargetResult(Result):
+    average: float | None = None
+    marked_ects: float = 0.0
+    remaining_ects: float = 0.0
+    assumed: dict[str, float] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+
+
+def band_of(programme: Programme, average: float) -> str:
+    band = "fail"
+    for name, threshold in programme.classification.bands:
+        if average >= threshold:
+            band = name
+    return band
+
+
+def borderline_band(programme: Programme, average: float) -> str | None:
+    """The band just above `average` when it is within the margin below it."""
+    margin = programme.classification.borderline_margin
+    for name, threshold in programme.classification.bands:
+        if threshold - margin <= average < threshold:
+            return name
+    return None
+
+
+def weighted_average(marks: list[tuple[float, float]]) -> float | None:
+    """Σ(mark * ECTS) / Σ(ECTS) over (mark, ects) pairs; None with none."""
+    total = sum(ects for _, ects in marks)
+    return sum(mark * ects for mark, ects in marks) / total if total else None
+
+
+def grades(programme: Programme, progress: Progress) -> GradesResult:
+    marked = []
+    unmarked = []
+    for p in schedule(programme, progress):
+        counted = counted_mark(programme, p)
+        if p.completion is None:
+            continue
+        if counted is None or p.completion.mark is None:
+            unmarked.append(p.module.code)
+            continue
+        marked.append((p, p.completion.mark, counted))
+    marked_ects = sum(p.module.ects for p, _, _ in marked)
+    average = weighted_average([(counted, p.module.ects) for p, _, counted in marked])
+    done = ects_done(programme, progress)
+    border = borderline_band(programme, average) if average is not None else None
+    return GradesResult(
+        average=average,
+        marked_ects=marked_ects,
+        total_ects=programme.total_ects,
+        marked_percent=100 * marked_ects / programme.total_ects,
+        band=band_of(programme, average) if average is not None else None,
+        borderline=border is not None,
+        borderline_band=border,
+        modules=[
+            MarkedModule(
+                code=p.module.code,
+                title=p.module.title,
+                ects=p.module.ects,
+                mark=mark,
+                counted_mark=counted,
+                resit=p.completion.resit if p.completion else False,
+                weight=p.module.ects / marked_ects,
+            )
+            for p, mark, counted in marked
+        ],
+        unmarked=unmarked,
+        ects_done=done,
+        exit_awards=[
+            ExitAwardReached(name=a.name, ects=a.ects, reached=done >= a.ects)
+            for a in programme.exit_awards
+        ],
+    )
+
+
+def targets(
+    programme: Programme, progress: Progress, assume: dict[str, float] | None = None
+) -> TargetResult:
+    """For each band, the average needed on the ECTS not yet marked.
+
+    `assume` adds planned marks for modules without one, without recording them.
+    """
+    assume = assume or {}
+    pass_mark = programme.classification.pass_mark
+    marks: list[tuple[float, float]] = []
+    for m in programme.modules:
+        done = progress.completions.get(m.code)
+        if done is not None and done.mark is not None:
+            if m.code in assume:
+                raise InputError(
+                    f"--assume: {m.code} already has a mark ({done.mark:g})",
+                    hint=f"correct it with: mldsplan mark {m.code} MARK",
+                )
+            cap = programme.classification.cap
+            marks.append((min(done.mark, cap) if done.resit else done.mark, m.ects))
+        elif m.code in assume:
+            mark = assume[m.code]
+            if not 0 <= mark <= 100:
+                raise InputError(f"--assume: {m.code}={mark:g} is outside 0-100")
+            marks.append((mark, m.ects))
+    marked_ects = sum(ects for _, ects in marks)
+    weighted = sum(mark * ects for mark, ects in marks)
+    remaining = programme.total_ects - marked_ects
+    average = weighted_average(marks)
+    result = []
+    for band, threshold in programme.classification.bands:
+        if remaining <= 1e-9:
+            needed = None
+            reached = average is not None and average >= threshold
+            state = "secured" if reached else "out_of_reach"
+        else:
+            needed = (threshold * (marked_ects + remaining) - weighted) / remaining
+            state = (
+                "secured"
+                if needed <= pass_mark
+                else "out_of_reach"
+                if needed > 100
+                else "reachable"
+            )
+        result.append(Target(band=band, threshold=threshold, needed_average=needed, state=state))
+    return TargetResult(
+        average=average,
+        marked_ects=marked_ects,
+        remaining_ects=remaining,
+        assumed=dict(assume),
+        targets=result,
+    )

@@ -1,0 +1,44 @@
+"""Where the programme and progress files are, without importing pydantic or Rich."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
+FILE_ENV = "MLDSPLAN_FILE"
+
+
+def shipped_programme() -> Path | None:
+    """The shipped programme: inside the installed wheel, or at the repository root.
+
+    An editable install imports the package from `src/` while hatchling's
+    force-include lands in site-packages, so there the repository copy is read.
+    """
+    here = Path(__file__).resolve().parent
+    for candidate in (
+        here / "data" / "programme.toml",
+        here.parents[1] / "data" / "programme.toml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def default_progress() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("mldsplan") / "progress.toml"
+
+
+def module_codes(programme: Path | None) -> list[str]:
+    """The module codes in a programme file, read without validating it (for completion)."""
+    path = programme or shipped_programme()
+    try:
+        with open(path or "", "rb") as handle:
+            modules = tomllib.load(handle).get("modules", [])
+        return [
+            m["code"] for m in modules if isinstance(m, dict) and isinstance(m.get("code"), str)
+        ]
+    except (OSError, ValueError):
+        return []
