@@ -7,6 +7,7 @@ Every change is a pure function from one `Progress` to the next; it raises
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -48,7 +49,7 @@ class LogEntry:
 def check_note(note: str, argument: str = "--note") -> None:
     if len(note) > MAX_NOTE:
         raise InputError(f"{argument}: {len(note)} characters, more than {MAX_NOTE}")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in note) or "'''" in note:
+    if any(unicodedata.category(ch) in {"Cc", "Zl", "Zp"} for ch in note) or "'''" in note:
         raise InputError(
             f"{argument}: must be one line of plain text (no control characters or ''')"
         )
@@ -67,6 +68,7 @@ def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> Log
     if note is not None:
         if not isinstance(note, str):
             raise ValueError(f"note {note!r} is not text")
+        note = note.strip()
         try:
             check_note(note, "note")
         except InputError as exc:
@@ -78,7 +80,7 @@ def _parse_log(value: Any) -> tuple[LogEntry, ...]:
     """The log from the file's text block (one entry a line) or a list of mappings."""
     if isinstance(value, str):
         entries = []
-        for number, line in enumerate(value.splitlines(), start=1):
+        for number, line in enumerate(value.split("\n"), start=1):
             if not line.strip():
                 continue
             fields = line.strip().split(" ", 3)

@@ -1,0 +1,79 @@
+"""Every test gets its own progress file and a clean, fixed environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from mldsplan.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = REPO / "data" / "programme.toml"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    for name in list(os.environ):
+        if name.startswith("MLDSPLAN_"):
+            monkeypatch.delenv(name)
+    progress = tmp_path / "data" / "progress.toml"
+    monkeypatch.setenv("MLDSPLAN_FILE", str(progress))
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    yield progress
+
+
+@pytest.fixture
+def progress_file(isolated: Path) -> Path:
+    return isolated
+
+
+Run = Callable[..., Result]
+RunJson = Callable[..., Any]
+
+
+@pytest.fixture
+def run() -> Run:
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True) -> Result:
+        result = runner.invoke(app, list(args))
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def run_json(run: Run) -> RunJson:
+    def invoke(*args: str) -> Any:
+        result = run(*args, "--json")
+        data = json.loads(result.stdout)
+        assert data["schema_version"] == 1
+        return data
+
+    return invoke
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    """Exit 1, an `Error:` line (and maybe a `hint:`), nothing on stdout, no traceback."""
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines and lines[0].startswith("Error: "), result.stderr
+    assert len(lines) <= 2 and all(line.startswith("hint: ") for line in lines[1:]), result.stderr
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def mldsplan_command() -> list[str]:
+    return [sys.executable, "-m", "mldsplan"]

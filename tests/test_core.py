@@ -1,0 +1,312 @@
+"""The foundation: init, plan, complete, uncomplete, progress, check, and their errors."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import SHIPPED, Run, RunJson, assert_one_line_error, mldsplan_command
+
+YEAR_ONE = [
+    "ethics-1",
+    "programming",
+    "maths",
+    "eda",
+    "supervised",
+    "big-data",
+    "ethics-2",
+    "bayesian",
+]
+
+
+def test_no_command_shows_progress_of_a_new_student(run: Run, progress_file: Path) -> None:
+    result = run()
+    assert "0 of 90" in result.stdout
+    assert "2,250 h left" in result.stdout
+    assert "107.1 weeks at 21 h/week" in result.stdout
+    assert not progress_file.exists(), "a read command must not create the file"
+
+
+def test_progress_json_of_a_new_student(run_json: RunJson) -> None:
+    data = run_json("progress")
+    assert data["ects_total"] == 90
+    assert data["ects_done"] == 0
+    assert data["ects_remaining"] == 90
+    assert data["percent"] == 0
+    assert data["modules_total"] == 12
+    assert data["modules_done"] == 0
+    assert data["hours_per_ects"] == 25
+    assert data["weekly_hours"] == 21
+    assert data["hours_remaining"] == 2250
+    assert data["weeks_remaining"] == pytest.approx(2250 / 21)
+    assert [(t["year"], t["term"], t["ects"]) for t in data["terms"]] == [
+        (1, 1, 12.5),
+        (1, 2, 12.5),
+        (1, 3, 15),
+        (2, 1, 15),
+        (2, 2, 15),
+        (2, 3, 20),
+    ]
+    assert data["programme_end"] is None
+
+
+def test_year_one_numbers(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", *YEAR_ONE, "--on", "2026-09-30")
+    data = run_json("progress")
+    assert data["ects_done"] == 40
+    assert data["ects_remaining"] == 50
+    assert data["percent"] == pytest.approx(100 * 40 / 90)
+    assert data["hours_remaining"] == 50 * 25
+    assert data["weeks_remaining"] == pytest.approx(1250 / 21)
+    assert [t["ects_done"] for t in data["terms"]] == [12.5, 12.5, 15, 0, 0, 0]
+    # Ethics counts once, and only when all three parts are done.
+    assert data["modules_done"] == 6
+    run("complete", "ethics-3", "--on", "2026-10-01")
+    assert run_json("progress")["modules_done"] == 7
+    assert data["programme_end"] == "2027-09-30"
+
+
+def test_finish_date_is_today_plus_the_ceiling_of_the_days(run_json: RunJson) -> None:
+    data = run_json("progress")
+    assert data["finish_date"] == (date.today() + timedelta(days=750)).isoformat()  # 7*2250/21
+
+
+def test_init_creates_a_private_file_and_updates_settings(run: Run, progress_file: Path) -> None:
+    result = run("init")
+    assert progress_file.exists()
+    assert stat.S_IMODE(progress_file.stat().st_mode) == 0o600
+    assert "created" in result.stderr and result.stdout == ""
+    run("init", "--start", "2025-10")
+    run("init", "--weekly-hours", "18")
+    text = progress_file.read_text()
+    assert 'start = "2025-10"' in text and "weekly_hours = 18.0" in text
+    again = run("init")
+    assert "nothing changed" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--start", "2025-13"], "--start"),
+        (["--start", "October"], "--start"),
+        (["--weekly-hours", "0"], "--weekly-hours"),
+        (["--weekly-hours", "-3"], "--weekly-hours"),
+        (["--weekly-hours", "500"], "--weekly-hours"),
+    ],
+)
+def test_init_refuses_bad_settings(
+    run: Run, progress_file: Path, args: list[str], needle: str
+) -> None:
+    run("init", "--start", "2025-10")
+    before = progress_file.read_bytes()
+    assert_one_line_error(run("init", *args, ok=False), needle)
+    assert progress_file.read_bytes() == before
+
+
+def test_plan_json_keys_and_status(run: Run, run_json: RunJson) -> None:
+    run("complete", "supervised", "--mark", "71", "--on", "2026-05-01")
+    modules = run_json("plan")["modules"]
+    assert len(modules) == 14
+    keys = {
+        "code",
+        "title",
+        "year",
+        "term",
+        "ects",
+        "hours",
+        "part_of",
+        "status",
+        "completed_on",
+        "mark",
+        "planned_year",
+        "planned_term",
+    }
+    assert all(keys <= set(m) for m in modules)
+    by_code = {m["code"]: m for m in modules}
+    assert by_code["supervised"]["status"] == "done"
+    assert by_code["supervised"]["completed_on"] == "2026-05-01"
+    assert by_code["supervised"]["mark"] == 71
+    assert by_code["supervised"]["hours"] == 187.5
+    assert by_code["maths"]["status"] == "todo" and by_code["maths"]["mark"] is None
+    assert by_code["ethics-2"]["part_of"] == "ethics"
+    assert by_code["project"]["part_of"] is None and by_code["project"]["ects"] == 20
+    assert all((m["planned_year"], m["planned_term"]) == (m["year"], m["term"]) for m in modules)
+
+
+def test_plan_table_shows_every_term_and_status(run: Run) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--on", "2026-01-10")
+    out = run("plan").stdout
+    for year, term in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]:
+        assert f"Year {year}, term {term}" in out
+    assert "2025-10-01 to 2026-01-31" in out
+    assert "done" in out and "todo" in out
+
+
+def test_code_matching_any_case_and_prefix(run: Run, run_json: RunJson) -> None:
+    run("complete", "DEEP", "Prog", "--on", "2026-01-01")
+    done = {m["code"] for m in run_json("plan")["modules"] if m["status"] == "done"}
+    assert done == {"deep-learning", "programming"}
+
+
+def test_unknown_code_suggests_the_closest(run: Run, progress_file: Path) -> None:
+    result = run("complete", "deep-lerning", ok=False)
+    assert_one_line_error(result, "unknown module 'deep-lerning'")
+    assert "hint: did you mean deep-learning?" in result.stderr
+    assert not progress_file.exists()
+
+
+def test_ambiguous_prefix_lists_the_matches(run: Run) -> None:
+    result = run("complete", "ethics", ok=False)
+    assert_one_line_error(result, "ethics-1, ethics-2, ethics-3")
+
+
+def test_complete_is_all_or_nothing(run: Run, progress_file: Path) -> None:
+    run("init")
+    before = progress_file.read_bytes()
+    assert_one_line_error(run("complete", "maths", "nonsense", ok=False), "nonsense")
+    assert progress_file.read_bytes() == before
+
+
+def test_complete_is_idempotent_and_updates_only_what_is_given(run: Run, run_json: RunJson) -> None:
+    run("complete", "maths", "--on", "2026-01-20", "--mark", "74")
+    again = run("complete", "maths")
+    assert "nothing changed" in again.stderr
+    run("complete", "maths", "--on", "2026-01-22")
+    maths = next(m for m in run_json("plan")["modules"] if m["code"] == "maths")
+    assert maths["completed_on"] == "2026-01-22" and maths["mark"] == 74
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--mark", "120"], "--mark"),
+        (["--mark", "-1"], "--mark"),
+        (["--mark", "45"], "below the pass mark"),
+        (["--on", (date.today() + timedelta(days=1)).isoformat()], "in the future"),
+        (["--on", "2026-02-30"], "--on"),
+        (["--on", "yesterday"], "--on"),
+    ],
+)
+def test_complete_refuses_bad_values(
+    run: Run, progress_file: Path, args: list[str], needle: str
+) -> None:
+    run("complete", "eda", "--on", "2026-05-01")
+    before = progress_file.read_bytes()
+    assert_one_line_error(run("complete", "maths", *args, ok=False), needle)
+    assert progress_file.read_bytes() == before
+
+
+def test_a_mark_that_is_not_a_number_is_a_usage_error(run: Run) -> None:
+    result = run("complete", "maths", "--mark", "lots", ok=False)
+    assert result.exit_code == 2
+    assert "--mark" in result.stderr
+
+
+def test_uncomplete_removes_the_record(run: Run, run_json: RunJson, progress_file: Path) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    run("uncomplete", "maths")
+    assert run_json("progress")["ects_done"] == 0
+    before = progress_file.read_bytes()
+    assert_one_line_error(run("uncomplete", "maths", ok=False), "not completed")
+    assert progress_file.read_bytes() == before
+
+
+def test_every_write_keeps_the_previous_version(run: Run, progress_file: Path) -> None:
+    run("init")
+    first = progress_file.read_bytes()
+    run("complete", "maths", "--on", "2026-01-20")
+    assert progress_file.with_name("progress.toml.bak").read_bytes() == first
+
+
+def test_resit_is_recorded(run: Run, run_json: RunJson) -> None:
+    run("complete", "big-data", "--mark", "52", "--resit", "--on", "2026-09-01")
+    big = next(m for m in run_json("plan")["modules"] if m["code"] == "big-data")
+    assert big["mark"] == 52 and big["resit"] is True and big["counted_mark"] == 50
+
+
+def test_check_says_ok_on_good_files(run: Run) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    result = run("check")
+    assert "problem" not in result.stdout
+    assert result.stdout.count("ok:") == 2
+
+
+def test_version(run: Run) -> None:
+    from mldsplan import __version__
+
+    assert run("--version").stdout.strip() == f"mldsplan {__version__}"
+
+
+def test_help_lists_every_command(run: Run) -> None:
+    out = run("--help").stdout
+    for command in [
+        "init",
+        "plan",
+        "complete",
+        "uncomplete",
+        "progress",
+        "hours",
+        "log",
+        "week",
+        "grades",
+        "target",
+        "defer",
+        "export",
+        "import",
+        "check",
+    ]:
+        assert command in out
+
+
+def test_json_goes_to_stdout_and_messages_to_stderr(run: Run) -> None:
+    result = run("complete", "maths", "--on", "2026-01-20")
+    assert result.stdout == "" and "completed maths" in result.stderr
+
+
+def test_debug_shows_the_traceback(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLDSPLAN_DEBUG", "1")
+    result = run("complete", "nonsense", ok=False)
+    assert result.exception is not None and type(result.exception).__name__ == "InputError"
+
+
+def test_python_dash_m_and_another_programme_by_env(tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text(
+        SHIPPED.read_text().replace(
+            'name = "MSc in Machine Learning and Data Science"', 'name = "Another MSc"'
+        )
+    )
+    env = {
+        **os.environ,
+        "MLDSPLAN_PROGRAMME": str(other),
+        "MLDSPLAN_FILE": str(tmp_path / "p.toml"),
+    }
+    result = subprocess.run(
+        [*mldsplan_command(), "progress"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Another MSc" in result.stdout
+
+
+def test_domain_does_not_import_typer_or_rich() -> None:
+    code = (
+        "import sys\n"
+        "import mldsplan.planner, mldsplan.programme, mldsplan.progress, mldsplan.grades,"
+        " mldsplan.store, mldsplan.terms, mldsplan.export, mldsplan.checks\n"
+        "bad = [m for m in ('typer', 'rich') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
