@@ -100,32 +100,30 @@ def plan(programme: Programme, result: PlanResult) -> None:
     out.print(Text(f"{programme.name} — {programme.institution}", style="bold"))
     if result.start is None:
         out.print(Text(SET_START))
-    table = _table("Code", "Title", "ECTS", "Hours", "Status", "Completed", "Mark")
-    term = None
-    for m in result.modules:
-        if (m.planned_year, m.planned_term) != term:
-            term = (m.planned_year, m.planned_term)
-            if m is not result.modules[0]:
-                table.add_section()
-            table.add_row(
-                Text(f"Y{m.planned_year} T{m.planned_term}", style="bold"),
-                Text(f"Year {m.planned_year}, term {m.planned_term}", style="bold")
-                + Text(f"  {_dates(m.term_start, m.term_end)}" if m.term_start else ""),
-            )
-        status = m.status + (f" (from year {m.year})" if m.deferred_years else "")
-        mark = "" if m.mark is None else f"{m.mark:g}"
-        if m.resit and m.mark is not None:
-            mark += f" (resit: {m.counted_mark:g})"
-        table.add_row(
-            Text(m.code),
-            Text(m.title),
-            f"{m.ects:g}{'*' if m.assumed else ''}",
-            hours_text(m.hours),
-            status,
-            str(m.completed_on or ""),
-            mark,
+    terms = sorted({(m.planned_year, m.planned_term) for m in result.modules})
+    for year, term in terms:
+        rows = [m for m in result.modules if (m.planned_year, m.planned_term) == (year, term)]
+        heading = f"Year {year}, term {term}"
+        if rows[0].term_start:
+            heading += f"  ({_dates(rows[0].term_start, rows[0].term_end)})"
+        table = _table(
+            "Code", "Title", "ECTS", "Hours", "Status", "Completed", "Mark", title=heading
         )
-    out.print(table)
+        for m in rows:
+            status = m.status + (f" (from year {m.year})" if m.deferred_years else "")
+            mark = "" if m.mark is None else f"{m.mark:g}"
+            if m.resit and m.mark is not None:
+                mark += f" (resit {m.counted_mark:g})"
+            table.add_row(
+                Text(m.code),
+                Text(m.title),
+                f"{m.ects:g}{'*' if m.assumed else ''}",
+                hours_text(m.hours),
+                status,
+                str(m.completed_on or ""),
+                mark,
+            )
+        out.print(table)
     if any(m.assumed for m in result.modules):
         out.print(
             Text("* ECTS assumed (not published per module): correct them in the programme file")

@@ -1,0 +1,199 @@
+"""Marks: the ECTS-weighted average, the band, targets, and the rules as data."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SHIPPED, Run, RunJson, assert_one_line_error
+from mldsplan import grades
+from mldsplan.programme import load_programme
+from mldsplan.progress import Completion, Progress
+
+PROGRAMME = load_programme(SHIPPED)
+ECTS = {m.code: m.ects for m in PROGRAMME.modules}
+DAY = date(2026, 1, 1)
+
+
+def record(**marks: float) -> Progress:
+    return Progress(completions={c.replace("_", "-"): Completion(on=DAY, mark=m) for c, m in marks.items()})
+
+
+def test_weighted_average_over_mixed_ects(run: Run, run_json: RunJson) -> None:
+    # 2.5, 5, 7.5 and 20 ECTS
+    for code, mark in [("ethics-1", 80), ("maths", 60), ("supervised", 70), ("project", 65)]:
+        run("complete", code, "--mark", str(mark), "--on", "2026-01-01")
+    data = run_json("grades")
+    expected = (80 * 2.5 + 60 * 5 + 70 * 7.5 + 65 * 20) / 35
+    assert data["average"] == pytest.approx(expected)  # 66.43
+    assert data["marked_ects"] == 35
+    assert data["band"] == "merit"
+    assert data["borderline"] is False
+
+
+def test_needed_average_for_each_band(run: Run, run_json: RunJson) -> None:
+    run("complete", "maths", "--mark", "74", "--on", "2026-01-01")
+    run("complete", "supervised", "--mark", "66", "--on", "2026-01-01")
+    data = run_json("target")
+    weighted = 74 * 5 + 66 * 7.5
+    needed = {t["band"]: t["needed_average"] for t in data["targets"]}
+    for band, threshold in [("pass", 50), ("merit", 60), ("distinction", 70)]:
+        assert needed[band] == pytest.approx((threshold * 90 - weighted) / 77.5)
+    states = {t["band"]: t["state"] for t in data["targets"]}
+    assert states == {"pass": "secured", "merit": "reachable", "distinction": "reachable"}
+
+
+def test_a_resit_cap_changes_the_band(run: Run, run_json: RunJson) -> None:
+    run("complete", "maths", "--mark", "64", "--on", "2026-01-01")
+    run("complete", "programming", "--mark", "62", "--on", "2026-01-01")
+    assert run_json("grades")["band"] == "merit"
+    run("mark", "programming", "62", "--resit")
+    data = run_json("grades")
+    assert data["average"] == pytest.approx((64 * 5 + 50 * 5) / 10)
+    assert data["band"] == "pass"
+    programming = next(m for m in data["modules"] if m["code"] == "programming")
+    assert programming["mark"] == 62 and programming["counted_mark"] == 50
+
+
+def test_borderline_notice() -> None:
+    result = grades.grades(PROGRAMME, record(maths=68, programming=68))
+    assert result.band == "merit" and result.borderline and result.borderline_band == "distinction"
+    assert not grades.grades(PROGRAMME, record(maths=67.4)).borderline
+
+
+def test_exactly_at_a_threshold_is_that_band() -> None:
+    assert grades.grades(PROGRAMME, record(maths=70)).band == "distinction"
+    assert grades.grades(PROGRAMME, record(maths=69.999)).band == "merit"
+
+
+def test_nothing_remaining_secures_or_loses_each_band() -> None:
+    everything = {m.code.replace("-", "_"): 65.0 for m in PROGRAMME.modules}
+    result = grades.targets(PROGRAMME, record(**everything))
+    assert result.remaining_ects == 0
+    assert [(t.band, t.needed_average, t.state) for t in result.targets] == [
+        ("pass", None, "secured"), ("merit", None, "secured"), ("distinction", None, "out_of_reach")
+    ]
+
+
+def test_secured_when_exactly_the_pass_mark_is_needed_and_out_of_reach_above_100() -> None:
+    # 47.5 ECTS at 70 and unsupervised assumed at 50: the needed merit average follows SPEC §4
+    half = {c.replace("-", "_"): 70.0 for c in ["ethics-1", "programming", "maths", "eda", "supervised",
+                                                  "big-data", "ethics-2", "bayesian", "deep-learning"]}
+    assert sum(ECTS[c.replace("_", "-")] for c in half) == 47.5
+    result = grades.targets(PROGRAMME, record(**half), assume={"unsupervised": 50.0})
+    merit = next(t for t in result.targets if t.band == "merit")
+    assert merit.needed_average == pytest.approx((60 * 90 - 70 * 47.5 - 50 * 7.5) / 35)
+    low = grades.targets(PROGRAMME, record(**{c: 50.0 for c in half}))
+    assert next(t for t in low.targets if t.band == "distinction").state == "reachable"
+    very_low = grades.targets(PROGRAMME, record(**{c: 50.0 for c in half}), assume={"project": 50.0})
+    assert next(t for t in very_low.targets if t.band == "distinction").state == "out_of_reach"
+    exact = grades.targets(PROGRAMME, record(programming=50.0))
+    assert next(t for t in exact.targets if t.band == "pass").needed_average == pytest.approx(50)
+    assert next(t for t in exact.targets if t.band == "pass").state == "secured"
+
+
+def test_assume_adds_planned_marks_without_recording(run: Run, run_json: RunJson, progress_file: Path) -> None:
+    run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
+    before = progress_file.read_bytes()
+    data = run_json("target", "--assume", "project=75", "--assume", "AGE=65")
+    assert data["assumed"] == {"project": 75, "agents": 65}
+    assert data["marked_ects"] == 32.5
+    assert progress_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("assume", "needle"),
+    [
+        ("maths=70", "already has a mark"),
+        ("nonsense=70", "unknown module"),
+        ("project", "is not CODE=MARK"),
+        ("project=", "is not CODE=MARK"),
+        ("project=lots", "is not a number"),
+        ("project=120", "outside 0-100"),
+    ],
+)
+def test_bad_assumptions(run: Run, assume: str, needle: str) -> None:
+    run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
+    assert_one_line_error(run("target", "--assume", assume, ok=False), needle)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [(["maths", "120"], "MARK"), (["maths", "40"], "below the pass mark"), (["eda", "70"], "not completed")],
+)
+def test_bad_marks_change_nothing(run: Run, progress_file: Path, args: list[str], needle: str) -> None:
+    run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
+    before = progress_file.read_bytes()
+    assert_one_line_error(run("mark", *args, ok=False), needle)
+    assert progress_file.read_bytes() == before
+
+
+def test_a_mark_that_is_not_a_number(run: Run) -> None:
+    run("complete", "maths", "--on", "2026-01-01")
+    assert run("mark", "maths", "seventy", ok=False).exit_code == 2
+
+
+def test_unmarked_completions_are_listed_and_left_out(run: Run, run_json: RunJson) -> None:
+    run("complete", "maths", "--on", "2026-01-01")
+    run("complete", "eda", "--mark", "72", "--on", "2026-05-01")
+    data = run_json("grades")
+    assert data["unmarked"] == ["maths"] and data["average"] == 72
+    assert "not in the average" in run("grades").stdout
+
+
+def test_no_marks_yet(run_json: RunJson) -> None:
+    data = run_json("grades")
+    assert data["average"] is None and data["band"] is None
+
+
+def test_exit_awards_by_ects(run: Run, run_json: RunJson) -> None:
+    run("complete", "ethics-1", "programming", "maths", "eda", "supervised", "--on", "2026-05-01")
+    awards = {a["name"]: a["reached"] for a in run_json("grades")["exit_awards"]}
+    assert awards == {"PG Certificate": False, "PG Diploma": False}
+    run("complete", "big-data", "--on", "2026-09-01")
+    awards = {a["name"]: a["reached"] for a in run_json("grades")["exit_awards"]}
+    assert awards == {"PG Certificate": True, "PG Diploma": False}
+
+
+def test_rules_live_in_the_programme_file(run: Run, run_json: RunJson, tmp_path: Path) -> None:
+    other = tmp_path / "strict.toml"
+    other.write_text(SHIPPED.read_text().replace("distinction = 70", "distinction = 75"))
+    run("complete", "maths", "--mark", "72", "--on", "2026-01-01")
+    assert run_json("--programme", str(other), "grades")["band"] == "merit"
+
+
+marks = st.floats(min_value=50, max_value=100, allow_nan=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(PROGRAMME.codes), marks, min_size=1))
+def test_average_lies_between_the_lowest_and_highest_mark(given_marks: dict[str, float]) -> None:
+    result = grades.grades(PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()}))
+    assert result.average is not None
+    assert min(given_marks.values()) - 1e-9 <= result.average <= max(given_marks.values()) + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(PROGRAMME.codes), marks), st.sampled_from([0, 1, 2]))
+def test_getting_the_needed_average_everywhere_lands_on_the_threshold(
+    given_marks: dict[str, float], band_index: int
+) -> None:
+    result = grades.targets(PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()}))
+    target = result.targets[band_index]
+    if target.needed_average is None:
+        return
+    final = grades.weighted_average(
+        [(given_marks[m.code], m.ects) if m.code in given_marks else (target.needed_average, m.ects)
+         for m in PROGRAMME.modules]
+    )
+    assert final == pytest.approx(target.threshold)
+
+
+def test_a_bad_rule_is_a_load_error(run: Run, tmp_path: Path) -> None:
+    other = tmp_path / "bad-rules.toml"
+    other.write_text(SHIPPED.read_text().replace("borderline_margin = 2.5", "borderline_margin = -1"))
+    assert_one_line_error(run("--programme", str(other), "grades", ok=False), "classification.borderline_margin")
