@@ -25,7 +25,9 @@ def _terms(data: dict[str, Any]) -> dict[tuple[int, int], dict[str, Any]]:
     return {(t["year"], t["term"]): t for t in data["terms"]}
 
 
-def test_deferring_bayesian_moves_its_hours_a_year(run: Run, run_json: RunJson, progress_file: Path) -> None:
+def test_deferring_bayesian_moves_its_hours_a_year(
+    run: Run, run_json: RunJson, progress_file: Path
+) -> None:
     run("init", "--start", "2025-10")
     original = progress_file.read_bytes()
     before = _terms(run_json("hours", "--on", "2025-10-01"))
@@ -67,7 +69,9 @@ def test_the_registration_warning_only_past_the_limit(run: Run, run_json: RunJso
     run("defer", "deep-learning", "--years", "2")  # year 4 term 1 ends inside 48 months
     assert not any("registration" in w for w in run_json("plan")["warnings"])
     run("defer", "deep-learning")  # year 5
-    assert any("maximum registration period of 48 months" in w for w in run_json("plan")["warnings"])
+    assert any(
+        "maximum registration period of 48 months" in w for w in run_json("plan")["warnings"]
+    )
 
 
 def test_ethics_parts_out_of_order_warn(run: Run, run_json: RunJson) -> None:
@@ -77,7 +81,9 @@ def test_ethics_parts_out_of_order_warn(run: Run, run_json: RunJson) -> None:
 
 def test_the_project_term_is_heavy_and_said_so(run: Run, run_json: RunJson) -> None:
     warnings = run_json("plan")["warnings"]
-    assert warnings == ["year 2 term 3 is heavy: 500 h in 17.4 weeks is 28.7 h/week, more than 21 h/week"]
+    assert warnings == [
+        "year 2 term 3 is heavy: 500 h in 17.4 weeks is 28.7 h/week, more than 21 h/week"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -91,7 +97,9 @@ def test_the_project_term_is_heavy_and_said_so(run: Run, run_json: RunJson) -> N
         (["eda", "--undo"], "not deferred"),
     ],
 )
-def test_bad_deferrals_change_nothing(run: Run, progress_file: Path, args: list[str], needle: str) -> None:
+def test_bad_deferrals_change_nothing(
+    run: Run, progress_file: Path, args: list[str], needle: str
+) -> None:
     run("complete", "maths", "--on", "2026-01-01")
     before = progress_file.read_bytes()
     assert_one_line_error(run("defer", *args, ok=False), needle)
@@ -104,7 +112,9 @@ def test_bad_deferrals_change_nothing(run: Run, progress_file: Path, args: list[
         st.tuples(st.booleans(), st.sampled_from(PROGRAMME.codes), st.integers(1, 3)), max_size=15
     )
 )
-def test_any_defer_sequence_keeps_every_module_in_one_term(steps: list[tuple[bool, str, int]]) -> None:
+def test_any_defer_sequence_keeps_every_module_in_one_term(
+    steps: list[tuple[bool, str, int]],
+) -> None:
     record = Progress()
     for is_undo, code, years in steps:
         try:

@@ -20,7 +20,9 @@ DAY = date(2026, 1, 1)
 
 
 def record(**marks: float) -> Progress:
-    return Progress(completions={c.replace("_", "-"): Completion(on=DAY, mark=m) for c, m in marks.items()})
+    return Progress(
+        completions={c.replace("_", "-"): Completion(on=DAY, mark=m) for c, m in marks.items()}
+    )
 
 
 def test_weighted_average_over_mixed_ects(run: Run, run_json: RunJson) -> None:
@@ -75,28 +77,46 @@ def test_nothing_remaining_secures_or_loses_each_band() -> None:
     result = grades.targets(PROGRAMME, record(**everything))
     assert result.remaining_ects == 0
     assert [(t.band, t.needed_average, t.state) for t in result.targets] == [
-        ("pass", None, "secured"), ("merit", None, "secured"), ("distinction", None, "out_of_reach")
+        ("pass", None, "secured"),
+        ("merit", None, "secured"),
+        ("distinction", None, "out_of_reach"),
     ]
 
 
 def test_secured_when_exactly_the_pass_mark_is_needed_and_out_of_reach_above_100() -> None:
     # 47.5 ECTS at 70 and unsupervised assumed at 50: the needed merit average follows SPEC §4
-    half = {c.replace("-", "_"): 70.0 for c in ["ethics-1", "programming", "maths", "eda", "supervised",
-                                                  "big-data", "ethics-2", "bayesian", "deep-learning"]}
+    half = {
+        c.replace("-", "_"): 70.0
+        for c in [
+            "ethics-1",
+            "programming",
+            "maths",
+            "eda",
+            "supervised",
+            "big-data",
+            "ethics-2",
+            "bayesian",
+            "deep-learning",
+        ]
+    }
     assert sum(ECTS[c.replace("_", "-")] for c in half) == 47.5
     result = grades.targets(PROGRAMME, record(**half), assume={"unsupervised": 50.0})
     merit = next(t for t in result.targets if t.band == "merit")
     assert merit.needed_average == pytest.approx((60 * 90 - 70 * 47.5 - 50 * 7.5) / 35)
     low = grades.targets(PROGRAMME, record(**{c: 50.0 for c in half}))
     assert next(t for t in low.targets if t.band == "distinction").state == "reachable"
-    very_low = grades.targets(PROGRAMME, record(**{c: 50.0 for c in half}), assume={"project": 50.0})
+    very_low = grades.targets(
+        PROGRAMME, record(**{c: 50.0 for c in half}), assume={"project": 50.0}
+    )
     assert next(t for t in very_low.targets if t.band == "distinction").state == "out_of_reach"
     exact = grades.targets(PROGRAMME, record(programming=50.0))
     assert next(t for t in exact.targets if t.band == "pass").needed_average == pytest.approx(50)
     assert next(t for t in exact.targets if t.band == "pass").state == "secured"
 
 
-def test_assume_adds_planned_marks_without_recording(run: Run, run_json: RunJson, progress_file: Path) -> None:
+def test_assume_adds_planned_marks_without_recording(
+    run: Run, run_json: RunJson, progress_file: Path
+) -> None:
     run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
     before = progress_file.read_bytes()
     data = run_json("target", "--assume", "project=75", "--assume", "AGE=65")
@@ -123,9 +143,15 @@ def test_bad_assumptions(run: Run, assume: str, needle: str) -> None:
 
 @pytest.mark.parametrize(
     ("args", "needle"),
-    [(["maths", "120"], "MARK"), (["maths", "40"], "below the pass mark"), (["eda", "70"], "not completed")],
+    [
+        (["maths", "120"], "MARK"),
+        (["maths", "40"], "below the pass mark"),
+        (["eda", "70"], "not completed"),
+    ],
 )
-def test_bad_marks_change_nothing(run: Run, progress_file: Path, args: list[str], needle: str) -> None:
+def test_bad_marks_change_nothing(
+    run: Run, progress_file: Path, args: list[str], needle: str
+) -> None:
     run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
     before = progress_file.read_bytes()
     assert_one_line_error(run("mark", *args, ok=False), needle)
@@ -172,7 +198,9 @@ marks = st.floats(min_value=50, max_value=100, allow_nan=False)
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from(PROGRAMME.codes), marks, min_size=1))
 def test_average_lies_between_the_lowest_and_highest_mark(given_marks: dict[str, float]) -> None:
-    result = grades.grades(PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()}))
+    result = grades.grades(
+        PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()})
+    )
     assert result.average is not None
     assert min(given_marks.values()) - 1e-9 <= result.average <= max(given_marks.values()) + 1e-9
 
@@ -182,18 +210,28 @@ def test_average_lies_between_the_lowest_and_highest_mark(given_marks: dict[str,
 def test_getting_the_needed_average_everywhere_lands_on_the_threshold(
     given_marks: dict[str, float], band_index: int
 ) -> None:
-    result = grades.targets(PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()}))
+    result = grades.targets(
+        PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()})
+    )
     target = result.targets[band_index]
     if target.needed_average is None:
         return
     final = grades.weighted_average(
-        [(given_marks[m.code], m.ects) if m.code in given_marks else (target.needed_average, m.ects)
-         for m in PROGRAMME.modules]
+        [
+            (given_marks[m.code], m.ects)
+            if m.code in given_marks
+            else (target.needed_average, m.ects)
+            for m in PROGRAMME.modules
+        ]
     )
     assert final == pytest.approx(target.threshold)
 
 
 def test_a_bad_rule_is_a_load_error(run: Run, tmp_path: Path) -> None:
     other = tmp_path / "bad-rules.toml"
-    other.write_text(SHIPPED.read_text().replace("borderline_margin = 2.5", "borderline_margin = -1"))
-    assert_one_line_error(run("--programme", str(other), "grades", ok=False), "classification.borderline_margin")
+    other.write_text(
+        SHIPPED.read_text().replace("borderline_margin = 2.5", "borderline_margin = -1")
+    )
+    assert_one_line_error(
+        run("--programme", str(other), "grades", ok=False), "classification.borderline_margin"
+    )

@@ -22,27 +22,48 @@ PROGRAMME = load_programme(SHIPPED)
     [
         (
             date(2025, 10, 1),
-            [("2025-10-01", "2026-01-31"), ("2026-02-01", "2026-05-31"), ("2026-06-01", "2026-09-30"),
-             ("2026-10-01", "2027-01-31"), ("2027-02-01", "2027-05-31"), ("2027-06-01", "2027-09-30")],
+            [
+                ("2025-10-01", "2026-01-31"),
+                ("2026-02-01", "2026-05-31"),
+                ("2026-06-01", "2026-09-30"),
+                ("2026-10-01", "2027-01-31"),
+                ("2027-02-01", "2027-05-31"),
+                ("2027-06-01", "2027-09-30"),
+            ],
             date(2027, 9, 30),
         ),
         (
             date(2026, 1, 1),
-            [("2026-01-01", "2026-04-30"), ("2026-05-01", "2026-08-31"), ("2026-09-01", "2026-12-31"),
-             ("2027-01-01", "2027-04-30"), ("2027-05-01", "2027-08-31"), ("2027-09-01", "2027-12-31")],
+            [
+                ("2026-01-01", "2026-04-30"),
+                ("2026-05-01", "2026-08-31"),
+                ("2026-09-01", "2026-12-31"),
+                ("2027-01-01", "2027-04-30"),
+                ("2027-05-01", "2027-08-31"),
+                ("2027-09-01", "2027-12-31"),
+            ],
             date(2027, 12, 31),
         ),
         (
             date(2023, 11, 1),  # the 2024 leap day falls in term 1
-            [("2023-11-01", "2024-02-29"), ("2024-03-01", "2024-06-30"), ("2024-07-01", "2024-10-31"),
-             ("2024-11-01", "2025-02-28"), ("2025-03-01", "2025-06-30"), ("2025-07-01", "2025-10-31")],
+            [
+                ("2023-11-01", "2024-02-29"),
+                ("2024-03-01", "2024-06-30"),
+                ("2024-07-01", "2024-10-31"),
+                ("2024-11-01", "2025-02-28"),
+                ("2025-03-01", "2025-06-30"),
+                ("2025-07-01", "2025-10-31"),
+            ],
             date(2025, 10, 31),
         ),
     ],
 )
 def test_term_dates(start: date, expected_terms: list[tuple[str, str]], end: date) -> None:
     got = [
-        (terms.term_start(PROGRAMME, start, y, t).isoformat(), terms.term_end(PROGRAMME, start, y, t).isoformat())
+        (
+            terms.term_start(PROGRAMME, start, y, t).isoformat(),
+            terms.term_end(PROGRAMME, start, y, t).isoformat(),
+        )
         for y, t in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]
     ]
     assert got == expected_terms
@@ -151,7 +172,9 @@ def test_an_over_target_week_never_goes_negative(run: Run, run_json: RunJson) ->
         (["2", "--undo"], "give HOURS"),
     ],
 )
-def test_refused_log_entries_change_nothing(run: Run, progress_file: Path, args: list[str], needle: str) -> None:
+def test_refused_log_entries_change_nothing(
+    run: Run, progress_file: Path, args: list[str], needle: str
+) -> None:
     run("log", "5", "--on", "2026-11-20")
     before = progress_file.read_bytes()
     assert_one_line_error(run("log", *args, ok=False), needle)
@@ -182,8 +205,14 @@ def test_pace_from_the_log(run: Run, run_json: RunJson) -> None:
     assert run_json("hours", "--on", "2026-11-25")["pace"] is None
     assert "nothing logged yet" in run("hours").stdout
     # five weeks with study, one empty week in between
-    for day, amount in [("2026-10-12", 10), ("2026-10-19", 20), ("2026-11-02", 12),
-                        ("2026-11-09", 14), ("2026-11-16", 16), ("2026-11-24", 18)]:
+    for day, amount in [
+        ("2026-10-12", 10),
+        ("2026-10-19", 20),
+        ("2026-11-02", 12),
+        ("2026-11-09", 14),
+        ("2026-11-16", 16),
+        ("2026-11-24", 18),
+    ]:
         run("log", str(amount), "--on", day, "--module", "deep-learning")
     pace = run_json("hours", "--on", "2026-11-25")["pace"]
     assert pace["recent_weeks"] == 4
@@ -196,7 +225,11 @@ def test_pace_from_the_log(run: Run, run_json: RunJson) -> None:
 def test_week_chart_has_a_line_per_week_and_marks_the_target(run: Run) -> None:
     run("log", "10", "--on", "2026-11-03")
     out = run("week", "--on", "2026-11-25").stdout
-    chart = [line for line in out.splitlines() if line.startswith("2026-") and line.rstrip().endswith(" h")]
+    chart = [
+        line
+        for line in out.splitlines()
+        if line.startswith("2026-") and line.rstrip().endswith(" h")
+    ]
     assert len(chart) == 10
     assert all("|" in line or "┃" in line for line in chart)
     assert any(line.startswith("2026-11-02") and "█" in line for line in chart)
@@ -204,9 +237,7 @@ def test_week_chart_has_a_line_per_week_and_marks_the_target(run: Run) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 90), st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0])), max_size=30
-    )
+    st.lists(st.tuples(st.integers(0, 90), st.sampled_from([0.5, 1.0, 1.5, 2.0, 3.0])), max_size=30)
 )
 def test_weekly_totals_add_up_to_the_log(raw: list[tuple[int, float]]) -> None:
     first = date(2026, 1, 5)  # a Monday

@@ -74,6 +74,12 @@ def _summary_lines(s: Snapshot) -> list[str]:
     return lines
 
 
+def _mark(m: PlanModule) -> str:
+    if m.mark is None:
+        return ""
+    return f"{m.mark:g}" + (f" (resit, counts {m.counted_mark:g})" if m.resit else "")
+
+
 def _status(m: PlanModule) -> str:
     return m.status + (f" (moved from year {m.year})" if m.deferred_years else "")
 
@@ -94,7 +100,7 @@ def to_markdown(s: Snapshot) -> str:
         for m in modules:
             out.append(
                 f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g} | {m.hours:g} | {_status(m)}"
-                f" | {m.completed_on or ''} | {_num(m.mark)} |"
+                f" | {m.completed_on or ''} | {_mark(m)} |"
             )
     return "\n".join(out) + "\n"
 
@@ -202,7 +208,7 @@ padding:0 1rem;color:#1a1a1a;line-height:1.45}
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right}caption{text-align:left;font-weight:600;padding:.3rem 0}
+td.n,th.n{text-align:right}caption{text-align:left}caption h2{margin:1.5rem 0 .3rem}
 .bar{border:1px solid #555;height:1.1rem;width:100%;max-width:30rem;background:#fff}
 .bar span{display:block;height:100%;background:#2a6f97}
 .done{font-weight:600}footer{margin-top:2rem;font-size:.85rem;color:#555}
@@ -241,9 +247,8 @@ def to_html(s: Snapshot) -> str:
         )
         out += [
             "<section>",
-            f"<h2>Year {year}, term {term}{e(dates)}</h2>",
             "<table>",
-            f"<caption>Modules in year {year}, term {term}</caption>",
+            f"<caption><h2>Year {year}, term {term}{e(dates)}</h2></caption>",
             '<thead><tr><th scope="col">Code</th><th scope="col">Title</th>'
             '<th scope="col" class="n">ECTS</th><th scope="col" class="n">Hours</th>'
             '<th scope="col">Status</th><th scope="col">Completed</th>'
@@ -255,15 +260,14 @@ def to_html(s: Snapshot) -> str:
             out.append(
                 f'<tr><td>{e(m.code)}</td><td>{e(m.title)}</td><td class="n">{m.ects:g}</td>'
                 f'<td class="n">{m.hours:g}</td><td{css}>{e(_status(m))}</td>'
-                f'<td>{m.completed_on or ""}</td><td class="n">{_num(m.mark)}</td></tr>'
+                f'<td>{m.completed_on or ""}</td><td class="n">{_mark(m)}</td></tr>'
             )
         out += ["</tbody>", "</table>", "</section>"]
     if s.progress.log:
         out += [
             "<section>",
-            "<h2>Study log</h2>",
             "<table>",
-            "<caption>Study sessions logged</caption>",
+            "<caption><h2>Study log</h2></caption>",
             '<thead><tr><th scope="col">Date</th><th scope="col" class="n">Hours</th>'
             '<th scope="col">Module</th><th scope="col">Note</th></tr></thead>',
             "<tbody>",
