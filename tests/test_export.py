@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 
-from conftest import SHIPPED, Run, RunJson, assert_one_line_error
+from conftest import SHIPPED, Run, assert_one_line_error
 from mldsplan import store
 from mldsplan.progress import Progress
 from test_files import progresses

@@ -103,10 +103,10 @@ def test_secured_when_exactly_the_pass_mark_is_needed_and_out_of_reach_above_100
     result = grades.targets(PROGRAMME, record(**half), assume={"unsupervised": 50.0})
     merit = next(t for t in result.targets if t.band == "merit")
     assert merit.needed_average == pytest.approx((60 * 90 - 70 * 47.5 - 50 * 7.5) / 35)
-    low = grades.targets(PROGRAMME, record(**{c: 50.0 for c in half}))
+    low = grades.targets(PROGRAMME, record(**dict.fromkeys(half, 50.0)))
     assert next(t for t in low.targets if t.band == "distinction").state == "reachable"
     very_low = grades.targets(
-        PROGRAMME, record(**{c: 50.0 for c in half}), assume={"project": 50.0}
+        PROGRAMME, record(**dict.fromkeys(half, 50.0)), assume={"project": 50.0}
     )
     assert next(t for t in very_low.targets if t.band == "distinction").state == "out_of_reach"
     exact = grades.targets(PROGRAMME, record(programming=50.0))
