@@ -27,6 +27,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("MLDSPLAN_FILE", str(progress))
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(tmp_path / "cache"))
     yield progress
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -203,13 +204,8 @@ def test_import_of_a_missing_file(run: Run, tmp_path: Path) -> None:
 def test_export_then_import_round_trips(
     run: Run, progress_file: Path, tmp_path: Path, record: Progress
 ) -> None:
-    record = record.model_copy(
-        update={
-            "completions": {
-                c: v for c, v in record.completions.items() if c not in record.deferrals
-            }
-        }
-    )
+    kept = {c: v for c, v in record.completions.items() if c not in record.deferrals}
+    record = dataclasses.replace(record, completions=kept)
     progress_file.parent.mkdir(parents=True, exist_ok=True)
     progress_file.write_bytes(store.serialise(record))
     for fmt in ("json", "toml"):

@@ -125,7 +125,7 @@ BAD_PROGRESS = [
     (b'schema_version = "one"\n', "schema_version"),
     (
         b"schema_version = 1\nlog = '''\n2026-01-01 0 maths\n'''\n",
-        "log: Value error, line 1: hours 0",
+        "log: line 1: hours 0 must be more than 0",
     ),
     (
         b"schema_version = 1\nlog = '''\n2026-01-01 3 nonsense\n'''\n",

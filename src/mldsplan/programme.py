@@ -1,56 +1,64 @@
-"""The programme: its modules, terms and rules (pydantic), and its validating loader."""
+"""The programme: its modules, terms and rules, and its validating loader.
+
+The records are plain frozen dataclasses, so that a command reading a file
+that has been validated before needs neither pydantic nor its schema build;
+pydantic validates them (see `mldsplan.validation`) whenever a file is new.
+"""
 
 from __future__ import annotations
 
 import difflib
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from mldsplan import tomlfile
+from mldsplan import cache, tomlfile, validation
 from mldsplan.errors import FileFormatError, InputError
 from mldsplan.paths import shipped_programme
 
+if TYPE_CHECKING:  # at run time these names are bound by validation.bind_constraints
+    from mldsplan.validation import Code, Count, Hours, Mark, Month, Months, Positive, Text
+
 EPSILON = 1e-9  # ECTS sums of halves and quarters are exact; this absorbs any other float
-Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-Positive = Annotated[float, Field(gt=0)]
-Mark = Annotated[float, Field(ge=0, le=100)]
+FORBID_EXTRA = {"extra": "forbid"}  # read by pydantic when it validates these dataclasses
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Module(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Module:
+    __pydantic_config__ = FORBID_EXTRA
     code: Code
     title: Text
-    year: Annotated[int, Field(ge=1)]
-    term: Annotated[int, Field(ge=1)]
+    year: Count
+    term: Count
     ects: Positive
     part_of: Code | None = None
     assumed: bool = False
-    runs_every_years: Annotated[int, Field(ge=1)] = 1
+    runs_every_years: Count = 1
     must_be_last: bool = False
 
 
-class Term(_Strict):
-    year: Annotated[int, Field(ge=1)]
-    term: Annotated[int, Field(ge=1)]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Term:
+    __pydantic_config__ = FORBID_EXTRA
+    year: Count
+    term: Count
     ects: Positive
 
 
-class Group(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    __pydantic_config__ = FORBID_EXTRA
     code: Code
     title: Text
 
 
-class Classification(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Classification:
+    __pydantic_config__ = FORBID_EXTRA
     pass_mark: Mark
     merit: Mark
     distinction: Mark
-    borderline_margin: Annotated[float, Field(ge=0, le=100)] = 2.5
+    borderline_margin: Mark = 2.5
     resit_cap: Mark | None = None  # None: the pass mark
     assumed: bool = False
 
@@ -64,33 +72,51 @@ class Classification(_Strict):
         return self.pass_mark if self.resit_cap is None else self.resit_cap
 
 
-class ExitAward(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExitAward:
+    __pydantic_config__ = FORBID_EXTRA
     name: Text
     ects: Positive
     assumed: bool = False
 
 
-class Programme(_Strict):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Programme:
+    __pydantic_config__ = FORBID_EXTRA
     id: Code
     name: Text
     institution: Text = "Imperial College London"
     programme_code: str | None = None
     total_ects: Positive
-    module_count: Annotated[int, Field(ge=1)] | None = None
-    weekly_hours: Annotated[float, Field(gt=0, le=168)]
+    module_count: Count | None = None
+    weekly_hours: Hours
     hours_per_ects: Positive
     hours_per_ects_assumed: bool = False
-    duration_months: Annotated[int, Field(ge=1, le=240)]
-    entry_month: Annotated[int, Field(ge=1, le=12)] | None = None
-    terms_per_year: Annotated[int, Field(ge=1, le=12)] = 3
-    term_months: Annotated[int, Field(ge=1, le=12)] = 4
-    max_registration_months: Annotated[int, Field(ge=1, le=240)] | None = None
+    duration_months: Months
+    entry_month: Month | None = None
+    terms_per_year: Month = 3
+    term_months: Month = 4
+    max_registration_months: Months | None = None
     max_registration_assumed: bool = False
-    terms: list[Term] = Field(min_length=1)
-    groups: list[Group] = []
-    modules: list[Module] = Field(min_length=1)
+    terms: tuple[Term, ...]
+    groups: tuple[Group, ...] = ()
+    modules: tuple[Module, ...]
     classification: Classification
-    exit_awards: list[ExitAward] = []
+    exit_awards: tuple[ExitAward, ...] = ()
+
+    @classmethod
+    def from_plain(cls, data: dict[str, Any]) -> Programme:
+        """Rebuild from `asdict` output (the validated-content cache)."""
+        return cls(
+            **{
+                **data,
+                "terms": tuple(Term(**t) for t in data["terms"]),
+                "groups": tuple(Group(**g) for g in data["groups"]),
+                "modules": tuple(Module(**m) for m in data["modules"]),
+                "classification": Classification(**data["classification"]),
+                "exit_awards": tuple(ExitAward(**a) for a in data["exit_awards"]),
+            }
+        )
 
     def module(self, code: str) -> Module:
         return next(m for m in self.modules if m.code == code)
@@ -118,6 +144,10 @@ def consistency_problems(programme: Programme) -> list[str]:
     """Every rule the fields cannot check alone, as `field: message` lines."""
     problems: list[str] = []
     p = programme
+    if not p.terms:
+        problems.append("terms: at least one term is needed")
+    if not p.modules:
+        problems.append("modules: at least one module is needed")
     seen: set[str] = set()
     for i, m in enumerate(p.modules):
         if m.code in seen:
@@ -173,18 +203,24 @@ def consistency_problems(programme: Programme) -> list[str]:
 
 def programme_problems(path: Path, data: dict[str, Any]) -> tuple[Programme | None, list[str]]:
     """Validate a parsed programme document; every problem, each naming file and field."""
-    try:
-        programme = Programme.model_validate(data)
-    except ValidationError as exc:
-        return None, tomlfile.validation_problems(path, exc.errors())
+    programme, problems = validation.validate(path, Programme, data)
+    if programme is None:
+        return None, problems
     problems = [f"{path}: {line}" for line in consistency_problems(programme)]
     return (None if problems else programme), problems
 
 
 def load_programme(path: Path) -> Programme:
-    programme, problems = programme_problems(path, tomlfile.read(path))
+    """The programme in `path`, validated once per distinct content (then cached)."""
+    raw = tomlfile.read_bytes(path)
+    key = cache.key("programme", raw)
+    plain = cache.load(key)
+    if plain is not None:
+        return Programme.from_plain(plain)
+    programme, problems = programme_problems(path, tomlfile.parse(path, raw))
     if programme is None:
         raise FileFormatError(problems[0], problems=problems)
+    cache.save(key, asdict(programme))
     return programme
 
 

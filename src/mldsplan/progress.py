@@ -1,38 +1,39 @@
-"""The student's record (pydantic) and the changes a command makes to it.
+"""The student's record and the changes a command makes to it.
 
-Every change is a pure function from one `Progress` to the next; it raises
-`InputError` and changes nothing when the change is wrong for the record.
+The records are plain frozen dataclasses (pydantic validates them when a file
+is new, see `mldsplan.validation`). Every change is a pure function from one
+`Progress` to the next; it raises `InputError` and changes nothing when the
+change is wrong for the record.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError, field_validator
-
-from mldsplan import tomlfile
+from mldsplan import validation
 from mldsplan.errors import FileFormatError, InputError
-from mldsplan.programme import Programme
+from mldsplan.programme import FORBID_EXTRA, Programme
+
+if TYPE_CHECKING:  # at run time these names are bound by validation.bind_constraints
+    from mldsplan.validation import Hours, Mark, MonthText, Years
 
 SCHEMA_VERSION = 1
 MAX_NOTE = 200
 MAX_DEFER_YEARS = 10
-MAX_WEEKLY_HOURS = 100.0
+MAX_WEEKLY_HOURS = 168.0
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Completion(_Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Completion:
+    __pydantic_config__ = FORBID_EXTRA
     on: date
-    mark: Annotated[float, Field(ge=0, le=100)] | None = None
+    mark: Mark | None = None
     resit: bool = False
 
 
@@ -76,7 +77,7 @@ def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> Log
     return LogEntry(day, amount, module, note or None)
 
 
-def _parse_log(value: Any) -> tuple[LogEntry, ...]:
+def parse_log(value: Any) -> tuple[LogEntry, ...]:
     """The log from the file's text block (one entry a line) or a list of mappings."""
     if isinstance(value, str):
         entries = []
@@ -119,20 +120,15 @@ def format_log_line(entry: LogEntry) -> str:
     return f"{entry.on.isoformat()} {entry.hours!r} {entry.module or '-'}{note}"
 
 
-class Progress(_Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Progress:
+    __pydantic_config__ = FORBID_EXTRA
     schema_version: int = SCHEMA_VERSION
-    start: str | None = None
-    weekly_hours: Annotated[float, Field(gt=0, le=MAX_WEEKLY_HOURS)] | None = None
-    completions: dict[str, Completion] = {}
-    deferrals: dict[str, Annotated[int, Field(ge=1, le=MAX_DEFER_YEARS)]] = {}
-    log: Annotated[tuple[LogEntry, ...], PlainValidator(_parse_log)] = ()
-
-    @field_validator("start")
-    @classmethod
-    def _start_is_a_month(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_month(value)
-        return value
+    start: MonthText | None = None
+    weekly_hours: Hours | None = None
+    completions: dict[str, Completion] = field(default_factory=dict)
+    deferrals: dict[str, Years] = field(default_factory=dict)
+    log: tuple[LogEntry, ...] = ()
 
     def weekly(self, programme: Programme) -> float:
         return programme.weekly_hours if self.weekly_hours is None else self.weekly_hours
@@ -144,7 +140,7 @@ class Progress(_Record):
 def parse_month(text: str) -> date:
     """`YYYY-MM` as the first day of that month."""
     match = _MONTH.match(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+    if not match or not validation.is_a_month(text.strip()):
         raise ValueError(f"'{text}' is not a month as YYYY-MM")
     return date(int(match[1]), int(match[2]), 1)
 
@@ -157,17 +153,32 @@ def parse_date(text: str, argument: str = "--on") -> date:
 
 
 def from_document(path: Path, data: dict[str, Any]) -> Progress:
-    """Validate a parsed progress document (already at the current schema)."""
+    """Validate a parsed progress document (already at the current schema).
+
+    Pydantic checks everything but the study log, which has its own fast parser.
+    """
+    settings = {k: v for k, v in data.items() if k != "log"}
+    progress, problems = validation.validate(path, Progress, settings)
+    if progress is None:
+        raise FileFormatError(problems[0], problems=problems)
     try:
-        return Progress.model_validate(data)
-    except ValidationError as exc:
-        problems = tomlfile.validation_problems(path, exc.errors())
-        raise FileFormatError(problems[0], problems=problems) from None
+        return replace(progress, log=parse_log(data.get("log", ())))
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: log: {exc}") from None
 
 
 def to_document(progress: Progress) -> dict[str, Any]:
     """The record as a plain mapping (dates stay dates, no nulls), the log as a list."""
-    document = progress.model_dump(mode="python", exclude_none=True, exclude={"log"})
+    document: dict[str, Any] = {"schema_version": progress.schema_version}
+    if progress.start is not None:
+        document["start"] = progress.start
+    if progress.weekly_hours is not None:
+        document["weekly_hours"] = progress.weekly_hours
+    document["completions"] = {
+        code: {"on": c.on, "resit": c.resit} | ({} if c.mark is None else {"mark": c.mark})
+        for code, c in progress.completions.items()
+    }
+    document["deferrals"] = dict(progress.deferrals)
     document["log"] = [
         {
             k: v
@@ -177,6 +188,30 @@ def to_document(progress: Progress) -> dict[str, Any]:
         for e in progress.log
     ]
     return document
+
+
+def to_plain(progress: Progress) -> dict[str, Any]:
+    """Everything but the log, with dates as text (for the validated-content cache)."""
+    document = to_document(progress)
+    del document["log"]
+    for completion in document["completions"].values():
+        completion["on"] = completion["on"].isoformat()
+    return document
+
+
+def from_plain(plain: dict[str, Any], log: Any) -> Progress:
+    completions = {
+        code: Completion(on=date.fromisoformat(c["on"]), mark=c.get("mark"), resit=c["resit"])
+        for code, c in plain["completions"].items()
+    }
+    return Progress(
+        schema_version=plain["schema_version"],
+        start=plain.get("start"),
+        weekly_hours=plain.get("weekly_hours"),
+        completions=completions,
+        deferrals=plain["deferrals"],
+        log=parse_log(log),
+    )
 
 
 def record_problems(progress: Progress, programme: Programme, today: date) -> list[str]:
@@ -225,7 +260,7 @@ def set_settings(progress: Progress, start: str | None, weekly_hours: float | No
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
         changes["weekly_hours"] = weekly_hours
-    return progress.model_copy(update=changes)
+    return replace(progress, **changes)
 
 
 def check_weekly_hours(hours: float, argument: str = "--weekly-hours") -> None:
@@ -278,7 +313,7 @@ def complete(
                 mark=old.mark if mark is None else mark,
                 resit=old.resit or resit,
             )
-    return progress.model_copy(update={"completions": completions})
+    return replace(progress, completions=completions)
 
 
 def uncomplete(progress: Progress, codes: list[str]) -> Progress:
@@ -289,7 +324,7 @@ def uncomplete(progress: Progress, codes: list[str]) -> Progress:
             hint="'mldsplan plan' shows what is recorded",
         )
     completions = {c: v for c, v in progress.completions.items() if c not in codes}
-    return progress.model_copy(update={"completions": completions})
+    return replace(progress, completions=completions)
 
 
 def set_mark(
@@ -303,8 +338,8 @@ def set_mark(
             f"CODE: {code} is not completed yet",
             hint=f"record it with: mldsplan complete {code} --mark {mark:g}",
         )
-    new = old.model_copy(update={"mark": mark, "resit": old.resit if resit is None else resit})
-    return progress.model_copy(update={"completions": {**progress.completions, code: new}})
+    new = replace(old, mark=mark, resit=old.resit if resit is None else resit)
+    return replace(progress, completions={**progress.completions, code: new})
 
 
 def add_log(
@@ -329,7 +364,7 @@ def add_log(
             hint="'mldsplan log --list' shows the entries",
         )
     entry = LogEntry(on=on, hours=hours, module=module, note=note)
-    return progress.model_copy(update={"log": (*progress.log, entry)})
+    return replace(progress, log=(*progress.log, entry))
 
 
 def remove_log(progress: Progress, number: int | None) -> Progress:
@@ -340,7 +375,7 @@ def remove_log(progress: Progress, number: int | None) -> Progress:
     if not 1 <= index <= len(progress.log):
         raise InputError(f"--remove: no entry {number}; the log has 1 to {len(progress.log)}")
     log = tuple(e for i, e in enumerate(progress.log, start=1) if i != index)
-    return progress.model_copy(update={"log": log})
+    return replace(progress, log=log)
 
 
 def defer(progress: Progress, programme: Programme, codes: list[str], years: int) -> Progress:
@@ -360,7 +395,7 @@ def defer(progress: Progress, programme: Programme, codes: list[str], years: int
         if total % every:
             raise InputError(f"--years: {code} runs every {every} years; defer it by a multiple")
         deferrals[code] = total
-    return progress.model_copy(update={"deferrals": deferrals})
+    return replace(progress, deferrals=deferrals)
 
 
 def undefer(progress: Progress, codes: list[str]) -> Progress:
@@ -368,4 +403,4 @@ def undefer(progress: Progress, codes: list[str]) -> Progress:
     if missing:
         raise InputError(f"CODE: {', '.join(missing)} is not deferred")
     deferrals = {c: y for c, y in progress.deferrals.items() if c not in codes}
-    return progress.model_copy(update={"deferrals": deferrals})
+    return replace(progress, deferrals=deferrals)

@@ -17,10 +17,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from mldsplan import tomlfile
+from mldsplan import cache, tomlfile
 from mldsplan.errors import FileFormatError, StoreError
 from mldsplan.programme import Programme
-from mldsplan.progress import SCHEMA_VERSION, Progress, from_document, record_problems
+from mldsplan.progress import (
+    SCHEMA_VERSION,
+    Progress,
+    from_document,
+    from_plain,
+    record_problems,
+    to_document,
+    to_plain,
+)
 
 LOCK_TIMEOUT_SECONDS = 10.0
 TEMP_SUFFIX = ".tmp"
@@ -52,7 +60,15 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse(path: Path, raw: bytes) -> Progress:
-    return from_document(path, migrate(path, tomlfile.parse(path, raw)))
+    """The record in `raw`; pydantic validates it once per distinct content."""
+    document = tomlfile.parse(path, raw)
+    key = cache.key("progress", raw)
+    plain = cache.load(key)
+    if plain is not None:
+        return from_plain(plain, document.get("log", ()))
+    progress = from_document(path, migrate(path, document))
+    cache.save(key, to_plain(progress))
+    return progress
 
 
 def check_against(path: Path, progress: Progress, programme: Programme, today: date) -> Progress:
@@ -95,10 +111,11 @@ def serialise(progress: Progress) -> bytes:
 
     from mldsplan.progress import format_log_line
 
-    settings = progress.model_dump(
-        mode="python", exclude_none=True, include={"schema_version", "start", "weekly_hours"}
-    )
-    tables = progress.model_dump(mode="python", include={"completions", "deferrals"})
+    document = to_document(progress)
+    settings: dict[str, Any] = {
+        k: document[k] for k in ("schema_version", "start", "weekly_hours") if k in document
+    }
+    tables = {k: document[k] for k in ("completions", "deferrals") if document[k]}
     parts = [
         "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n",
         tomli_w.dumps(settings),
@@ -109,16 +126,9 @@ def serialise(progress: Progress) -> bytes:
             "\n# Study log, an entry a line: date, hours, module (- for none), note.\n"
             f"log = '''\n{lines}'''\n"
         )
-    tables = {k: v for k, v in tables.items() if v}
     if tables:
-        parts.append("\n" + tomli_w.dumps(_without_none(tables)))
+        parts.append("\n" + tomli_w.dumps(tables))
     return "".join(parts).encode("utf-8")
-
-
-def _without_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    return value
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -197,7 +207,11 @@ def _write_versions(path: Path, old_raw: bytes | None, before: Progress, after: 
                 write_atomic(backup, old_raw)
         write_atomic(path.with_name(f"{path.name}.bak"), old_raw)
     stale = _temp_files(path)
-    write_atomic(path, serialise(after))
+    content = serialise(after)
+    write_atomic(path, content)
+    # The new record was built by checked changes from a validated one: the
+    # next read need not validate it again.
+    cache.save(cache.key("progress", content), to_plain(after))
     for temp in stale:
         temp.unlink(missing_ok=True)
 

@@ -53,14 +53,17 @@ def parse(path: Path, raw: bytes) -> dict[str, Any]:
         raise FileFormatError(f"{path}: {message}", hint="fix the TOML syntax there") from None
 
 
-def read(path: Path) -> dict[str, Any]:
+def read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         raise FileFormatError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read: {exc.strerror}") from None
-    return parse(path, raw)
+
+
+def read(path: Path) -> dict[str, Any]:
+    return parse(path, read_bytes(path))
 
 
 def field_path(loc: Sequence[int | str]) -> str:
@@ -74,15 +77,21 @@ def field_path(loc: Sequence[int | str]) -> str:
     return out or "(top level)"
 
 
+_MESSAGES = {
+    "extra_forbidden": "unknown field",
+    "unexpected_keyword_argument": "unknown field",
+    "missing": "required field is missing",
+    "missing_keyword_argument": "required field is missing",
+}
+
+
 def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
     """One line per pydantic error: `<file>: <field path>: <message>`."""
     problems = []
     for error in errors:
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
-        message = str(error["msg"])
-        if error["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif error["type"] == "missing":
-            message = "required field is missing"
+        message = _MESSAGES.get(error["type"], str(error["msg"]))
+        if error["type"] == "predicate_failed":
+            message = f"{error['input']!r} is not valid here ({error['msg']})"
         problems.append(f"{path}: {field_path(loc)}: {message}")
     return problems

@@ -1,0 +1,140 @@
+"""Start-up benchmark: median wall time of fresh processes, as ratios to the import floor.
+
+A report, never a pass/fail test: timings depend on the machine. Run it with
+the interpreter of the environment mldsplan is installed in:
+
+    python benchmarks/startup.py            # 21 runs per case
+    python benchmarks/startup.py --runs 51
+
+To see what a dependency version costs, install that version in another
+environment and run the script with that environment's python.
+
+Targets (issue 6): every read command at most 1.2x the floor; completion at
+most 0.75x the floor; `progress` with 20,000 log entries at most 1.5x with none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+FLOOR = "import typer, rich.console; from pydantic import BaseModel"
+CODES = [
+    "ethics-1",
+    "programming",
+    "maths",
+    "eda",
+    "supervised",
+    "big-data",
+    "ethics-2",
+    "bayesian",
+    "deep-learning",
+    "unsupervised",
+    "ethics-3",
+    "unstructured",
+    "agents",
+    "project",
+]
+
+
+def progress_file(path: Path, entries: int) -> Path:
+    """A student with all 14 modules done and `entries` study-log lines."""
+    first = date(2023, 1, 1)
+    lines = [
+        f"{first + timedelta(days=i % 1000)} {0.25 + i % 2 * 0.25} {CODES[i % len(CODES)]} session {i}"
+        for i in range(entries)
+    ]
+    completions = "".join(
+        f"\n[completions.{code}]\non = 2026-01-20\nmark = {60 + i}.0\nresit = false\n"
+        for i, code in enumerate(CODES)
+    )
+    log = f"log = '''\n{chr(10).join(lines)}\n'''\n" if lines else ""
+    path.write_text(f'schema_version = 1\nstart = "2025-10"\n{log}{completions}')
+    return path
+
+
+def median_ms(command: list[str], env: dict[str, str], runs: int) -> float:
+    warm = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if warm.returncode != 0:  # also warms the caches
+        raise SystemExit(f"{command} failed: {warm.stderr.strip()}")
+    times = []
+    for _ in range(runs):
+        begin = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True, check=True)
+        times.append((time.perf_counter() - begin) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    python = sys.executable
+    script = shutil.which("mldsplan", path=str(Path(python).parent))
+    mldsplan = [script] if script else [python, "-m", "mldsplan"]
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        base = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
+        base["NO_COLOR"] = "1"
+
+        def env(entries: int | None = None, **extra: str) -> dict[str, str]:
+            path = tmp / f"progress-{entries}.toml"
+            if entries is not None and not path.exists():
+                progress_file(path, entries)
+            return {**base, "MLDSPLAN_FILE": str(path), **extra}
+
+        completion = env(
+            None,
+            _MLDSPLAN_COMPLETE="complete_bash",
+            COMP_WORDS="mldsplan complete ma",
+            COMP_CWORD="2",
+        )
+        cases = [
+            ("python -c pass", [python, "-c", "pass"], env()),
+            ("dependency floor", [python, "-c", FLOOR], env()),
+            ("mldsplan --help", [*mldsplan, "--help"], env()),
+            ("progress, 0 log entries", [*mldsplan, "progress"], env(0)),
+            ("progress, 2,000 log entries", [*mldsplan, "progress"], env(2000)),
+            ("progress, 20,000 log entries", [*mldsplan, "progress"], env(20000)),
+            ("progress --json, 2,000", [*mldsplan, "progress", "--json"], env(2000)),
+            ("plan, 2,000", [*mldsplan, "plan"], env(2000)),
+            ("week, 2,000", [*mldsplan, "week"], env(2000)),
+            ("hours, 2,000", [*mldsplan, "hours"], env(2000)),
+            ("grades, 2,000", [*mldsplan, "grades"], env(2000)),
+            ("completion of a code", [*mldsplan], completion),
+        ]
+        results = {name: median_ms(command, e, args.runs) for name, command, e in cases}
+    floor = results["dependency floor"]
+    print(f"median of {args.runs} fresh processes; floor = `{FLOOR}`")
+    print(f"{'case':32} {'ms':>8} {'x floor':>8}")
+    for name, ms in results.items():
+        print(f"{name:32} {ms:8.1f} {ms / floor:8.2f}")
+    print()
+    reads = [
+        n
+        for n in results
+        if n.split(",")[0] in {"progress", "progress --json", "plan", "week", "hours", "grades"}
+        and "20,000" not in n
+    ]
+    worst = max(results[n] / floor for n in reads)
+    growth = results["progress, 20,000 log entries"] / results["progress, 0 log entries"]
+    completion_ratio = results["completion of a code"] / floor
+    for label, value, limit in [
+        ("slowest read command / floor", worst, 1.2),
+        ("completion / floor", completion_ratio, 0.75),
+        ("progress 20,000 entries / 0 entries", growth, 1.5),
+    ]:
+        verdict = "meets" if value <= limit else "MISSES"
+        print(f"{label:40} {value:5.2f}  (target <= {limit}: {verdict})")
+
+
+if __name__ == "__main__":
+    main()
