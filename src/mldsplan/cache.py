@@ -29,9 +29,11 @@ def folder() -> Path:
 
 
 def key(kind: str, content: bytes) -> str:
-    import hashlib
-
-    digest = hashlib.blake2b(content, digest_size=16, person=__version__.encode()[:16])
+    try:  # hashlib would also load OpenSSL (~2 ms) for the one hash we need
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - an interpreter without the builtin module
+        from hashlib import blake2b
+    digest = blake2b(content, digest_size=16, person=__version__.encode()[:16])
     return f"{kind}-{digest.hexdigest()}"
 
 

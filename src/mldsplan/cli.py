@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -60,10 +59,12 @@ app = typer.Typer(
 )
 
 
-@dataclass
 class _Files:
-    progress: Path
-    programme: Path | None
+    """The files this run reads and writes (a plain class: no dataclass build at start-up)."""
+
+    def __init__(self, progress: Path, programme: Path | None) -> None:
+        self.progress = progress
+        self.programme = programme
 
 
 def _complete_codes(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -11,7 +11,7 @@ from mldsplan.progress import Progress
 from mldsplan.terms import schedule
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class MarkedModule:
     code: str
     title: str
@@ -22,14 +22,14 @@ class MarkedModule:
     weight: float  # share of the marked ECTS, 0-1
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class ExitAwardReached:
     name: str
     ects: float
     reached: bool
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class GradesResult(Result):
     average: float | None = None
     marked_ects: float = 0.0
@@ -44,7 +44,7 @@ class GradesResult(Result):
     exit_awards: list[ExitAwardReached] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class Target:
     band: str
     threshold: float
@@ -52,7 +52,7 @@ class Target:
     state: str
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class TargetResult(Result):
     average: float | None = None
     marked_ects: float = 0.0

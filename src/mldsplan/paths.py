@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
@@ -33,6 +32,8 @@ def default_progress() -> Path:
 
 def module_codes(programme: Path | None) -> list[str]:
     """The module codes in a programme file, read without validating it (for completion)."""
+    import tomllib
+
     path = programme or shipped_programme()
     try:
         with open(path or "", "rb") as handle:

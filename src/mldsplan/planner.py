@@ -29,12 +29,12 @@ PACE_WEEKS = 4  # actual pace: the last this-many weeks that have any log
 CHART_WEEKS = 10
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class Result:
     schema_version: int = SCHEMA_VERSION
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class PlanModule:
     code: str
     title: str
@@ -56,7 +56,7 @@ class PlanModule:
     assumed: bool
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class PlanResult(Result):
     programme: str
     programme_name: str
@@ -65,7 +65,7 @@ class PlanResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class TermProgress:
     year: int
     term: int
@@ -75,14 +75,14 @@ class TermProgress:
     ects_done: float
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class WeekSummary:
     week_start: date
     logged_hours: float
     target_hours: float
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class ProgressResult(Result):
     programme: str
     programme_name: str
@@ -106,7 +106,7 @@ class ProgressResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class TermLoad:
     year: int
     term: int
@@ -118,14 +118,14 @@ class TermLoad:
     overdue: bool
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class ModuleTime:
     code: str
     budget_hours: float
     logged_hours: float
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class Pace:
     logged_hours: float
     entries: int
@@ -136,7 +136,7 @@ class Pace:
     finish_date_at_recent_pace: date | None
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class HoursResult(Result):
     on: date
     hours_remaining: float
@@ -153,19 +153,19 @@ class HoursResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class DayHours:
     date: date
     hours: float
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class ModuleHours:
     code: str | None
     hours: float
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, eq=False)
 class WeekResult(Result):
     week_start: date
     week_end: date

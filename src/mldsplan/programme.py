@@ -7,7 +7,6 @@ pydantic validates them (see `mldsplan.validation`) whenever a file is new.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -248,6 +247,8 @@ def resolve_code(programme: Programme, typed: str, argument: str = "CODE") -> st
             f"{argument}: '{typed}' matches several modules: {', '.join(matches)}",
             hint="type more of the code",
         )
+    import difflib
+
     close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.5)
     hint = f"did you mean {' or '.join(close)}?" if close else "'mldsplan plan' lists the codes"
     raise InputError(f"{argument}: unknown module '{typed}'", hint=hint)

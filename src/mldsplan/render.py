@@ -11,16 +11,19 @@ import json
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mldsplan.grades import GradesResult, TargetResult
-from mldsplan.planner import HoursResult, PlanResult, ProgressResult, WeekResult, WeekSummary
-from mldsplan.programme import Programme
-from mldsplan.progress import LogEntry
+from mldsplan.progress import SCHEMA_VERSION
+
+if TYPE_CHECKING:  # results are only read here; importing their modules would cost start-up
+    from mldsplan.grades import GradesResult, TargetResult
+    from mldsplan.planner import HoursResult, PlanResult, ProgressResult, WeekResult, WeekSummary
+    from mldsplan.programme import Programme
+    from mldsplan.progress import LogEntry
 
 BAR_WIDTH = 30
 CHART_WIDTH = 40
@@ -32,7 +35,8 @@ _console: Console | None = None
 def console() -> Console:
     global _console  # one Console per process; building it reads the terminal
     if _console is None:
-        _console = Console(highlight=False)
+        # Text from files is never markup; and no markup or emoji parsing is faster.
+        _console = Console(highlight=False, markup=False, emoji=False)
     return _console
 
 
@@ -342,7 +346,7 @@ def targets(result: TargetResult) -> None:
 
 def log_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
     if as_json:
-        print_json({"schema_version": 1, "entries": [dataclasses.asdict(e) for e in entries]})
+        print_json({"schema_version": SCHEMA_VERSION, "entries": [e._asdict() for e in entries]})
         return
     if not entries:
         console().print(Text("The study log is empty: mldsplan log HOURS [--module CODE]"))
