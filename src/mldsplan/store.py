@@ -62,7 +62,7 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 def parse(path: Path, raw: bytes) -> Progress:
     """The record in `raw`; pydantic validates it once per distinct content."""
     document = tomlfile.parse(path, raw)
-    key = cache.key("progress", raw)
+    key = cache.key(f"progress{SCHEMA_VERSION}", raw)
     plain = cache.load(key)
     if plain is not None:
         return from_plain(plain, document.get("log", ()))
@@ -211,7 +211,7 @@ def _write_versions(path: Path, old_raw: bytes | None, before: Progress, after: 
     write_atomic(path, content)
     # The new record was built by checked changes from a validated one: the
     # next read need not validate it again.
-    cache.save(cache.key("progress", content), to_plain(after))
+    cache.save(cache.key(f"progress{SCHEMA_VERSION}", content), to_plain(after))
     for temp in stale:
         temp.unlink(missing_ok=True)
 

@@ -1,0 +1,552 @@
+"""SPEC §5 as evidence: concurrency, kills, write faults, bad files, fuzzing, migrations,
+`check`, and shell completion, with real files and real processes where that is the point."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SHIPPED, Run, assert_one_line_error
+from mldsplan import store
+from mldsplan.errors import MldsplanError
+from mldsplan.programme import load_programme
+from mldsplan.progress import Completion, LogEntry, Progress
+
+CORPUS = Path(__file__).parent / "corpus"
+FIXTURES = Path(__file__).parent / "fixtures"
+CODES = load_programme(SHIPPED).codes
+
+
+def mldsplan() -> list[str]:
+    """The installed entry point beside this interpreter (what a student runs)."""
+    script = Path(sys.executable).with_name("mldsplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mldsplan"]
+
+
+def child_env(progress_file: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
+    env["MLDSPLAN_FILE"] = str(progress_file)
+    env["MLDSPLAN_CACHE_DIR"] = str(progress_file.parent / "cache")
+    return env
+
+
+# --- 1. concurrency --------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_fifty_concurrent_writers_lose_nothing_and_readers_see_whole_files(
+    progress_file: Path,
+) -> None:
+    env = child_env(progress_file)
+    subprocess.run(
+        [*mldsplan(), "init", "--start", "2025-10"], env=env, check=True, capture_output=True
+    )
+    first = date(2026, 1, 1)
+    writers = [[*mldsplan(), "complete", code, "--on", "2026-01-20"] for code in CODES]
+    writers += [
+        [*mldsplan(), "log", "1.5", "--on", str(first + timedelta(days=i)), "--note", f"writer {i}"]
+        for i in range(50 - len(CODES))
+    ]
+    readers = [[*mldsplan(), "progress", "--json"] for _ in range(6)]
+    running = [
+        subprocess.Popen(c, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in writers + readers
+    ]
+    reader_outputs = []
+    for process, command in zip(running, writers + readers, strict=True):
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, (command, err)
+        if command in readers:
+            reader_outputs.append(out)
+    for out in reader_outputs:  # every reader saw a whole, valid file
+        data = json.loads(out)
+        assert 0 <= data["ects_done"] <= 90
+    final = store.load(progress_file)
+    assert sorted(final.completions) == sorted(CODES)
+    assert sorted(e.note or "" for e in final.log) == sorted(f"writer {i}" for i in range(36))
+
+
+def test_a_stale_lock_file_from_a_killed_process_does_not_block(progress_file: Path) -> None:
+    env = child_env(progress_file)
+    subprocess.run([*mldsplan(), "init"], env=env, check=True, capture_output=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from filelock import FileLock; "
+            "FileLock(sys.argv[1]).acquire(); print('held', flush=True); time.sleep(60)",
+            f"{progress_file}.lock",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    holder.stdout.close()
+    assert Path(f"{progress_file}.lock").exists()
+    done = subprocess.run(
+        [*mldsplan(), "complete", "maths", "--on", "2026-01-20"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+# --- 2. kills --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_leaves_the_old_or_the_new_file(progress_file: Path) -> None:
+    env = child_env(progress_file)
+    subprocess.run([*mldsplan(), "init"], env=env, check=True, capture_output=True)
+    rng = random.Random(20261125)
+
+    def command(i: int) -> list[str]:
+        day = date(2020, 1, 1) + timedelta(days=i)
+        return [*mldsplan(), "log", "0.5", "--on", str(day), "--note", f"kill {i}"]
+
+    durations = []
+    for i in range(3):  # how long one whole write takes here
+        begin = time.perf_counter()
+        subprocess.run(command(300 + i), env=env, check=True, capture_output=True)
+        durations.append(time.perf_counter() - begin)
+    span = max(durations)
+    landed = 0
+    for i in range(200):
+        before = store.load(progress_file)
+        process = subprocess.Popen(
+            command(i), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        time.sleep(rng.uniform(0.3 * span, 1.1 * span))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = store.load(progress_file)  # parses: never a partial file
+        wanted = LogEntry(date(2020, 1, 1) + timedelta(days=i), 0.5, None, f"kill {i}")
+        assert after.log in (before.log, (*before.log, wanted)), i
+        assert after.completions == before.completions
+        landed += after.log != before.log
+    subprocess.run(command(400), env=env, check=True, capture_output=True)
+    leftovers = list(progress_file.parent.glob(".progress.toml.*.tmp"))
+    assert leftovers == [], leftovers
+    print(f"{landed} of 200 killed writes had landed")
+
+
+# --- 3. faults -------------------------------------------------------------
+
+
+def _fail_with(error: BaseException) -> Any:
+    def fail(*_args: object, **_kwargs: object) -> Any:
+        raise error
+
+    return fail
+
+
+FAULTS = [
+    (
+        "fsync",
+        lambda m: m.setattr(os, "fsync", _fail_with(OSError(errno.EIO, "Input/output error"))),
+        "Input/output error",
+    ),
+    (
+        "rename",
+        lambda m: m.setattr(
+            os, "replace", _fail_with(OSError(errno.EXDEV, "Invalid cross-device link"))
+        ),
+        "Invalid cross-device link",
+    ),
+    (
+        "permission denied",
+        lambda m: m.setattr(
+            store.tempfile,
+            "mkstemp",
+            _fail_with(PermissionError(errno.EACCES, "Permission denied")),
+        ),
+        "Permission denied",
+    ),
+    (
+        "read-only folder",
+        lambda m: m.setattr(
+            store.tempfile, "mkstemp", _fail_with(OSError(errno.EROFS, "Read-only file system"))
+        ),
+        "Read-only file system",
+    ),
+]
+
+
+class _FullDisk:
+    """A file object whose writes fail as on a full disk (after the temp file exists)."""
+
+    def __init__(self, fd: int, *_args: object) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, _data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("name", "install", "needle"),
+    FAULTS
+    + [
+        ("no space", lambda m: m.setattr(os, "fdopen", _FullDisk), "No space left on device"),
+    ],
+)
+def test_a_failed_write_changes_nothing(
+    run: Run,
+    progress_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    install: Any,
+    needle: str,
+) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    before = progress_file.read_bytes()
+    install(monkeypatch)
+    result = run("complete", "eda", "--on", "2026-05-01", ok=False)
+    monkeypatch.undo()
+    assert_one_line_error(result, needle)
+    assert progress_file.read_bytes() == before
+    assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
+
+
+def test_an_interrupt_during_the_write_changes_nothing(
+    run: Run, progress_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    before = progress_file.read_bytes()
+    monkeypatch.setattr(os, "replace", _fail_with(KeyboardInterrupt()))
+    result = run("complete", "eda", "--on", "2026-05-01", ok=False)
+    monkeypatch.undo()
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "Error: interrupted; nothing was changed"
+    assert progress_file.read_bytes() == before
+    assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
+
+
+# --- 4. bad files ----------------------------------------------------------
+
+PROGRESS_CORPUS = {
+    "empty.toml": "the file is empty",
+    "truncated.toml": "line 5",
+    "nul-byte.toml": "NUL byte",
+    "invalid-utf8.toml": "not UTF-8",
+    "bom.toml": "byte-order mark",
+    "wrong-types.toml": "weekly_hours",
+    "unknown-module.toml": "completions.statistics: unknown module",
+    "mark-120.toml": "completions.maths.mark",
+    "newer-schema.toml": "schema_version: 2 was written by a newer mldsplan",
+    "bad-log-line.toml": "log: line 2",
+    "future-completion.toml": "is in the future",
+}
+PROGRAMME_CORPUS = {
+    "duplicate-codes.toml": "duplicate module code 'maths'",
+    "term-totals-disagree.toml": "terms[0].ects: year 1 term 1 is 12.5 ECTS but its modules add up to 15",
+    "negative-ects.toml": "modules[1].ects: Input should be greater than 0",
+    "wrong-types.toml": "weekly_hours: Input should be a valid number",
+    "syntax-error.toml": "line 3, column",
+    "empty.toml": "the file is empty",
+    "missing-fields.toml": "name: required field is missing",
+}
+
+
+def test_the_corpus_is_complete() -> None:
+    assert sorted(p.name for p in (CORPUS / "progress").iterdir()) == sorted(PROGRESS_CORPUS)
+    assert sorted(p.name for p in (CORPUS / "programme").iterdir()) == sorted(PROGRAMME_CORPUS)
+
+
+@pytest.mark.parametrize(("name", "needle"), sorted(PROGRESS_CORPUS.items()))
+def test_broken_progress_files(run: Run, progress_file: Path, name: str, needle: str) -> None:
+    content = (CORPUS / "progress" / name).read_bytes()
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    progress_file.write_bytes(content)
+    for args in (["progress"], ["plan", "--json"], ["log", "1"], ["complete", "eda"]):
+        assert_one_line_error(run(*args, ok=False), str(progress_file), needle)
+    assert progress_file.read_bytes() == content
+    assert sorted(p.name for p in progress_file.parent.iterdir() if p.is_file()) == [
+        "progress.toml",
+        *(["progress.toml.lock"] if (progress_file.parent / "progress.toml.lock").exists() else []),
+    ]
+
+
+@pytest.mark.parametrize(("name", "needle"), sorted(PROGRAMME_CORPUS.items()))
+def test_broken_programme_files(run: Run, progress_file: Path, name: str, needle: str) -> None:
+    path = CORPUS / "programme" / name
+    for args in (["progress"], ["complete", "maths"]):
+        assert_one_line_error(run("--programme", str(path), *args, ok=False), str(path), needle)
+    assert not progress_file.exists()
+
+
+def test_a_huge_progress_file(run: Run, progress_file: Path) -> None:
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    with progress_file.open("wb") as handle:
+        handle.write(b"schema_version = 1\n")
+        handle.write(b"# " + b"x" * (33 * 1024 * 1024) + b"\n")
+    assert_one_line_error(run("progress", ok=False), str(progress_file), "more than the")
+
+
+toml_scalars = (
+    st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20)
+    | st.booleans()
+    | st.dates()
+)
+toml_keys = st.sampled_from(
+    [
+        "schema_version",
+        "start",
+        "weekly_hours",
+        "completions",
+        "deferrals",
+        "log",
+        "maths",
+        "on",
+        "mark",
+        "resit",
+        "hours",
+        "id",
+        "name",
+        "terms",
+        "modules",
+        "ects",
+        "year",
+        "term",
+        "code",
+        "title",
+        "classification",
+    ]
+) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=8)
+toml_documents = st.recursive(
+    st.dictionaries(toml_keys, toml_scalars, max_size=6),
+    lambda inner: st.dictionaries(
+        toml_keys,
+        inner | toml_scalars | st.lists(toml_scalars, max_size=3) | st.lists(inner, max_size=3),
+        max_size=6,
+    ),
+    max_leaves=25,
+)
+
+
+def _only_our_error(load: Any, *args: Any) -> None:
+    try:
+        load(*args)
+    except MldsplanError as exc:
+        assert exc.message and "\n" not in exc.message
+    # anything else propagates and fails the test
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=300))
+def test_arbitrary_bytes_only_raise_our_error(tmp_path: Path, raw: bytes) -> None:
+    _only_our_error(store.parse, Path("fuzz.toml"), raw)
+    path = tmp_path / "fuzz-programme.toml"
+    path.write_bytes(raw)
+    _only_our_error(load_programme, path)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(toml_documents, st.booleans())
+def test_arbitrary_toml_documents_only_raise_our_error(
+    tmp_path: Path, document: dict[str, Any], versioned: bool
+) -> None:
+    if versioned:
+        document = {**document, "schema_version": 1}
+    raw = tomli_w.dumps(document).encode()
+    _only_our_error(store.parse, Path("fuzz.toml"), raw)
+    path = tmp_path / "fuzz-programme.toml"
+    path.write_bytes(raw)
+    _only_our_error(load_programme, path)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["programming", "maths", "x"]),
+        st.fixed_dictionaries(
+            {"on": st.dates() | st.text(max_size=5)},
+            optional={
+                "mark": st.floats() | st.text(max_size=3),
+                "resit": st.booleans() | st.integers(),
+            },
+        ),
+    )
+)
+def test_arbitrary_completions_only_raise_our_error(completions: dict[str, Any]) -> None:
+    raw = tomli_w.dumps({"schema_version": 1, "completions": completions}).encode()
+    _only_our_error(store.parse, Path("fuzz.toml"), raw)
+
+
+# --- 5. schema migrations --------------------------------------------------
+
+GOLDEN = {
+    1: Progress(
+        start="2025-10",
+        weekly_hours=18.0,
+        completions={
+            "programming": Completion(on=date(2026, 1, 20), mark=68.0, resit=False),
+        },
+        deferrals={"bayesian": 1},
+        log=(
+            LogEntry(date(2026, 11, 23), 1.5, None, None),
+            LogEntry(date(2026, 11, 24), 2.5, "bayesian", "lecture 4"),
+        ),
+    )
+}
+
+
+def test_every_golden_fixture_loads_and_migrates_to_the_current_model() -> None:
+    fixtures = sorted(FIXTURES.glob("progress-v*.toml"))
+    assert [int(p.stem.split("-v")[1]) for p in fixtures] == list(
+        range(1, store.SCHEMA_VERSION + 1)
+    )
+    for path in fixtures:
+        version = int(path.stem.split("-v")[1])
+        record = store.parse(path, path.read_bytes())
+        assert record.schema_version == store.SCHEMA_VERSION
+        assert record == GOLDEN[version]
+
+
+def test_a_migration_step_runs_and_the_old_file_is_kept_first(
+    run: Run, progress_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The machinery, with a made-up schema 2 that renames nothing but counts its calls."""
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    original = (FIXTURES / "progress-v1.toml").read_bytes()
+    progress_file.write_bytes(original)
+    calls = []
+
+    def v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
+        calls.append(document["schema_version"])
+        return document
+
+    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store, "MIGRATIONS", {2: v1_to_v2})
+    run("complete", "maths", "--on", "2026-01-21")
+    assert calls and set(calls) == {1}
+    assert progress_file.with_name("progress.toml.v1.bak").read_bytes() == original
+    assert "schema_version = 2" in progress_file.read_text()
+
+
+# --- 6. check --------------------------------------------------------------
+
+
+def test_check_reports_every_problem_in_both_files(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    bad_programme = tmp_path / "programme.toml"
+    bad_programme.write_text(
+        SHIPPED.read_text()
+        .replace("total_ects = 90", "total_ects = 95")
+        .replace("merit = 60", "merit = 45")
+    )
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    progress_file.write_text("schema_version = 1\nweekly_hours = -1\nstart = 'soon'\n")
+    result = run("--programme", str(bad_programme), "check", ok=False)
+    assert result.exit_code == 1
+    assert result.stdout.count("problem:") == 4, result.stdout
+
+
+def test_check_finds_every_record_problem(run: Run, progress_file: Path) -> None:
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    progress_file.write_text(
+        "schema_version = 1\nlog = '''\n2026-01-01 20 maths\n2026-01-01 5 -\n2026-01-02 1 stats\n'''\n"
+        "[completions.maths]\non = 2026-01-01\nmark = 40\n[completions.nope]\non = 2026-01-01\n"
+        "[deferrals]\nghost = 1\n"
+    )
+    result = run("check", ok=False)
+    problems = [line for line in result.stdout.splitlines() if line.startswith("problem:")]
+    assert len(problems) == 5, result.stdout
+    assert "2 problems" not in result.stderr and "5 problems found" in result.stderr
+
+
+def test_check_says_ok(run: Run) -> None:
+    result = run("check")
+    assert result.stdout.startswith("ok: ") and "problem" not in result.stdout
+
+
+# --- 8. shell completion ---------------------------------------------------
+
+
+def _complete(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**child_env(tmp_path / "p.toml"), **env_extra}
+    return subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "mldsplan"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_bash_completion_of_module_codes_without_pydantic_or_rich(tmp_path: Path) -> None:
+    result = _complete(
+        {
+            "_MLDSPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "mldsplan complete ma",
+            "COMP_CWORD": "2",
+        },
+        tmp_path,
+    )
+    assert result.stdout.split() == ["maths"]
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert not {m for m in imported if m.split(".")[0] in {"pydantic", "rich"}}
+
+
+def test_zsh_and_fish_completion(tmp_path: Path) -> None:
+    zsh = _complete(
+        {"_MLDSPLAN_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "mldsplan defer e"}, tmp_path
+    )
+    assert "eda" in zsh.stdout and "ethics-1" in zsh.stdout
+    fish = _complete(
+        {
+            "_MLDSPLAN_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_ARGS": "mldsplan export --format ",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+        },
+        tmp_path,
+    )
+    assert fish.stdout.split() == ["markdown", "csv", "json", "toml", "ics", "html"]
+
+
+def test_completion_reads_another_programme(tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text(SHIPPED.read_text().replace('code = "maths"', 'code = "matrices"'))
+    result = _complete(
+        {
+            "_MLDSPLAN_COMPLETE": "complete_bash",
+            "COMP_WORDS": "mldsplan log --module ma",
+            "COMP_CWORD": "3",
+            "MLDSPLAN_PROGRAMME": str(other),
+        },
+        tmp_path,
+    )
+    assert result.stdout.split() == ["matrices"]
