@@ -209,8 +209,8 @@ class _FullDisk:
 
 @pytest.mark.parametrize(
     ("name", "install", "needle"),
-    FAULTS
-    + [
+    [
+        *FAULTS,
         ("no space", lambda m: m.setattr(os, "fdopen", _FullDisk), "No space left on device"),
     ],
 )
