@@ -235,3 +235,9 @@ def test_a_bad_rule_is_a_load_error(run: Run, tmp_path: Path) -> None:
     assert_one_line_error(
         run("--programme", str(other), "grades", ok=False), "classification.borderline_margin"
     )
+
+
+def test_progress_shows_the_average_where_marks_are_set(run: Run) -> None:
+    assert "Marks" not in run("progress").stdout
+    run("complete", "maths", "--mark", "74", "--on", "2026-01-01")
+    assert "Marks    average 74.00 (distinction) over 5 ECTS" in run("progress").stdout

@@ -315,13 +315,14 @@ def progress(ctx: typer.Context, json: JsonOption = False) -> None:
     Example: mldsplan progress --json
     """
     from mldsplan import planner, render
+    from mldsplan.grades import grades as marks
 
     programme, record = _load(ctx)
     result = planner.progress_summary(programme, record, _today())
     if json:
         render.print_json(result)
     else:
-        render.progress(programme, result)
+        render.progress(programme, result, marks(programme, record))
 
 
 @app.command()

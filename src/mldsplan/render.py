@@ -135,7 +135,7 @@ def plan(programme: Programme, result: PlanResult) -> None:
     _warnings(result.warnings)
 
 
-def progress(programme: Programme, result: ProgressResult) -> None:
+def progress(programme: Programme, result: ProgressResult, marks: GradesResult) -> None:
     out = console()
     r = result
     out.print(Text(f"{r.programme_name} — progress on {r.on}", style="bold"))
@@ -158,6 +158,13 @@ def progress(programme: Programme, result: ProgressResult) -> None:
         )
     else:
         out.print(Text(SET_START))
+    if marks.average is not None:
+        out.print(
+            Text(
+                f"Marks    average {marks.average:.2f} ({marks.band}) over"
+                f" {marks.marked_ects:g} ECTS: mldsplan grades"
+            )
+        )
     w = r.this_week
     out.print(Text(f"This week: {hours_text(w.logged_hours)} of {w.target_hours:g} h"))
     table = _table("Year", "Term", "Dates", "ECTS", "Done", "")
