@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import marshal
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -196,7 +198,7 @@ def test_the_lock_times_out_with_a_clear_error(
     monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
     with FileLock(f"{progress_file}.lock"):
         result = run("complete", "maths", ok=False)
-    assert_one_line_error(result, "another mldsplan is writing to this file")
+    assert_one_line_error(result, f"another mldsplan is writing to {progress_file}")
     assert progress_file.read_bytes() == before
 
 
@@ -288,3 +290,24 @@ def test_no_sequence_of_commands_leaves_ects_outside_the_total(
 def test_parse_errors_name_the_file() -> None:
     with pytest.raises(FileFormatError, match=re.escape("x.toml: the file is empty")):
         store.parse(Path("x.toml"), b"  \n")
+
+
+def test_the_cache_gives_exactly_what_validation_gives(
+    run: Run, progress_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("init", "--start", "2025-10", "--weekly-hours", "17.5")
+    run("complete", "maths", "--mark", "68.5", "--on", "2026-01-20")
+    run("complete", "big-data", "--mark", "55", "--resit", "--on", "2026-09-01")
+    run("log", "2", "--module", "eda", "--note", "café ☕ notes", "--on", "2026-11-20")
+    run("defer", "agents")
+    cache_dir = Path(os.environ["MLDSPLAN_CACHE_DIR"])
+    assert list(cache_dir.glob("progress1-*.marshal")), "writes leave the new content cached"
+    cached = store.load(progress_file)
+    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    assert store.load(progress_file) == cached
+    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(cache_dir))
+    for damage in (b"\x00garbage", marshal.dumps({"wrong": "shape"})):
+        for entry in cache_dir.glob("*.marshal"):  # damaged entries are ignored, not trusted
+            entry.write_bytes(damage)
+        assert store.load(progress_file) == cached
+        assert load_programme(SHIPPED).codes == CODES

@@ -215,7 +215,10 @@ def load_programme(path: Path) -> Programme:
     key = cache.key("programme", raw)
     plain = cache.load(key)
     if plain is not None:
-        return Programme.from_plain(plain)
+        try:
+            return Programme.from_plain(plain)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a damaged cache entry: validate the file again
     programme, problems = programme_problems(path, tomlfile.parse(path, raw))
     if programme is None:
         raise FileFormatError(problems[0], problems=problems)

@@ -65,7 +65,10 @@ def parse(path: Path, raw: bytes) -> Progress:
     key = cache.key(f"progress{SCHEMA_VERSION}", raw)
     plain = cache.load(key)
     if plain is not None:
-        return from_plain(plain, document.get("log", ()))
+        try:
+            return from_plain(plain, document.get("log", ()))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass  # a damaged cache entry: validate the file again
     progress = from_document(path, migrate(path, document))
     cache.save(key, to_plain(progress))
     return progress
@@ -186,8 +189,7 @@ def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress
             return before, after
     except Timeout:
         raise StoreError(
-            f"{path}: another mldsplan is writing to this file"
-            f" (waited {LOCK_TIMEOUT_SECONDS:g} s for {path}.lock)",
+            f"another mldsplan is writing to {path} (gave up after {LOCK_TIMEOUT_SECONDS:g} s)",
             hint="try again when it has finished",
         ) from None
     except OSError as exc:
