@@ -26,23 +26,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from mldsplan.paths import module_codes
+
 FLOOR = "import typer, rich.console; from pydantic import BaseModel"
-CODES = [
-    "ethics-1",
-    "programming",
-    "maths",
-    "eda",
-    "supervised",
-    "big-data",
-    "ethics-2",
-    "bayesian",
-    "deep-learning",
-    "unsupervised",
-    "ethics-3",
-    "unstructured",
-    "agents",
-    "project",
-]
+CODES = module_codes(None)  # the shipped programme's
 
 
 def progress_file(path: Path, entries: int) -> Path:

@@ -12,17 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED, Run, RunJson, assert_one_line_error, mldsplan_command
+from mldsplan.programme import load_programme
 
-YEAR_ONE = [
-    "ethics-1",
-    "programming",
-    "maths",
-    "eda",
-    "supervised",
-    "big-data",
-    "ethics-2",
-    "bayesian",
-]
+YEAR_ONE = [m.code for m in load_programme(SHIPPED).modules if m.year == 1]
 
 
 def test_no_command_shows_progress_of_a_new_student(run: Run, progress_file: Path) -> None:

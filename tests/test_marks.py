@@ -85,20 +85,7 @@ def test_nothing_remaining_secures_or_loses_each_band() -> None:
 
 def test_secured_when_exactly_the_pass_mark_is_needed_and_out_of_reach_above_100() -> None:
     # 47.5 ECTS at 70 and unsupervised assumed at 50: the needed merit average follows SPEC §4
-    half = {
-        c.replace("-", "_"): 70.0
-        for c in [
-            "ethics-1",
-            "programming",
-            "maths",
-            "eda",
-            "supervised",
-            "big-data",
-            "ethics-2",
-            "bayesian",
-            "deep-learning",
-        ]
-    }
+    half = {c.replace("-", "_"): 70.0 for c in PROGRAMME.codes[:9]}
     assert sum(ECTS[c.replace("_", "-")] for c in half) == 47.5
     result = grades.targets(PROGRAMME, record(**half), assume={"unsupervised": 50.0})
     merit = next(t for t in result.targets if t.band == "merit")

@@ -168,6 +168,16 @@ def _any_date(text: str | None) -> date:
     return _today() if text is None else parse_date(text)
 
 
+def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
+    """A command's result: one JSON object on stdout, or `human` renders it."""
+    if as_json:
+        from mldsplan.render import print_json
+
+        print_json(result)
+    else:
+        human()
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -228,10 +238,7 @@ def plan(ctx: typer.Context, json: JsonOption = False) -> None:
 
     programme, record = _load(ctx)
     result = planner.plan(programme, record)
-    if json:
-        render.print_json(result)
-    else:
-        render.plan(programme, result)
+    _show(result, json, lambda: render.plan(programme, result))
 
 
 @app.command()
@@ -319,10 +326,7 @@ def progress(ctx: typer.Context, json: JsonOption = False) -> None:
 
     programme, record = _load(ctx)
     result = planner.progress_summary(programme, record, _today())
-    if json:
-        render.print_json(result)
-    else:
-        render.progress(programme, result, marks(programme, record))
+    _show(result, json, lambda: render.progress(programme, result, marks(programme, record)))
 
 
 @app.command()
@@ -345,10 +349,7 @@ def hours(
         check_weekly_hours(weekly_hours)
     programme, record = _load(ctx)
     result = planner.hours_summary(programme, record, _any_date(on), weekly_hours)
-    if json:
-        render.print_json(result)
-    else:
-        render.hours(programme, result)
+    _show(result, json, lambda: render.hours(programme, result))
 
 
 @app.command()
@@ -417,10 +418,7 @@ def week(ctx: typer.Context, on: OnOption = None, json: JsonOption = False) -> N
 
     programme, record = _load(ctx)
     result = planner.study_week(record, _any_date(on), record.weekly(programme))
-    if json:
-        render.print_json(result)
-    else:
-        render.week(result)
+    _show(result, json, lambda: render.week(result))
 
 
 @app.command()
@@ -434,10 +432,7 @@ def grades(ctx: typer.Context, json: JsonOption = False) -> None:
 
     programme, record = _load(ctx)
     result = marks.grades(programme, record)
-    if json:
-        render.print_json(result)
-    else:
-        render.grades(programme, result)
+    _show(result, json, lambda: render.grades(programme, result))
 
 
 def _assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
@@ -477,10 +472,7 @@ def target(
 
     programme, record = _load(ctx)
     result = marks.targets(programme, record, _assumptions(programme, assume or []))
-    if json:
-        render.print_json(result)
-    else:
-        render.targets(result)
+    _show(result, json, lambda: render.targets(result))
 
 
 @app.command()
