@@ -257,19 +257,14 @@ def plan_warnings(programme: Programme, progress: Progress) -> list[str]:
                 f"year {year} term {term} is heavy: {todo:g} h in {weeks:.1f} weeks"
                 f" is {load:.1f} h/week, more than {weekly:g} h/week"
             )
-    if programme.max_registration_months is not None and plan:
-        last_index = (
-            max(term_index(programme, p.year, p.term) for p in plan if not p.done)
-            if any(not p.done for p in plan)
-            else -1
+    todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
+    limit = programme.max_registration_months
+    if limit is not None and todo_terms and (max(todo_terms) + 1) * programme.term_months > limit:
+        warnings.append(
+            f"the plan ends after the maximum registration period of {limit} months"
+            + (" (assumed)" if programme.max_registration_assumed else "")
         )
-        if (last_index + 1) * programme.term_months > programme.max_registration_months:
-            limit = programme.max_registration_months
-            warnings.append(
-                f"the plan ends after the maximum registration period of {limit} months"
-                + (" (assumed)" if programme.max_registration_assumed else "")
-            )
-    for group in {m.part_of for m in programme.modules if m.part_of}:
+    for group in sorted({m.part_of for m in programme.modules if m.part_of}):
         parts = [p for p in plan if p.module.part_of == group]
         parts_in_order = sorted(parts, key=lambda p: (p.module.year, p.module.term))
         planned_order = [(p.year, p.term) for p in parts_in_order]
