@@ -302,3 +302,15 @@ def test_domain_does_not_import_typer_or_rich() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_an_unexpected_failure_is_still_one_line(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mldsplan import planner
+
+    def broken(*_args: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(planner, "progress_summary", broken)
+    result = run("progress", ok=False)
+    assert_one_line_error(result, "internal error: ZeroDivisionError: a bug")
+    assert "MLDSPLAN_DEBUG=1" in result.stderr

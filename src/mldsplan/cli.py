@@ -46,6 +46,13 @@ class _Group(TyperGroup):
             _fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
         except OSError as exc:
             _fail(f"{exc.filename or 'mldsplan'}: {exc.strerror or exc}")
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exits and usage errors: Typer reports them itself
+        except Exception as exc:  # a bug of ours: still one line, and how to see more
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="run again with MLDSPLAN_DEBUG=1 for the traceback, and report it",
+            )
 
 
 app = typer.Typer(

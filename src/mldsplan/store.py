@@ -185,7 +185,7 @@ def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress
             before = Progress() if old_raw is None else parse(path, old_raw)
             after = change(before)
             if after != before or old_raw is None:
-                _write_versions(path, old_raw, before, after)
+                _write_versions(path, old_raw, after)
             return before, after
     except Timeout:
         raise StoreError(
@@ -199,7 +199,7 @@ def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress
         ) from None
 
 
-def _write_versions(path: Path, old_raw: bytes | None, before: Progress, after: Progress) -> None:
+def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
     if old_raw is not None:
         on_disk = tomlfile.parse(path, old_raw).get("schema_version")
         if on_disk != SCHEMA_VERSION:
