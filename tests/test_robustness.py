@@ -246,6 +246,68 @@ def test_an_interrupt_during_the_write_changes_nothing(
     assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
 
 
+def _mount(*args: str) -> bool:
+    return subprocess.run(["mount", *args], capture_output=True, check=False).returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Any:
+    """A real 64 KiB tmpfs (needs root, as on the CI machine)."""
+    where = tmp_path / "small"
+    where.mkdir()
+    if not _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(where)):
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield where
+    subprocess.run(["umount", str(where)], check=False)
+
+
+@pytest.fixture
+def read_only_view(tmp_path: Path) -> Any:
+    """(a folder, a read-only bind mount of it) (needs root, as on the CI machine)."""
+    source, view = tmp_path / "source", tmp_path / "view"
+    source.mkdir()
+    view.mkdir()
+    if not (
+        _mount("--bind", str(source), str(view)) and _mount("-o", "remount,ro,bind", str(view))
+    ):
+        subprocess.run(["umount", str(view)], check=False)
+        pytest.skip("cannot make a read-only bind mount here (needs root)")
+    yield source, view
+    subprocess.run(["umount", str(view)], check=False)
+
+
+def test_a_really_full_disk_changes_nothing(run: Run, small_disk: Path) -> None:
+    path = small_disk / "progress.toml"
+    run("--file", str(path), "init", "--start", "2025-10")
+    run("--file", str(path), "complete", "maths", "--on", "2026-01-20")
+    before = path.read_bytes()
+    filler = small_disk / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    with pytest.raises(OSError) as full:
+        while True:
+            os.write(fd, b"x" * 512)
+    os.close(fd)
+    assert full.value.errno == errno.ENOSPC
+    result = run(
+        "--file", str(path), "log", "2", "--note", "n" * 150, "--on", "2026-11-20", ok=False
+    )
+    assert_one_line_error(result, "No space left on device")
+    assert path.read_bytes() == before
+    assert list(small_disk.glob(".progress.toml.*.tmp")) == []
+
+
+def test_a_really_read_only_folder_changes_nothing(
+    run: Run, read_only_view: tuple[Path, Path]
+) -> None:
+    source, view = read_only_view
+    run("--file", str(source / "progress.toml"), "init")
+    before = (source / "progress.toml").read_bytes()
+    result = run("--file", str(view / "progress.toml"), "complete", "maths", ok=False)
+    assert_one_line_error(result, "Read-only file system")
+    assert (view / "progress.toml").read_bytes() == before
+    assert run("--file", str(view / "progress.toml"), "progress", "--json").exit_code == 0
+
+
 # --- 4. bad files ----------------------------------------------------------
 
 PROGRESS_CORPUS = {
