@@ -195,10 +195,13 @@ def test_the_lock_times_out_with_a_clear_error(
 
     run("init")
     before = progress_file.read_bytes()
-    monkeypatch.setattr(store, "LOCK_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setenv("MLDSPLAN_LOCK_TIMEOUT", "0.2")
     with FileLock(f"{progress_file}.lock"):
         result = run("complete", "maths", ok=False)
-    assert_one_line_error(result, f"another mldsplan is writing to {progress_file}")
+    assert_one_line_error(result, f"another mldsplan is writing to {progress_file}", "0.2 s")
+    assert progress_file.read_bytes() == before
+    monkeypatch.setenv("MLDSPLAN_LOCK_TIMEOUT", "soon")
+    assert_one_line_error(run("complete", "maths", ok=False), "MLDSPLAN_LOCK_TIMEOUT")
     assert progress_file.read_bytes() == before
 
 

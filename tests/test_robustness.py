@@ -51,7 +51,7 @@ def child_env(progress_file: Path) -> dict[str, str]:
 def test_fifty_concurrent_writers_lose_nothing_and_readers_see_whole_files(
     progress_file: Path,
 ) -> None:
-    env = child_env(progress_file)
+    env = {**child_env(progress_file), "MLDSPLAN_LOCK_TIMEOUT": "120"}  # 56 starts on a slow CI
     subprocess.run(
         [*mldsplan(), "init", "--start", "2025-10"], env=env, check=True, capture_output=True
     )

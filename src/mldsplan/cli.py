@@ -147,9 +147,27 @@ def _update(
     programme = _programme(ctx)
     path = _files(ctx).progress
     before, after = store.update(
-        path, lambda old: change(programme, store.check_against(path, old, programme, _today()))
+        path,
+        lambda old: change(programme, store.check_against(path, old, programme, _today())),
+        _lock_timeout(),
     )
     return programme, before, after
+
+
+def _lock_timeout() -> float:
+    """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
+    from mldsplan.store import LOCK_TIMEOUT_SECONDS
+
+    given = os.environ.get(paths.LOCK_TIMEOUT_ENV)
+    if not given:
+        return LOCK_TIMEOUT_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise InputError(f"{paths.LOCK_TIMEOUT_ENV}: '{given}' is not a number of seconds (0-3600)")
+    return seconds
 
 
 def _codes(programme: Programme, typed: list[str]) -> list[str]:
@@ -575,7 +593,7 @@ def import_(
     programme = _programme(ctx)
     record = exporters.read_export(path, programme, _today())
     target_file = _files(ctx).progress
-    store.replace(target_file, record)
+    store.replace(target_file, record, _lock_timeout())
     _say(
         f"imported {path} into {target_file}: {len(record.completions)} completions,"
         f" {len(record.log)} log entries"

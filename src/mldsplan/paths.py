@@ -6,6 +6,7 @@ from pathlib import Path
 
 PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
 FILE_ENV = "MLDSPLAN_FILE"
+LOCK_TIMEOUT_ENV = "MLDSPLAN_LOCK_TIMEOUT"
 
 
 def shipped_programme() -> Path | None:

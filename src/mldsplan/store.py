@@ -170,7 +170,9 @@ def _make_folder(folder: Path) -> None:
         raise StoreError(f"{folder}: cannot create the folder: {exc.strerror}") from None
 
 
-def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress, Progress]:
+def update(
+    path: Path, change: Callable[[Progress], Progress], timeout: float = LOCK_TIMEOUT_SECONDS
+) -> tuple[Progress, Progress]:
     """Apply `change` to the record under the lock; returns (before, after).
 
     Nothing is written when `change` raises or returns the record unchanged.
@@ -178,7 +180,7 @@ def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress
     from filelock import FileLock, Timeout
 
     _make_folder(path.parent)
-    lock = FileLock(f"{path}.lock", timeout=LOCK_TIMEOUT_SECONDS)
+    lock = FileLock(f"{path}.lock", timeout=timeout)
     try:
         with lock:
             old_raw = _read_bytes(path)
@@ -189,7 +191,7 @@ def update(path: Path, change: Callable[[Progress], Progress]) -> tuple[Progress
             return before, after
     except Timeout:
         raise StoreError(
-            f"another mldsplan is writing to {path} (gave up after {LOCK_TIMEOUT_SECONDS:g} s)",
+            f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
             hint="try again when it has finished",
         ) from None
     except OSError as exc:
@@ -218,7 +220,7 @@ def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
         temp.unlink(missing_ok=True)
 
 
-def replace(path: Path, progress: Progress) -> Progress:
+def replace(path: Path, progress: Progress, timeout: float = LOCK_TIMEOUT_SECONDS) -> Progress:
     """Replace the whole record (import), keeping the previous as `.bak`."""
-    _, after = update(path, lambda _old: progress)
+    _, after = update(path, lambda _old: progress, timeout)
     return after
