@@ -246,3 +246,12 @@ def test_weekly_totals_add_up_to_the_log(raw: list[tuple[int, float]]) -> None:
     weeks = [planner.study_week(record, first + timedelta(weeks=w), 21) for w in range(13)]
     assert sum(w.logged_hours for w in weeks) == pytest.approx(sum(h for _, h in raw))
     assert all(w.remaining_hours >= 0 for w in weeks)
+
+
+def test_progress_says_which_term_today_is_in(run: Run, run_json: RunJson) -> None:
+    assert run_json("progress")["current_term"] is None
+    run("init", "--start", "2025-10")
+    data = run_json("progress")
+    expected = terms.term_of(PROGRAMME, date(2025, 10, 1), date.today())
+    assert (data["current_year"], data["current_term"]) == expected
+    assert f"now year {expected[0]} term {expected[1]}" in run("progress").stdout

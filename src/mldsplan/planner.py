@@ -21,6 +21,7 @@ from mldsplan.terms import (
     schedule,
     term_end,
     term_index,
+    term_of,
     term_start,
 )
 
@@ -101,6 +102,8 @@ class ProgressResult(Result):
     finish_date: date
     programme_end: date | None
     planned_end: date | None
+    current_year: int | None
+    current_term: int | None
     terms: list[TermProgress]
     this_week: WeekSummary
     warnings: list[str]
@@ -343,6 +346,7 @@ def progress_summary(programme: Programme, progress: Progress, on: date) -> Prog
             )
         )
     week = study_week(progress, on, weekly)
+    now = term_of(programme, start, on) if start else None
     return ProgressResult(
         programme=programme.id,
         programme_name=programme.name,
@@ -361,6 +365,8 @@ def progress_summary(programme: Programme, progress: Progress, on: date) -> Prog
         finish_date=finish_at(on, hours_remaining, weekly),
         programme_end=programme_end(programme, start) if start else None,
         planned_end=planned_end(programme, progress),
+        current_year=now[0] if now else None,
+        current_term=now[1] if now else None,
         terms=terms,
         this_week=WeekSummary(
             week_start=week.week_start, logged_hours=week.logged_hours, target_hours=weekly

@@ -132,9 +132,6 @@ class Programme:
         """Modules as the programme counts them: a group of parts counts once."""
         return len({m.part_of or m.code for m in self.modules})
 
-    def parts(self, group: str) -> list[Module]:
-        return [m for m in self.modules if m.part_of == group]
-
     def group_title(self, group: str) -> str:
         return next((g.title for g in self.groups if g.code == group), group)
 

@@ -153,8 +153,9 @@ def progress(programme: Programme, result: ProgressResult, marks: GradesResult) 
         )
     )
     if r.programme_end:
+        now = f"now year {r.current_year} term {r.current_term}; " if r.current_year else ""
         out.print(
-            Text(f"Plan     programme ends {r.programme_end}; your plan ends {r.planned_end}")
+            Text(f"Plan     {now}programme ends {r.programme_end}; your plan ends {r.planned_end}")
         )
     else:
         out.print(Text(SET_START))
