@@ -76,5 +76,22 @@ def assert_one_line_error(result: Result, *needles: str) -> None:
         assert needle in lines[0], (needle, lines[0])
 
 
+Refuse = Callable[..., Result]
+
+
+@pytest.fixture
+def refuse(run: Run, progress_file: Path) -> Refuse:
+    """Run a command that must fail: one `Error:` line with `needles`, the file byte-for-byte as before."""
+
+    def invoke(*args: str, needles: tuple[str, ...] = ()) -> Result:
+        before = progress_file.read_bytes() if progress_file.exists() else None
+        result = run(*args, ok=False)
+        assert_one_line_error(result, *needles)
+        assert (progress_file.read_bytes() if progress_file.exists() else None) == before
+        return result
+
+    return invoke
+
+
 def mldsplan_command() -> list[str]:
     return [sys.executable, "-m", "mldsplan"]

@@ -139,19 +139,17 @@ def _load(ctx: typer.Context) -> tuple[Programme, Progress]:
 
 
 def _update(
-    ctx: typer.Context, change: Callable[[Programme, Progress], Progress]
-) -> tuple[Programme, Progress, Progress]:
-    """Apply `change` under the lock; (programme, before, after)."""
+    ctx: typer.Context, programme: Programme, change: Callable[[Progress], Progress]
+) -> tuple[Progress, Progress]:
+    """Apply `change` to the checked record under the lock; (before, after)."""
     from mldsplan import store
 
-    programme = _programme(ctx)
     path = _files(ctx).progress
-    before, after = store.update(
+    return store.update(
         path,
-        lambda old: change(programme, store.check_against(path, old, programme, _today())),
+        lambda old: change(store.check_against(path, old, programme, _today())),
         _lock_timeout(),
     )
-    return programme, before, after
 
 
 def _lock_timeout() -> float:
@@ -177,17 +175,8 @@ def _codes(programme: Programme, typed: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def _date(text: str | None, argument: str = "--on") -> date:
-    from mldsplan.progress import check_not_future, parse_date
-
-    if text is None:
-        return _today()
-    day = parse_date(text, argument)
-    check_not_future(day, _today(), argument)
-    return day
-
-
-def _any_date(text: str | None) -> date:
+def _on(text: str | None) -> date:
+    """`--on` as a date, today without it (the domain refuses a future one where it must)."""
     from mldsplan.progress import parse_date
 
     return _today() if text is None else parse_date(text)
@@ -237,7 +226,8 @@ def init(
 
     path = _files(ctx).progress
     existed = path.exists()
-    programme, before, after = _update(ctx, lambda _p, old: set_settings(old, start, weekly_hours))
+    programme = _programme(ctx)
+    before, after = _update(ctx, programme, lambda old: set_settings(old, start, weekly_hours))
     if not existed:
         _say(f"created {path}")
     elif before == after:
@@ -284,14 +274,17 @@ def complete(
     """
     from mldsplan import progress as records
 
-    day = _date(on) if on is not None else None
-    programme, before, after = _update(
+    programme = _programme(ctx)
+    resolved = _codes(programme, codes)
+    day = None if on is None else _on(on)  # none: a re-completion keeps its date
+    before, after = _update(
         ctx,
-        lambda p, old: records.complete(
-            old, p, _codes(p, codes), _today(), on=day, mark=mark, resit=resit
+        programme,
+        lambda old: records.complete(
+            old, programme, resolved, _today(), on=day, mark=mark, resit=resit
         ),
     )
-    for code in _codes(programme, codes):
+    for code in resolved:
         old, new = before.completions.get(code), after.completions[code]
         mark_text = (
             "" if new.mark is None else f", mark {new.mark:g}" + (" (resit)" if new.resit else "")
@@ -312,8 +305,10 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
     """
     from mldsplan import progress as records
 
-    programme, _, _ = _update(ctx, lambda p, old: records.uncomplete(old, _codes(p, codes)))
-    for code in _codes(programme, codes):
+    programme = _programme(ctx)
+    resolved = _codes(programme, codes)
+    _update(ctx, programme, lambda old: records.uncomplete(old, resolved))
+    for code in resolved:
         _say(f"removed the completion of {code}")
 
 
@@ -332,10 +327,11 @@ def mark(
     """
     from mldsplan import progress as records
 
-    programme, before, _ = _update(
-        ctx, lambda p, old: records.set_mark(old, p, _codes(p, [code])[0], value, resit)
-    )
+    programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
+    before, _ = _update(
+        ctx, programme, lambda old: records.set_mark(old, programme, resolved, value, resit)
+    )
     old = before.completions[resolved].mark
     _say(f"{resolved}: mark {'set to' if old is None else f'{old:g} ->'} {value:g}")
 
@@ -373,7 +369,7 @@ def hours(
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
     programme, record = _load(ctx)
-    result = planner.hours_summary(programme, record, _any_date(on), weekly_hours)
+    result = planner.hours_summary(programme, record, _on(on), weekly_hours)
     _show(result, json, lambda: render.hours(programme, result))
 
 
@@ -414,22 +410,20 @@ def log(
         _, record = _load(ctx)
         render.log_entries(record.log, as_json=json)
         return
+    programme = _programme(ctx)
     if amount is None:
-        _, before, after = _update(ctx, lambda _p, old: records.remove_log(old, remove))
+        before, _ = _update(ctx, programme, lambda old: records.remove_log(old, remove))
         gone = before.log[(remove or len(before.log)) - 1]
         _say(f"removed {records.format_log_line(gone)}")
         return
-    day = _date(on)
-    _, _, after = _update(
-        ctx,
-        lambda p, old: records.add_log(
-            old, amount, day, _today(), _codes(p, [module])[0] if module else None, note
-        ),
+    day = _on(on)
+    studied = _codes(programme, [module])[0] if module else None
+    _, after = _update(
+        ctx, programme, lambda old: records.add_log(old, amount, day, _today(), studied, note)
     )
     total = sum(e.hours for e in after.log if e.on == day)
     _say(
-        f"logged {amount:g} h on {day}{f' for {after.log[-1].module}' if module else ''}"
-        f" ({total:g} h that day)"
+        f"logged {amount:g} h on {day}{f' for {studied}' if studied else ''} ({total:g} h that day)"
     )
 
 
@@ -442,7 +436,7 @@ def week(ctx: typer.Context, on: OnOption = None, json: JsonOption = False) -> N
     from mldsplan import planner, render
 
     programme, record = _load(ctx)
-    result = planner.study_week(record, _any_date(on), record.weekly(programme))
+    result = planner.study_week(record, _on(on), record.weekly(programme))
     _show(result, json, lambda: render.week(result))
 
 
@@ -515,13 +509,15 @@ def defer(
     """
     from mldsplan import progress as records
 
+    programme = _programme(ctx)
+    resolved = _codes(programme, codes)
     if undo:
-        programme, _, after = _update(ctx, lambda p, old: records.undefer(old, _codes(p, codes)))
+        _, after = _update(ctx, programme, lambda old: records.undefer(old, resolved))
     else:
-        programme, _, after = _update(
-            ctx, lambda p, old: records.defer(old, p, _codes(p, codes), years)
+        _, after = _update(
+            ctx, programme, lambda old: records.defer(old, programme, resolved, years)
         )
-    for code in _codes(programme, codes):
+    for code in resolved:
         module = programme.module(code)
         moved = after.deferrals.get(code, 0)
         _say(
