@@ -420,15 +420,20 @@ def _only_our_error(load: Any, *args: Any) -> None:
     # anything else propagates and fails the test
 
 
+def _both_loaders_only_raise_our_error(tmp_path: Path, raw: bytes) -> None:
+    """`raw` as a progress file and as a programme file."""
+    _only_our_error(store.parse, Path("fuzz.toml"), raw)
+    path = tmp_path / "fuzz-programme.toml"
+    path.write_bytes(raw)
+    _only_our_error(load_programme, path)
+
+
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_only_raise_our_error(tmp_path: Path, raw: bytes) -> None:
-    _only_our_error(store.parse, Path("fuzz.toml"), raw)
-    path = tmp_path / "fuzz-programme.toml"
-    path.write_bytes(raw)
-    _only_our_error(load_programme, path)
+    _both_loaders_only_raise_our_error(tmp_path, raw)
 
 
 @settings(
@@ -441,10 +446,7 @@ def test_arbitrary_toml_documents_only_raise_our_error(
     if versioned:
         document = {**document, "schema_version": 1}
     raw = tomli_w.dumps(document).encode()
-    _only_our_error(store.parse, Path("fuzz.toml"), raw)
-    path = tmp_path / "fuzz-programme.toml"
-    path.write_bytes(raw)
-    _only_our_error(load_programme, path)
+    _both_loaders_only_raise_our_error(tmp_path, raw)
 
 
 @settings(
