@@ -1,59 +1,98 @@
-"""The validated-content cache: what pydantic accepted, keyed by the file's bytes.
+"""The validated-content cache: which exact file contents passed validation.
 
-A command that reads a file whose exact content was validated before loads
-the validated result from here instead of importing pydantic again. The key
-is a hash of the content (and of mldsplan's version), so an edit of any kind
-is a miss; a cache that cannot be read or written is simply not used.
+An entry is an empty marker file named by a hash of the content and of the
+validation rules' source code, so an edit of either is a miss and nobody bumps
+a number by hand. It holds no values: a hit only lets a reader rebuild the
+records from the file itself without pydantic (`validation.build`). `check`
+never uses it, and a write always validates in full. The folder must belong
+to this user and be private; otherwise the cache is not used at all.
 """
 
 from __future__ import annotations
 
-import marshal
 import os
+import stat
 from pathlib import Path
-from typing import Any
 
-from mldsplan import __version__
+KEEP = 64  # markers kept; the oldest beyond this are removed
+# The modules whose code decides what "valid" means.
+_RULE_MODULES = (
+    "constraints",
+    "dates",
+    "document",
+    "programme",
+    "progress",
+    "studylog",
+    "tomlfile",
+    "validation",
+)
+_fingerprint: bytes | None = None
 
-CACHE_ENV = "MLDSPLAN_CACHE_DIR"
-KEEP = 16  # entries kept per kind
 
-
-def folder() -> Path:
-    given = os.environ.get(CACHE_ENV)
-    if given:
-        return Path(given)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("mldsplan")
-
-
-def key(kind: str, content: bytes) -> str:
-    try:  # hashlib would also load OpenSSL (~2 ms) for the one hash we need
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - an interpreter without the builtin module
+def rules_fingerprint() -> bytes:
+    """A hash of the source of every module that defines a validation rule."""
+    global _fingerprint  # computed once per process
+    if _fingerprint is None:
         from hashlib import blake2b
-    digest = blake2b(content, digest_size=16, person=__version__.encode()[:16])
-    return f"{kind}-{digest.hexdigest()}"
+
+        here = Path(__file__).resolve().parent
+        digest = blake2b(digest_size=16)
+        for name in _RULE_MODULES:
+            digest.update((here / f"{name}.py").read_bytes())
+        _fingerprint = digest.digest()
+    return _fingerprint
 
 
-def load(name: str) -> Any:
-    try:
-        return marshal.loads((folder() / f"{name}.marshal").read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+class Cache:
+    """Markers in `folder` (resolved by the CLI from MLDSPLAN_CACHE_DIR or the user cache)."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
-def save(name: str, value: Any) -> None:
-    try:
-        where = folder()
-        where.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = where / f".{name}.{os.getpid()}.tmp"
-        temp.write_bytes(marshal.dumps(value))
-        os.replace(temp, where / f"{name}.marshal")
-        kind = name.split("-")[0]
-        entries = sorted(where.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except (OSError, ValueError):
-        pass  # a cache is an optimisation: without it, files are validated every time
+    def _key(self, kind: str, content: bytes) -> Path:
+        from hashlib import blake2b
+
+        digest = blake2b(content, digest_size=20, key=rules_fingerprint())
+        return self.folder / f"{kind}-{digest.hexdigest()}"
+
+    def _private(self) -> bool:
+        """The folder is a real folder of ours that no one else can write to."""
+        try:
+            info = os.lstat(self.folder)
+        except OSError:
+            return False
+        return (
+            stat.S_ISDIR(info.st_mode)
+            and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        )
+
+    def knows(self, kind: str, content: bytes) -> bool:
+        try:
+            if not self._private():
+                return False
+            info = os.lstat(self._key(kind, content))
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+
+    def remember(self, kind: str, content: bytes) -> None:
+        """Mark `content` as validated (call only after a full validation passed)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not self._private():
+                return
+            marker = self._key(kind, content)
+            # O_EXCL|O_NOFOLLOW: never write through a planted link or into another's file.
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            os.close(fd)
+            self._prune()
+        except OSError:
+            pass  # a cache is an optimisation: without it, files are validated every time
+
+    def _prune(self) -> None:
+        entries = [p for p in self.folder.iterdir() if "-" in p.name]
+        if len(entries) > KEEP:
+            entries.sort(key=lambda p: p.lstat().st_mtime)
+            for old in entries[:-KEEP]:
+                old.unlink(missing_ok=True)

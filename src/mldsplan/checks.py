@@ -10,7 +10,7 @@ from mldsplan import store, tomlfile
 from mldsplan.errors import MldsplanError
 from mldsplan.planner import plan_warnings
 from mldsplan.programme import Programme, default_programme_path, programme_problems
-from mldsplan.progress import record_problems
+from mldsplan.rules import record_problems
 
 
 @dataclass
@@ -48,7 +48,7 @@ def check(programme_path: Path | None, progress_path: Path, today: date) -> Repo
     else:
         programme = _check_programme(path, report)
     try:
-        record = store.load(progress_path)
+        record = store.load(progress_path)  # no cache: check validates every byte
     except MldsplanError as exc:
         for text in exc.problems:
             report.problem(text)
@@ -67,5 +67,5 @@ def check(programme_path: Path | None, progress_path: Path, today: date) -> Repo
             f"ok: {progress_path}: {len(record.completions)} completions,"
             f" {len(record.deferrals)} deferrals, {len(record.log)} log entries"
         )
-        report.lines += [f"warning: {w}" for w in plan_warnings(programme, record)]
+        report.lines += [f"warning: {w}" for w in plan_warnings(programme, record, today)]
     return report

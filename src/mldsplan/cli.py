@@ -21,8 +21,51 @@ from mldsplan import __version__, paths
 from mldsplan.errors import ExitCode, InputError, MldsplanError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from mldsplan.cache import Cache
     from mldsplan.programme import Programme
     from mldsplan.progress import Progress
+
+
+# How the domain's value names read on the command line; a command may override.
+_FLAGS = {
+    "mark": "--mark",
+    "on": "--on",
+    "years": "--years",
+    "weekly_hours": "--weekly-hours",
+    "start": "--start",
+    "note": "--note",
+    "hours": "HOURS",
+    "codes": "CODE",
+    "code": "CODE",
+    "assume": "--assume",
+    "weight": "--weight",
+    "due": "--due",
+    "name": "NAME",
+    "new_name": "--name",
+    "term": "Y.T",
+    "from": "--from",
+    "to": "--to",
+    "at": "--at",
+    "remove": "--remove",
+    "format": "--format",
+    "days": "--days",
+    "module_mark": "the module mark from its assessments",
+}
+
+# Hints that name commands, which only the CLI knows, by the domain's reason.
+_HINTS = {
+    "not_completed": "'mldsplan plan' shows what is recorded",
+    "mark_not_completed": "record it with: mldsplan complete {code} --mark {mark:g}",
+    "already_marked": "correct it with: mldsplan mark {code} MARK",
+    "day_full": "'mldsplan log --list' shows the entries",
+    "no_assessment": "'mldsplan assess list {code}' lists them",
+    "timer_running": "stop it with 'mldsplan stop' or drop it with 'mldsplan cancel'",
+    "no_timer": "start one with: mldsplan start [CODE]",
+    "timer_forgotten": "stop it when you ended: mldsplan stop --at HH:MM, or mldsplan cancel",
+    "no_start": "set it with: mldsplan init --start YYYY-MM",
+}
 
 
 def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
@@ -30,6 +73,17 @@ def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -
     if hint:
         print(f"hint: {hint}", file=sys.stderr)
     raise typer.Exit(code)
+
+
+def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
+    flags = {**_FLAGS, **(ctx.meta.get("flags") or {})}
+    message = exc.message
+    if exc.argument:
+        message = f"{flags.get(exc.argument, exc.argument)}: {message}"
+    hint = exc.hint
+    if exc.reason in _HINTS:
+        hint = _HINTS[exc.reason].format(**exc.details)
+    _fail(message, hint)
 
 
 class _Group(TyperGroup):
@@ -40,6 +94,8 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         try:
             return super().invoke(ctx)
+        except InputError as exc:
+            _fail_input(ctx, exc)
         except MldsplanError as exc:
             _fail(exc.message, exc.hint)
         except KeyboardInterrupt:
@@ -78,6 +134,15 @@ def _complete_codes(ctx: typer.Context, incomplete: str) -> list[str]:
     root = ctx.find_root().params.get("programme") or os.environ.get(paths.PROGRAMME_ENV)
     codes = paths.module_codes(Path(root) if root else None)
     return [c for c in codes if c.startswith(incomplete.lower())]
+
+
+def _complete_names(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Assessment names of the module typed before, read without validating the file."""
+    root = ctx.find_root().params
+    file = root.get("file") or os.environ.get(paths.FILE_ENV)
+    code = str(ctx.params.get("code") or "").lower()
+    names = paths.assessment_names(Path(file) if file else paths.default_progress(), code)
+    return [n for n in names if n.casefold().startswith(incomplete.casefold())]
 
 
 def _version(value: bool) -> None:
@@ -120,22 +185,41 @@ def _files(ctx: typer.Context) -> _Files:
     return files
 
 
+def _flags(ctx: typer.Context, **names: str) -> None:
+    """This command's own names for the domain's values (for error messages)."""
+    ctx.meta["flags"] = names
+
+
+def _cache() -> Cache:
+    from mldsplan.cache import Cache
+
+    return Cache(paths.cache_folder(dict(os.environ)))
+
+
 def _programme(ctx: typer.Context) -> Programme:
     from mldsplan.programme import default_programme_path, load_programme
 
     given = _files(ctx).programme
-    return load_programme(given or default_programme_path())
+    return load_programme(given or default_programme_path(), _cache())
 
 
 def _today() -> date:
-    return date.today()
+    from mldsplan import clock
+
+    return clock.today()
+
+
+def _now() -> datetime:
+    from mldsplan import clock
+
+    return clock.now()
 
 
 def _load(ctx: typer.Context) -> tuple[Programme, Progress]:
     from mldsplan import store
 
     programme = _programme(ctx)
-    return programme, store.load_for(_files(ctx).progress, programme, _today())
+    return programme, store.load_for(_files(ctx).progress, programme, _today(), _cache())
 
 
 def _update(
@@ -143,11 +227,13 @@ def _update(
 ) -> tuple[Progress, Progress]:
     """Apply `change` to the checked record under the lock; (before, after)."""
     from mldsplan import store
+    from mldsplan.rules import record_problems
 
-    path = _files(ctx).progress
+    today = _today()
     return store.update(
-        path,
-        lambda old: change(store.check_against(path, old, programme, _today())),
+        _files(ctx).progress,
+        change,
+        lambda record: record_problems(record, programme, today),
         _lock_timeout(),
     )
 
@@ -175,11 +261,18 @@ def _codes(programme: Programme, typed: list[str]) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def _day(text: str, argument: str = "on") -> date:
+    from mldsplan.dates import DateError, parse_day
+
+    try:
+        return parse_day(text)
+    except DateError as exc:
+        raise InputError(str(exc), hint="for example 2026-11-25", argument=argument) from None
+
+
 def _on(text: str | None) -> date:
     """`--on` as a date, today without it (the domain refuses a future one where it must)."""
-    from mldsplan.progress import parse_date
-
-    return _today() if text is None else parse_date(text)
+    return _today() if text is None else _day(text)
 
 
 def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
@@ -203,6 +296,12 @@ Codes = Annotated[
         help="Module codes (any case, or a unique prefix).", autocompletion=_complete_codes
     ),
 ]
+CodeArg = Annotated[
+    str,
+    typer.Argument(
+        help="Module code (any case, or a unique prefix).", autocompletion=_complete_codes
+    ),
+]
 OnOption = Annotated[
     str | None,
     typer.Option("--on", help="Date as YYYY-MM-DD (default: today).", show_default=False),
@@ -222,15 +321,22 @@ def init(
 
     Example: mldsplan init --start 2025-10 --weekly-hours 18
     """
-    from mldsplan.progress import set_settings
+    from mldsplan.changes import set_settings
 
     path = _files(ctx).progress
     existed = path.exists()
     programme = _programme(ctx)
-    before, after = _update(ctx, programme, lambda old: set_settings(old, start, weekly_hours))
+    try:
+        before, after = _update(ctx, programme, lambda old: set_settings(old, start, weekly_hours))
+    except InputError as exc:
+        if exc.argument is None and start is not None:  # a rule the new start breaks
+            raise InputError(
+                f"{start} would make your record impossible: {exc.message}", argument="start"
+            ) from None
+        raise
     if not existed:
         _say(f"created {path}")
-    elif before == after:
+    elif before.content() == after.content():
         _say(f"{path} already set up; nothing changed")
     else:
         _say(f"updated {path}")
@@ -244,16 +350,22 @@ def init(
 
 
 @app.command()
-def plan(ctx: typer.Context, json: JsonOption = False) -> None:
+def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """The programme by year and term, with each module's status.
 
     Example: mldsplan plan --json
     """
-    from mldsplan import planner, render
+    from mldsplan import planner
 
     programme, record = _load(ctx)
-    result = planner.plan(programme, record)
-    _show(result, json, lambda: render.plan(programme, result))
+    result = planner.plan(programme, record, _today())
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.plan(programme, result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -268,19 +380,19 @@ def complete(
         bool, typer.Option("--resit", help="Passed at a resit (mark counts capped).")
     ] = False,
 ) -> None:
-    """Record modules as completed (passed).
+    """Record modules as completed (passed); a fully assessed module gets its module mark.
 
     Example: mldsplan complete programming maths --on 2026-01-20
     """
-    from mldsplan import progress as records
+    from mldsplan import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
-    day = None if on is None else _on(on)  # none: a re-completion keeps its date
+    day = None if on is None else _day(on)  # none: a re-completion keeps its date
     before, after = _update(
         ctx,
         programme,
-        lambda old: records.complete(
+        lambda old: changes.complete(
             old, programme, resolved, _today(), on=day, mark=mark, resit=resit
         ),
     )
@@ -303,11 +415,11 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
 
     Example: mldsplan uncomplete maths
     """
-    from mldsplan import progress as records
+    from mldsplan import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
-    _update(ctx, programme, lambda old: records.uncomplete(old, resolved))
+    _update(ctx, programme, lambda old: changes.uncomplete(old, resolved))
     for code in resolved:
         _say(f"removed the completion of {code}")
 
@@ -315,7 +427,7 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
 @app.command()
 def mark(
     ctx: typer.Context,
-    code: Annotated[str, typer.Argument(help="Module code.", autocompletion=_complete_codes)],
+    code: CodeArg,
     value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, 0-100.")],
     resit: Annotated[
         bool | None, typer.Option("--resit/--no-resit", help="Set or clear the resit flag.")
@@ -325,29 +437,35 @@ def mark(
 
     Example: mldsplan mark programming 70
     """
-    from mldsplan import progress as records
+    from mldsplan import changes
 
+    _flags(ctx, mark="MARK")
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
     before, _ = _update(
-        ctx, programme, lambda old: records.set_mark(old, programme, resolved, value, resit)
+        ctx, programme, lambda old: changes.set_mark(old, programme, resolved, value, resit)
     )
     old = before.completions[resolved].mark
     _say(f"{resolved}: mark {'set to' if old is None else f'{old:g} ->'} {value:g}")
 
 
 @app.command()
-def progress(ctx: typer.Context, json: JsonOption = False) -> None:
+def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """ECTS done of the total with a bar, per-term table, modules done, hours left.
 
     Example: mldsplan progress --json
     """
-    from mldsplan import planner, render
-    from mldsplan.grades import grades as marks
+    from mldsplan import planner
 
     programme, record = _load(ctx)
-    result = planner.progress_summary(programme, record, _today())
-    _show(result, json, lambda: render.progress(programme, result, marks(programme, record)))
+    result = planner.progress_summary(programme, record, _today(), _now())
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.progress(programme, result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -357,20 +475,26 @@ def hours(
         float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
     ] = None,
     on: OnOption = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Remaining workload: hours, weeks and finish date at your pace, load per term.
 
     Example: mldsplan hours --weekly-hours 25
     """
-    from mldsplan import planner, render
-    from mldsplan.progress import check_weekly_hours
+    from mldsplan import planner
+    from mldsplan.changes import check_weekly_hours
 
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
     programme, record = _load(ctx)
     result = planner.hours_summary(programme, record, _on(on), weekly_hours)
-    _show(result, json, lambda: render.hours(programme, result))
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.hours(programme, result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -391,14 +515,14 @@ def log(
         int | None,
         typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record study time, or list and remove entries.
 
     Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
     """
-    from mldsplan import progress as records
-    from mldsplan import render
+    from mldsplan import changes
+    from mldsplan.studylog import format_log_line
 
     actions = sum([amount is not None, list_, undo, remove is not None])
     if actions != 1:
@@ -408,18 +532,20 @@ def log(
         )
     if list_:
         _, record = _load(ctx)
-        render.log_entries(record.log, as_json=json)
+        from mldsplan import render
+
+        render.log_entries(record.log, as_json=as_json)
         return
     programme = _programme(ctx)
     if amount is None:
-        before, _ = _update(ctx, programme, lambda old: records.remove_log(old, remove))
+        before, _ = _update(ctx, programme, lambda old: changes.remove_log(old, remove))
         gone = before.log[(remove or len(before.log)) - 1]
-        _say(f"removed {records.format_log_line(gone)}")
+        _say(f"removed {format_log_line(gone)}")
         return
     day = _on(on)
     studied = _codes(programme, [module])[0] if module else None
     _, after = _update(
-        ctx, programme, lambda old: records.add_log(old, amount, day, _today(), studied, note)
+        ctx, programme, lambda old: changes.add_log(old, amount, day, _today(), studied, note)
     )
     total = sum(e.hours for e in after.log if e.on == day)
     _say(
@@ -428,30 +554,41 @@ def log(
 
 
 @app.command()
-def week(ctx: typer.Context, on: OnOption = None, json: JsonOption = False) -> None:
+def week(ctx: typer.Context, on: OnOption = None, as_json: JsonOption = False) -> None:
     """The study week (Mon-Sun) containing a date: hours per day and to the target.
 
     Example: mldsplan week --on 2026-11-23
     """
-    from mldsplan import planner, render
+    from mldsplan import planner
 
     programme, record = _load(ctx)
-    result = planner.study_week(record, _on(on), record.weekly(programme))
-    _show(result, json, lambda: render.week(result))
+    result = planner.study_week(programme, record, _on(on), record.weekly(programme), _now())
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.week(result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
-def grades(ctx: typer.Context, json: JsonOption = False) -> None:
+def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """ECTS-weighted average of your marks, its band, and exit awards reached.
 
     Example: mldsplan grades --json
     """
     from mldsplan import grades as marks
-    from mldsplan import render
 
     programme, record = _load(ctx)
     result = marks.grades(programme, record)
-    _show(result, json, lambda: render.grades(programme, result))
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.grades(programme, result)
+
+    _show(result, as_json, human)
 
 
 def _assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
@@ -460,15 +597,17 @@ def _assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
         code, sep, value = item.partition("=")
         if not sep or not code.strip() or not value.strip():
             raise InputError(
-                f"--assume: '{item}' is not CODE=MARK", hint="for example --assume project=70"
+                f"'{item}' is not CODE=MARK",
+                hint="for example --assume project=70",
+                argument="assume",
             )
         try:
             mark = float(value)
         except ValueError:
-            raise InputError(f"--assume: '{value}' in '{item}' is not a number") from None
+            raise InputError(f"'{value}' in '{item}' is not a number", argument="assume") from None
         resolved = _codes(programme, [code])[0]
         if resolved in assumed:
-            raise InputError(f"--assume: {resolved} is given twice")
+            raise InputError(f"{resolved} is given twice", argument="assume")
         assumed[resolved] = mark
     return assumed
 
@@ -480,18 +619,23 @@ def target(
         list[str] | None,
         typer.Option(help="CODE=MARK: a planned mark (repeatable).", show_default=False),
     ] = None,
-    json: JsonOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The average you need on the rest for Pass, Merit and Distinction.
 
     Example: mldsplan target --assume project=75
     """
     from mldsplan import grades as marks
-    from mldsplan import render
 
     programme, record = _load(ctx)
     result = marks.targets(programme, record, _assumptions(programme, assume or []))
-    _show(result, json, lambda: render.targets(result))
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.targets(result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -507,15 +651,16 @@ def defer(
 
     Example: mldsplan defer bayesian
     """
-    from mldsplan import progress as records
+    from mldsplan import changes
+    from mldsplan.planner import plan_warnings
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
     if undo:
-        _, after = _update(ctx, programme, lambda old: records.undefer(old, resolved))
+        _, after = _update(ctx, programme, lambda old: changes.undefer(old, resolved))
     else:
         _, after = _update(
-            ctx, programme, lambda old: records.defer(old, programme, resolved, years)
+            ctx, programme, lambda old: changes.defer(old, programme, resolved, years)
         )
     for code in resolved:
         module = programme.module(code)
@@ -524,9 +669,7 @@ def defer(
             f"{code}: planned in year {module.year + moved} term {module.term}"
             + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
         )
-    from mldsplan.planner import plan_warnings
-
-    for warning in plan_warnings(programme, after):
+    for warning in plan_warnings(programme, after, _today()):
         _say(f"warning: {warning}")
 
 
@@ -539,16 +682,82 @@ class Format(StrEnum):
     html = "html"
 
 
+def _guard_output(ctx: typer.Context, output: Path, force: bool) -> None:
+    """Refuse an --output that is mldsplan's own file, a special file or a link."""
+    import stat
+
+    files = _files(ctx)
+    progress_file = files.progress
+    own = [
+        progress_file,
+        progress_file.with_name(progress_file.name + ".bak"),
+        progress_file.with_name(progress_file.name + ".lock"),
+    ]
+    own += list(progress_file.parent.glob(progress_file.name + ".v*.bak"))
+    own += list(progress_file.parent.glob(progress_file.name + ".broken-*"))
+    if files.programme is not None:
+        own.append(files.programme)
+    else:
+        from mldsplan.paths import shipped_programme
+
+        shipped = shipped_programme()
+        own += [shipped] if shipped else []
+    try:
+        out_info = os.stat(output)
+    except FileNotFoundError:
+        out_info = None
+    except OSError as exc:
+        raise InputError(f"cannot use {output}: {exc.strerror}", argument="output") from None
+    for path in own:
+        same_path = output.resolve() == path.resolve()
+        try:
+            info = os.stat(path)
+            same_file = out_info is not None and (info.st_dev, info.st_ino) == (
+                out_info.st_dev,
+                out_info.st_ino,
+            )
+        except OSError:
+            same_file = False
+        if same_path or same_file:
+            raise InputError(
+                f"{output} is mldsplan's own file ({path}); an export never writes over it",
+                hint="choose another file name",
+                argument="output",
+            )
+    if output.is_symlink():
+        raise InputError(
+            f"{output} is a symlink; an export writes only a regular file",
+            hint="omit --output to write to stdout",
+            argument="output",
+        )
+    if out_info is not None:
+        if stat.S_ISDIR(out_info.st_mode):
+            raise InputError(f"{output} is a folder", argument="output")
+        if not stat.S_ISREG(out_info.st_mode):
+            raise InputError(
+                f"{output} is not a regular file (a device, FIFO or socket)",
+                hint="omit --output to write to stdout",
+                argument="output",
+            )
+        if not force:
+            raise InputError(
+                f"{output} already exists", hint="add --force to overwrite it", argument="output"
+            )
+
+
 @app.command()
 def export(
     ctx: typer.Context,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --output file.")
     ] = False,
+    alarm_days: Annotated[
+        int, typer.Option(help="ics: remind this many days before a deadline (0: none).")
+    ] = 3,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -557,21 +766,25 @@ def export(
     from mldsplan import export as exporters
     from mldsplan import store
 
+    _flags(ctx, output="--output", days="--alarm-days")
+    if not 0 <= alarm_days <= 60:
+        raise InputError(f"{alarm_days} must be 0 to 60", argument="days")
+    if output is not None:
+        _guard_output(ctx, output, force)
     programme, record = _load(ctx)
-    content = exporters.export(format.value, programme, record, _today())
+    content = exporters.export(fmt.value, programme, record, _now(), alarm_days)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    if output.exists() and not force:
-        raise InputError(f"--output: {output} already exists", hint="add --force to overwrite it")
-    if output.is_dir():
-        raise InputError(f"--output: {output} is a folder")
+    mode = 0o600 if fmt.value in exporters.PRIVATE_FORMATS else 0o644
     try:
-        store.write_atomic(output, content, mode=0o644)
+        store.write_atomic(output, content, mode=mode)
     except OSError as exc:
-        raise InputError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
-    _say(f"wrote {output} ({format.value}, {len(content)} bytes)")
+        raise InputError(
+            f"cannot write {output}: {exc.strerror or exc}", argument="output"
+        ) from None
+    _say(f"wrote {output} ({fmt.value}, {len(content)} bytes)")
 
 
 @app.command(name="import")
@@ -583,13 +796,16 @@ def import_(
 
     Example: mldsplan import backup.json
     """
-    from mldsplan import export as exporters
     from mldsplan import store
+    from mldsplan.rules import record_problems
 
     programme = _programme(ctx)
-    record = exporters.read_export(path, programme, _today())
+    record = store.read_export(path, programme.id)
+    problems = record_problems(record, programme, _today())
+    if problems:
+        raise InputError(f"{path}: {problems[0]}")
     target_file = _files(ctx).progress
-    store.replace(target_file, record, _lock_timeout())
+    _update(ctx, programme, lambda _old: record)
     _say(
         f"imported {path} into {target_file}: {len(record.completions)} completions,"
         f" {len(record.log)} log entries"
@@ -611,3 +827,359 @@ def check(ctx: typer.Context) -> None:
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
         raise typer.Exit(ExitCode.FAILURE)
+
+
+@app.command()
+def undo(ctx: typer.Context) -> None:
+    """Put back the version before the last change; a second undo redoes it.
+
+    Example: mldsplan undo
+    """
+    from mldsplan import store
+
+    path = _files(ctx).progress
+    restored = store.undo(path, _now(), _lock_timeout())
+    _say(
+        f"restored {path} to revision {restored.revision}"
+        f" ({len(restored.completions)} completions, {len(restored.log)} log entries);"
+        " 'mldsplan undo' again redoes the change"
+    )
+
+
+# --- the term calendar -----------------------------------------------------
+
+calendar_app = typer.Typer(
+    cls=_Group,
+    help="The six terms' dates (shipped or your own), and setting your own.",
+    invoke_without_command=True,
+)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.callback()
+def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The terms' dates, their length in weeks and where they come from.
+
+    Example: mldsplan calendar set 1.2 --from 2026-01-19 --to 2026-04-24
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from mldsplan import calendar as calendars
+
+    programme, record = _load(ctx)
+    result = calendars.calendar_view(programme, record, _today())
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.calendar(result)
+
+    _show(result, as_json, human)
+
+
+def _term(programme: Programme, text: str) -> tuple[int, int]:
+    from mldsplan.rules import term_from_key
+
+    try:
+        return term_from_key(text, programme)
+    except ValueError as exc:
+        raise InputError(str(exc), argument="term") from None
+
+
+@calendar_app.command("set")
+def calendar_set(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(metavar="Y.T", help="Year and term, e.g. 1.2.")],
+    start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD.")],
+) -> None:
+    """Record your own dates for one term (from your handbook).
+
+    Example: mldsplan calendar set 1.2 --from 2026-01-19 --to 2026-04-24
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    year, number = _term(programme, term)
+    first, last = _day(start, "from"), _day(end, "to")
+    _update(ctx, programme, lambda old: changes.set_term_dates(old, year, number, first, last))
+    _say(f"year {year} term {number}: {first} to {last} (your own dates)")
+
+
+@calendar_app.command("reset")
+def calendar_reset(
+    ctx: typer.Context,
+    term: Annotated[
+        str | None, typer.Argument(metavar="[Y.T]", help="One term (default: all).")
+    ] = None,
+) -> None:
+    """Clear your own dates for one term, or for all, going back to the shipped ones.
+
+    Example: mldsplan calendar reset 1.2
+    """
+    from mldsplan import changes
+    from mldsplan.terms import term_key
+
+    programme = _programme(ctx)
+    key = None if term is None else term_key(*_term(programme, term))
+    _update(ctx, programme, lambda old: changes.reset_term_dates(old, key))
+    _say(f"{'all terms' if key is None else key}: back to the programme's dates")
+
+
+# --- assessments -----------------------------------------------------------
+
+assess_app = typer.Typer(cls=_Group, help="A module's assessments: weights, due dates, marks.")
+app.add_typer(assess_app, name="assess")
+
+NameArg = Annotated[
+    str, typer.Argument(metavar="NAME", help="Assessment name.", autocompletion=_complete_names)
+]
+
+
+@assess_app.command("add")
+def assess_add(
+    ctx: typer.Context,
+    code: CodeArg,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Assessment name.")],
+    weight: Annotated[float, typer.Option(help="% of the module mark (weights total ≤ 100).")],
+    due: Annotated[str | None, typer.Option(help="Due date, YYYY-MM-DD.")] = None,
+) -> None:
+    """Add an assessment to a module.
+
+    Example: mldsplan assess add supervised "Coursework 1" --weight 20 --due 2027-02-14
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    resolved = _codes(programme, [code])[0]
+    day = None if due is None else _day(due, "due")
+    _update(ctx, programme, lambda old: changes.add_assessment(old, resolved, name, weight, day))
+    _say(f"{resolved}: added '{name.strip()}' ({weight:g}%{f', due {day}' if day else ''})")
+
+
+@assess_app.command("mark")
+def assess_mark(
+    ctx: typer.Context,
+    code: CodeArg,
+    name: NameArg,
+    value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, 0-100.")],
+) -> None:
+    """Record the mark of an assessment.
+
+    Example: mldsplan assess mark supervised "Coursework 1" 68
+    """
+    from mldsplan import changes
+
+    _flags(ctx, mark="MARK")
+    programme = _programme(ctx)
+    resolved = _codes(programme, [code])[0]
+    _update(ctx, programme, lambda old: changes.mark_assessment(old, resolved, name, value))
+    _say(f"{resolved}: '{name.strip()}' marked {value:g}")
+
+
+@assess_app.command("edit")
+def assess_edit(
+    ctx: typer.Context,
+    code: CodeArg,
+    name: NameArg,
+    new_name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    weight: Annotated[float | None, typer.Option(help="A new weight, %.")] = None,
+    due: Annotated[
+        str | None, typer.Option(help="A new due date, YYYY-MM-DD ('none' clears it).")
+    ] = None,
+) -> None:
+    """Change an assessment's name, weight or due date.
+
+    Example: mldsplan assess edit supervised "Coursework 1" --due 2027-02-21
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    resolved = _codes(programme, [code])[0]
+    if new_name is None and weight is None and due is None:
+        raise InputError("nothing to change", hint="give --name, --weight or --due")
+    clear = due is not None and due.strip().lower() == "none"
+    day = None if due is None or clear else _day(due, "due")
+    _update(
+        ctx,
+        programme,
+        lambda old: changes.edit_assessment(old, resolved, name, new_name, weight, day, clear),
+    )
+    _say(f"{resolved}: updated '{name.strip()}'")
+
+
+@assess_app.command("remove")
+def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
+    """Remove an assessment.
+
+    Example: mldsplan assess remove supervised "Coursework 1"
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    resolved = _codes(programme, [code])[0]
+    _update(ctx, programme, lambda old: changes.remove_assessment(old, resolved, name))
+    _say(f"{resolved}: removed '{name.strip()}'")
+
+
+@assess_app.command("list")
+def assess_list(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(
+            help="One module (default: every module with assessments).",
+            autocompletion=_complete_codes,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Each module's assessments, its mark so far, and what is needed on the rest.
+
+    Example: mldsplan assess list supervised
+    """
+    from mldsplan.assessments import assess_list as listing
+
+    programme, record = _load(ctx)
+    resolved = None if code is None else _codes(programme, [code])[0]
+    result = listing(programme, record, resolved)
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.assessments(result)
+
+    _show(result, as_json, human)
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="How many days ahead (default 14).")] = 14,
+    on: OnOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Deadlines in the next days, soonest first, and those past due without a mark.
+
+    Example: mldsplan due --days 30
+    """
+    from mldsplan.assessments import due as upcoming
+
+    if not 0 <= days <= 3660:
+        raise InputError(f"{days} must be 0 to 3660", argument="days")
+    _, record = _load(ctx)
+    result = upcoming(record, _on(on), days)
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.due(result)
+
+    _show(result, as_json, human)
+
+
+# --- the study timer -------------------------------------------------------
+
+
+def _at(text: str | None, now: datetime) -> datetime:
+    """`--at HH:MM` as today's local time; now without it."""
+    if text is None:
+        return now.replace(microsecond=0)
+    import re
+    from datetime import datetime as moment
+    from datetime import time
+
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InputError(f"'{text}' is not a time as HH:MM", argument="at")
+    local = moment.combine(now.date(), time(int(match[1]), int(match[2])), tzinfo=now.tzinfo)
+    return local.astimezone(now.tzinfo)
+
+
+@app.command()
+def start(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
+    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
+) -> None:
+    """Start the study timer, for a module or none.
+
+    Example: mldsplan start bayesian --note "lecture 5"
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    studied = None if code is None else _codes(programme, [code])[0]
+    now = _now()
+    begin = _at(at, now)
+    _update(ctx, programme, lambda old: changes.start_timer(old, begin, now, studied, note))
+    _say(f"timer started{f' for {studied}' if studied else ''} at {begin:%H:%M}")
+
+
+@app.command()
+def stop(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
+) -> None:
+    """Stop the timer and log its time (one entry per date, to the minute).
+
+    Example: mldsplan stop
+    """
+    from mldsplan import timer
+
+    programme = _programme(ctx)
+    now = _now()
+    end = _at(at, now)
+    stopped: list[timer.Stopped] = []
+
+    def change(old: Progress) -> Progress:
+        result = timer.stop(old, end, now)
+        stopped.append(result)
+        return result.progress
+
+    _update(ctx, programme, change)
+    result = stopped[-1]
+    if not result.entries:
+        _say("timer stopped after less than a minute; nothing was logged")
+        return
+    for entry in result.entries:
+        _say(
+            f"logged {entry.hours * 60:.0f} min on {entry.on}"
+            + (f" for {entry.module}" if entry.module else "")
+        )
+
+
+@app.command()
+def cancel(ctx: typer.Context) -> None:
+    """Drop the running timer without logging anything.
+
+    Example: mldsplan cancel
+    """
+    from mldsplan import changes
+
+    programme = _programme(ctx)
+    _update(ctx, programme, changes.cancel_timer)
+    _say("timer cancelled; nothing was logged")
+
+
+@app.command()
+def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """What the timer is running, since when and for how long.
+
+    Example: mldsplan status --json
+    """
+    from mldsplan import planner
+
+    _, record = _load(ctx)
+    result = planner.status(record, _now())
+
+    def human() -> None:
+        from mldsplan import render
+
+        render.status(result)
+
+    _show(result, as_json, human)

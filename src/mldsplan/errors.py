@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import IntEnum
+from typing import Any
 
 
 class ExitCode(IntEnum):
@@ -31,8 +32,32 @@ class FileFormatError(MldsplanError):
 
 
 class InputError(MldsplanError):
-    """A command-line argument that is wrong for the record it applies to."""
+    """A value that is wrong for the record it applies to.
+
+    The domain says what is wrong with the value; `argument` names the value
+    (`"mark"`, `"on"`, ...) so that the CLI can say which flag or argument it
+    came from, and `reason` (with `details`) lets the CLI add a hint naming
+    its own commands. The domain never names a flag or a command.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        argument: str | None = None,
+        reason: str | None = None,
+        details: dict[str, Any] | None = None,
+    ):
+        super().__init__(message, hint)
+        self.argument = argument
+        self.reason = reason
+        self.details = details or {}
 
 
 class StoreError(MldsplanError):
     """The progress file could not be locked or written."""
+
+
+class SavedButError(MldsplanError):
+    """The change was saved, but something after the save failed (exit 1, not a retry)."""

@@ -13,16 +13,15 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from mldsplan import store, tomlfile
-from mldsplan.errors import FileFormatError, InputError
+from mldsplan.document import to_document
+from mldsplan.errors import InputError
 from mldsplan.planner import PlanModule, PlanResult, ProgressResult, plan, progress_summary
 from mldsplan.programme import Programme
-from mldsplan.progress import SCHEMA_VERSION, Progress, from_document, to_document
+from mldsplan.progress import SCHEMA_VERSION, Progress
+from mldsplan.store import EXPORT_KIND
 
-EXPORT_KIND = "mldsplan-export"
 CSV_COLUMNS = [
     "code",
     "title",
@@ -42,12 +41,27 @@ CSV_COLUMNS = [
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark"]
+# Formats that hold the study log and its notes: written readable by the owner only.
+PRIVATE_FORMATS = {"json", "toml"}
+
+
 @dataclass(frozen=True)
 class Snapshot:
     programme: Programme
     progress: Progress
     plan: PlanResult
     summary: ProgressResult
+    now: datetime
+    alarm_days: int = 3
+    with_notes: bool = False
+
+    def assessments(self) -> list[tuple[str, Any]]:
+        return [
+            (code, a)
+            for code in self.programme.codes
+            for a in self.progress.assessments.get(code, ())
+        ]
 
     def terms(self) -> list[tuple[int, int, list[PlanModule]]]:
         keys = sorted({(m.planned_year, m.planned_term) for m in self.plan.modules})
@@ -102,11 +116,21 @@ def to_markdown(s: Snapshot) -> str:
                 f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g} | {m.hours:g} | {_status(m)}"
                 f" | {m.completed_on or ''} | {_mark(m)} |"
             )
+    if s.assessments():
+        out += ["", "## Assessments and deadlines", ""]
+        out.append("| Code | Assessment | Weight | Due | Mark |")
+        out.append("|---|---|---:|---|---:|")
+        for code, a in s.assessments():
+            out.append(
+                f"| {cell(code)} | {cell(a.name)} | {a.weight:g}% | {a.due or ''}"
+                f" | {_num(a.mark)} |"
+            )
     return "\n".join(out) + "\n"
 
 
 def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet would run as a formula, made inert with a leading quote."""
+    """A text cell made inert: no line breaks, and a leading quote before a formula start."""
+    cell = " ".join(cell.splitlines()) if ("\r" in cell or "\n" in cell) else cell
     return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
@@ -133,6 +157,14 @@ def to_csv(s: Snapshot) -> str:
                 "yes" if m.resit else "",
             ]
         )
+    if s.assessments():
+        # A second, separate table after one empty row: assessments and deadlines.
+        writer.writerow([])
+        writer.writerow(ASSESSMENT_COLUMNS)
+        for code, a in s.assessments():
+            writer.writerow(
+                [neutralise(code), neutralise(a.name), _num(a.weight), a.due or "", _num(a.mark)]
+            )
     return buffer.getvalue()
 
 
@@ -162,44 +194,73 @@ def to_toml(s: Snapshot) -> str:
 
 
 def to_ics(s: Snapshot) -> str:
-    from icalendar import Calendar, Event
+    from icalendar import Alarm, Calendar, Event
 
-    start = s.progress.start_date()
-    if start is None or s.summary.programme_end is None:
-        raise InputError(
-            "--format ics: a calendar needs your start month",
-            hint="set it with: mldsplan init --start YYYY-MM",
-        )
-    stamp = datetime(start.year, start.month, 1, tzinfo=UTC)
+    if s.progress.start is None or s.summary.programme_end is None:
+        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    stamp = s.now.astimezone(UTC).replace(microsecond=0)
+    sequence = s.progress.revision
     calendar = Calendar()
     calendar.add("prodid", "-//mldsplan//study plan//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"{s.programme.name} — study plan")
+
+    def event(uid: str, summary: str, day: date, last: date, description: str) -> Event:
+        item = Event()
+        item.add("uid", f"{s.programme.id}-{uid}@mldsplan")
+        item.add("dtstamp", stamp)
+        item.add("last-modified", stamp)
+        item.add("sequence", sequence)
+        item.add("summary", summary)
+        item.add("dtstart", day)
+        item.add("dtend", last + timedelta(days=1))  # all-day DTEND is exclusive
+        item.add("description", description)
+        return item
+
     for m in s.plan.modules:
         assert m.term_start is not None and m.term_end is not None
-        event = Event()
-        event.add("uid", f"{s.programme.id}-{m.code}@mldsplan")
-        event.add("dtstamp", stamp)
-        event.add("summary", f"{m.code}: {m.title}")
-        event.add("dtstart", m.term_start)
-        event.add("dtend", m.term_end + timedelta(days=1))  # all-day DTEND is exclusive
         done = f", completed {m.completed_on}" if m.completed_on else ""
         mark = f", mark {m.mark:g}" if m.mark is not None else ""
-        event.add(
-            "description",
+        item = event(
+            m.code,
+            f"{m.code}: {m.title}",
+            m.term_start,
+            m.term_end,
             f"{m.ects:g} ECTS, {m.hours:g} study hours; status: {_status(m)}{done}{mark}",
         )
-        event.add("categories", [f"Year {m.planned_year} term {m.planned_term}"])
-        calendar.add_component(event)
-    end = Event()
-    end.add("uid", f"{s.programme.id}-programme-end@mldsplan")
-    end.add("dtstamp", stamp)
-    end.add("summary", f"{s.programme.name}: programme ends")
-    end.add("dtstart", s.summary.programme_end)
-    end.add("dtend", s.summary.programme_end + timedelta(days=1))
-    calendar.add_component(end)
+        item.add("categories", [f"Year {m.planned_year} term {m.planned_term}"])
+        calendar.add_component(item)
+    for code, a in s.assessments():
+        if a.due is None:
+            continue
+        mark = f"; mark {a.mark:g}" if a.mark is not None else ""
+        item = event(
+            f"{code}-{_uid_part(a.name)}",
+            f"Due: {code} {a.name} ({a.weight:g}%)",
+            a.due,
+            a.due,
+            f"{a.name}, {a.weight:g}% of {code}{mark}",
+        )
+        if s.alarm_days > 0:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"{code} {a.name} is due in {s.alarm_days} days")
+            alarm.add("trigger", timedelta(days=-s.alarm_days))
+            item.add_component(alarm)
+        calendar.add_component(item)
+    end = s.summary.programme_end
+    calendar.add_component(
+        event("programme-end", f"{s.programme.name}: programme ends", end, end, "The last day")
+    )
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
+
+
+def _uid_part(name: str) -> str:
+    """An assessment name as a stable UID part (case-insensitive, like names)."""
+    import hashlib
+
+    return hashlib.blake2b(name.casefold().encode(), digest_size=6).hexdigest()
 
 
 _CSS = """
@@ -299,40 +360,22 @@ EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
 }
 
 
-def export(fmt: str, programme: Programme, progress: Progress, today: date) -> bytes:
+def export(
+    fmt: str,
+    programme: Programme,
+    progress: Progress,
+    now: datetime,
+    alarm_days: int = 3,
+    with_notes: bool = False,
+) -> bytes:
+    today = now.date()
     snapshot = Snapshot(
-        programme, progress, plan(programme, progress), progress_summary(programme, progress, today)
+        programme,
+        progress,
+        plan(programme, progress, today),
+        progress_summary(programme, progress, today),
+        now,
+        alarm_days,
+        with_notes,
     )
     return EXPORTERS[fmt](snapshot).encode("utf-8")
-
-
-def read_export(path: Path, programme: Programme, today: date) -> Progress:
-    """A json or toml export, fully validated against `programme`; nothing is written here."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"PATH: cannot read {path}: {exc.strerror or exc}") from None
-    if raw.lstrip().startswith(b"{"):
-        try:
-            data = json.loads(tomlfile.decode(path, raw))
-        except json.JSONDecodeError as exc:
-            raise FileFormatError(
-                f"{path}: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-            ) from None
-    else:
-        data = tomlfile.parse(path, raw)
-    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
-        raise FileFormatError(
-            f"{path}: kind: not an mldsplan export",
-            hint="export one with: mldsplan export --format json",
-        )
-    identity = data.get("programme")
-    given = identity.get("id") if isinstance(identity, dict) else identity
-    if given != programme.id:
-        raise FileFormatError(
-            f"{path}: programme: the export is for '{given}', not '{programme.id}'",
-            hint="pass the matching programme with --programme PATH",
-        )
-    document = {k: v for k, v in data.items() if k not in {"kind", "programme"}}
-    record = from_document(path, store.migrate(path, document))
-    return store.check_against(path, record, programme, today)

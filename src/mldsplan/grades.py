@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mldsplan.assessments import current_mark
 from mldsplan.errors import InputError
-from mldsplan.planner import Result, counted_mark, ects_done
+from mldsplan.planner import counted_mark, ects_done
 from mldsplan.programme import Programme
 from mldsplan.progress import Progress
+from mldsplan.results import Result
 from mldsplan.terms import schedule
 
 
@@ -30,6 +32,16 @@ class ExitAwardReached:
 
 
 @dataclass(kw_only=True, eq=False)
+class ProvisionalMark:
+    """An in-progress module's mark so far, from its marked assessments (not in the average)."""
+
+    code: str
+    title: str
+    current_mark: float
+    weight_marked: float
+
+
+@dataclass(kw_only=True, eq=False)
 class GradesResult(Result):
     average: float | None = None
     marked_ects: float = 0.0
@@ -42,6 +54,7 @@ class GradesResult(Result):
     unmarked: list[str] = field(default_factory=list)
     ects_done: float = 0.0
     exit_awards: list[ExitAwardReached] = field(default_factory=list)
+    provisional: list[ProvisionalMark] = field(default_factory=list)
 
 
 @dataclass(kw_only=True, eq=False)
@@ -88,9 +101,9 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
     marked = []
     unmarked = []
     for p in schedule(programme, progress):
-        counted = counted_mark(programme, p)
         if p.completion is None:
             continue
+        counted = counted_mark(programme, p)
         if counted is None or p.completion.mark is None:
             unmarked.append(p.module.code)
             continue
@@ -125,7 +138,25 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
             ExitAwardReached(name=a.name, ects=a.ects, reached=done >= a.ects)
             for a in programme.exit_awards
         ],
+        provisional=provisional(programme, progress),
     )
+
+
+def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMark]:
+    rows = []
+    for m in programme.modules:
+        items = progress.assessments.get(m.code, ())
+        mark = current_mark(items)
+        if m.code not in progress.completions and mark is not None:
+            rows.append(
+                ProvisionalMark(
+                    code=m.code,
+                    title=m.title,
+                    current_mark=mark,
+                    weight_marked=sum(a.weight for a in items if a.mark is not None),
+                )
+            )
+    return rows
 
 
 def targets(
@@ -143,15 +174,16 @@ def targets(
         if done is not None and done.mark is not None:
             if m.code in assume:
                 raise InputError(
-                    f"--assume: {m.code} already has a mark ({done.mark:g})",
-                    hint=f"correct it with: mldsplan mark {m.code} MARK",
+                    f"{m.code} already has a mark ({done.mark:g})",
+                    argument="assume",
+                    reason="already_marked",
+                    details={"code": m.code},
                 )
-            cap = programme.classification.cap
-            marks.append((min(done.mark, cap) if done.resit else done.mark, m.ects))
+            marks.append((programme.classification.counted(done.mark, done.resit), m.ects))
         elif m.code in assume:
             mark = assume[m.code]
             if not 0 <= mark <= 100:
-                raise InputError(f"--assume: {m.code}={mark:g} is outside 0-100")
+                raise InputError(f"{m.code}={mark:g} is outside 0-100", argument="assume")
             marks.append((mark, m.ects))
     marked_ects = sum(ects for _, ects in marks)
     weighted = sum(mark * ects for mark, ects in marks)

@@ -44,3 +44,35 @@ def module_codes(programme: Path | None) -> list[str]:
         ]
     except (OSError, ValueError):
         return []
+
+
+CACHE_ENV = "MLDSPLAN_CACHE_DIR"
+
+
+def cache_folder(environ: dict[str, str]) -> Path:
+    """Where validated-content markers live: MLDSPLAN_CACHE_DIR or the user cache folder."""
+    given = environ.get(CACHE_ENV)
+    if given:
+        return Path(given)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("mldsplan")
+
+
+def assessment_names(progress: Path, code: str) -> list[str]:
+    """A module's assessment names in a progress file, read without validating it (completion)."""
+    import tomllib
+
+    try:
+        with open(progress, "rb") as handle:
+            items = tomllib.load(handle).get("assessments", {})
+        found = (
+            [v for k, v in items.items() if k.startswith(code)] if isinstance(items, dict) else []
+        )
+        if len(found) != 1 or not isinstance(found[0], list):
+            return []
+        return [
+            a["name"] for a in found[0] if isinstance(a, dict) and isinstance(a.get("name"), str)
+        ]
+    except (OSError, ValueError, AttributeError):
+        return []

@@ -9,30 +9,30 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from mldsplan.assessments import Deadline, deadline_weeks, deadlines
+from mldsplan.dates import monday
 from mldsplan.programme import Programme
-from mldsplan.progress import SCHEMA_VERSION, LogEntry, Progress
+from mldsplan.progress import LogEntry, Progress
+from mldsplan.results import Result
 from mldsplan.terms import (
     Planned,
+    TermWindow,
     planned_terms,
     programme_end,
     registration_end,
     schedule,
-    term_end,
+    shipped_term_end,
+    shipped_term_start,
     term_index,
     term_of,
-    term_start,
+    window,
 )
 
-HEAVY_FACTOR = 1.10  # a term is heavy when its weekly load passes the weekly hours by 10 %
-PACE_WEEKS = 4  # actual pace: the last this-many weeks that have any log
+HEAVY_FACTOR = 1.10  # a term is heavy when its needed load passes the weekly hours by 10 %
+PACE_WEEKS = 4  # recent pace: the last this-many calendar weeks, idle ones included
 CHART_WEEKS = 10
-
-
-@dataclass(kw_only=True, eq=False)
-class Result:
-    schema_version: int = SCHEMA_VERSION
 
 
 @dataclass(kw_only=True, eq=False)
@@ -106,7 +106,33 @@ class ProgressResult(Result):
     current_term: int | None
     terms: list[TermProgress]
     this_week: WeekSummary
+    balance: Balance | None
+    term_balance: Balance | None
+    average: float | None
+    band: str | None
+    marked_ects: float
+    next_deadline: Deadline | None
+    timer: TimerStatus | None
     warnings: list[str]
+
+
+@dataclass(kw_only=True, eq=False)
+class Balance:
+    """Logged hours against the weekly target over a span (klog's should/diff)."""
+
+    since: date
+    target_hours: float
+    logged_hours: float
+    difference: float
+
+
+@dataclass(kw_only=True, eq=False)
+class TimerStatus:
+    running: bool
+    module: str | None
+    note: str | None
+    started_at: datetime | None
+    elapsed_hours: float | None
 
 
 @dataclass(kw_only=True, eq=False)
@@ -116,9 +142,11 @@ class TermLoad:
     start: date | None
     end: date | None
     hours_remaining: float
+    weeks_left: float | None
     weekly_load: float | None
     heavy: bool
     overdue: bool
+    source: str | None
 
 
 @dataclass(kw_only=True, eq=False)
@@ -136,7 +164,6 @@ class Pace:
     recent_weeks: int
     recent_weekly_hours: float
     overall_weekly_hours: float
-    finish_date_at_recent_pace: date | None
 
 
 @dataclass(kw_only=True, eq=False)
@@ -152,7 +179,10 @@ class HoursResult(Result):
     registration_end: date | None
     terms: list[TermLoad]
     pace: Pace | None
+    balance: Balance | None
+    term_balance: Balance | None
     modules: list[ModuleTime]
+    deadline_weeks: list[date]
     warnings: list[str]
 
 
@@ -179,31 +209,127 @@ class WeekResult(Result):
     days: list[DayHours]
     modules: list[ModuleHours]
     recent_weeks: list[WeekSummary]
+    deadlines: list[Deadline]
+    timer: TimerStatus | None
+
+
+# --- the one load rule -----------------------------------------------------
+
+
+def logged_by_module(log: Sequence[LogEntry]) -> dict[str, float]:
+    logged: dict[str, float] = {}
+    for e in log:
+        if e.module is not None:
+            logged[e.module] = logged.get(e.module, 0.0) + e.hours
+    return logged
+
+
+def hours_to_do(programme: Programme, planned: Planned, logged: dict[str, float]) -> float:
+    """A module's hours still to do: its hours less the hours logged to it (never below 0)."""
+    if planned.done:
+        return 0.0
+    return max(0.0, programme.hours(planned.module) - logged.get(planned.module.code, 0.0))
+
+
+def hours_remaining(programme: Programme, progress: Progress) -> float:
+    logged = logged_by_module(progress.log)
+    return sum(hours_to_do(programme, p, logged) for p in schedule(programme, progress))
+
+
+def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
+    """A term's window for a cohort starting in the entry month (when no start is set)."""
+    start = date(2001, programme.entry_month or 10, 1)
+    return TermWindow(
+        year,
+        term,
+        shipped_term_start(programme, start, year, term),
+        shipped_term_end(programme, start, year, term),
+        "programme",
+    )
+
+
+@dataclass(kw_only=True, eq=False)
+class _Load:
+    year: int
+    term: int
+    window: TermWindow | None  # None: no start month (lengths are the nominal ones)
+    todo: float
+    weeks_left: float | None
+    needed: float | None  # hours per week still needed; None once the term is over
+    own: float  # the programme's load for the term: its hours over its whole length
+    overdue: bool
+
+
+def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load]:
+    """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
+    plan = schedule(programme, progress)
+    logged = logged_by_module(progress.log)
+    term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
+    loads = []
+    for year, term in planned_terms(programme, plan):
+        todo = sum(
+            hours_to_do(programme, p, logged) for p in plan if (p.year, p.term) == (year, term)
+        )
+        dated = window(programme, progress, year, term)
+        length = dated or nominal_window(programme, year, term)
+        own = term_hours.get((year, term), 0.0) / length.weeks
+        if dated is None:
+            loads.append(
+                _Load(
+                    year=year,
+                    term=term,
+                    window=None,
+                    todo=todo,
+                    weeks_left=length.weeks,
+                    needed=todo / length.weeks,
+                    own=own,
+                    overdue=False,
+                )
+            )
+            continue
+        overdue = dated.end < on
+        weeks_left = None if overdue else ((dated.end - max(dated.start, on)).days + 1) / 7
+        loads.append(
+            _Load(
+                year=year,
+                term=term,
+                window=dated,
+                todo=todo,
+                weeks_left=weeks_left,
+                needed=None if weeks_left is None else todo / weeks_left,
+                own=own,
+                overdue=overdue and todo > 0,
+            )
+        )
+    return loads
+
+
+def is_heavy(load: _Load, weekly: float) -> bool:
+    """The table's mark: the needed load passes the weekly hours by more than 10 %."""
+    return load.needed is not None and load.needed > weekly * HEAVY_FACTOR
+
+
+def needs_warning(load: _Load, weekly: float) -> bool:
+    """A warning: heavy, and also over the programme's own load for the term by 10 %."""
+    return (
+        is_heavy(load, weekly) and load.needed is not None and load.needed > load.own * HEAVY_FACTOR
+    )
 
 
 # --- plan ------------------------------------------------------------------
-
-
-def term_dates(
-    programme: Programme, start: date | None, year: int, term: int
-) -> tuple[date | None, date | None]:
-    if start is None:
-        return None, None
-    return term_start(programme, start, year, term), term_end(programme, start, year, term)
 
 
 def counted_mark(programme: Programme, planned: Planned) -> float | None:
     done = planned.completion
     if done is None or done.mark is None:
         return None
-    return min(done.mark, programme.classification.cap) if done.resit else done.mark
+    return programme.classification.counted(done.mark, done.resit)
 
 
-def plan(programme: Programme, progress: Progress) -> PlanResult:
-    start = progress.start_date()
+def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
     rows = []
     for p in schedule(programme, progress):
-        first, last = term_dates(programme, start, p.year, p.term)
+        dated = window(programme, progress, p.year, p.term)
         done = p.completion
         rows.append(
             PlanModule(
@@ -222,8 +348,8 @@ def plan(programme: Programme, progress: Progress) -> PlanResult:
                 planned_year=p.year,
                 planned_term=p.term,
                 deferred_years=p.year - p.module.year,
-                term_start=first,
-                term_end=last,
+                term_start=dated.start if dated else None,
+                term_end=dated.end if dated else None,
                 assumed=p.module.assumed,
             )
         )
@@ -232,37 +358,26 @@ def plan(programme: Programme, progress: Progress) -> PlanResult:
         programme_name=programme.name,
         start=progress.start,
         modules=rows,
-        warnings=plan_warnings(programme, progress),
+        warnings=plan_warnings(programme, progress, on),
     )
 
 
-def nominal_term_weeks(programme: Programme) -> float:
-    return programme.term_months * 365.25 / 12 / 7
-
-
-def plan_warnings(programme: Programme, progress: Progress) -> list[str]:
+def plan_warnings(programme: Programme, progress: Progress, on: date) -> list[str]:
     """What a planner owes the student about their schedule."""
     plan = schedule(programme, progress)
     weekly = progress.weekly(programme)
-    start = progress.start_date()
     warnings = []
-    for year, term in planned_terms(programme, plan):
-        todo = sum(
-            programme.hours(p.module)
-            for p in plan
-            if (p.year, p.term) == (year, term) and not p.done
-        )
-        first, last = term_dates(programme, start, year, term)
-        weeks = ((last - first).days + 1) / 7 if first and last else nominal_term_weeks(programme)
-        load = todo / weeks
-        if load > weekly * HEAVY_FACTOR:
+    for load in term_loads(programme, progress, on):
+        if needs_warning(load, weekly):
+            assert load.needed is not None
             warnings.append(
-                f"year {year} term {term} is heavy: {todo:g} h in {weeks:.1f} weeks"
-                f" is {load:.1f} h/week, more than {weekly:g} h/week"
+                f"year {load.year} term {load.term} needs {load.needed:.1f} h/week,"
+                f" more than your {weekly:g} h/week"
             )
     todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
     limit = programme.max_registration_months
-    if limit is not None and todo_terms and (max(todo_terms) + 1) * programme.term_months > limit:
+    per_term = 12 / programme.terms_per_year
+    if limit is not None and todo_terms and (max(todo_terms) + 1) * per_term > limit:
         warnings.append(
             f"the plan ends after the maximum registration period of {limit} months"
             + (" (assumed)" if programme.max_registration_assumed else "")
@@ -295,20 +410,18 @@ def plan_warnings(programme: Programme, progress: Progress) -> list[str]:
 # --- progress --------------------------------------------------------------
 
 
-def finish_at(on: date, hours_remaining: float, weekly: float) -> date:
+def finish_at(on: date, hours_left: float, weekly: float) -> date:
     """The date + ceil(7 x hours_remaining / weekly) days."""
-    return on + timedelta(days=math.ceil(7 * hours_remaining / weekly))
+    return on + timedelta(days=math.ceil(7 * hours_left / weekly))
 
 
 def planned_end(programme: Programme, progress: Progress) -> date | None:
     """The end of the last term that still has a module to do (or of the plan)."""
-    start = progress.start_date()
-    if start is None:
-        return None
     plan = schedule(programme, progress)
     todo = [p for p in plan if not p.done] or plan
     year, term = max((p.year, p.term) for p in todo)
-    return term_end(programme, start, year, term)
+    dated = window(programme, progress, year, term)
+    return dated.end if dated else None
 
 
 def modules_done(programme: Programme, progress: Progress) -> int:
@@ -324,29 +437,69 @@ def ects_done(programme: Programme, progress: Progress) -> float:
     return sum(m.ects for m in programme.modules if m.code in progress.completions)
 
 
-def progress_summary(programme: Programme, progress: Progress, on: date) -> ProgressResult:
+def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None:
+    """The running timer with its elapsed hours at `now`; None when none runs."""
+    t = progress.timer
+    if t is None:
+        return None
+    elapsed = None if now is None else max(0.0, (now - t.started_at).total_seconds() / 3600)
+    return TimerStatus(
+        running=True, module=t.module, note=t.note, started_at=t.started_at, elapsed_hours=elapsed
+    )
+
+
+@dataclass(kw_only=True, eq=False)
+class StatusResult(Result):
+    running: bool
+    module: str | None
+    note: str | None
+    started_at: datetime | None
+    elapsed_hours: float | None
+
+
+def status(progress: Progress, now: datetime) -> StatusResult:
+    found = timer_status(progress, now)
+    if found is None:
+        return StatusResult(
+            running=False, module=None, note=None, started_at=None, elapsed_hours=None
+        )
+    return StatusResult(
+        running=True,
+        module=found.module,
+        note=found.note,
+        started_at=found.started_at,
+        elapsed_hours=found.elapsed_hours,
+    )
+
+
+def progress_summary(
+    programme: Programme, progress: Progress, on: date, now: datetime | None = None
+) -> ProgressResult:
+    from mldsplan.grades import grades
+
     weekly = progress.weekly(programme)
     done = ects_done(programme, progress)
-    remaining = programme.total_ects - done
-    hours_remaining = remaining * programme.hours_per_ects
+    remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     plan = schedule(programme, progress)
     terms = []
     for year, term in planned_terms(programme, plan):
         here = [p for p in plan if (p.year, p.term) == (year, term)]
-        first, last = term_dates(programme, start, year, term)
+        dated = window(programme, progress, year, term)
         terms.append(
             TermProgress(
                 year=year,
                 term=term,
-                start=first,
-                end=last,
+                start=dated.start if dated else None,
+                end=dated.end if dated else None,
                 ects=sum(p.module.ects for p in here),
                 ects_done=sum(p.module.ects for p in here if p.done),
             )
         )
-    week = study_week(progress, on, weekly)
-    now = term_of(programme, start, on) if start else None
+    week = study_week(programme, progress, on, weekly)
+    current = term_of(programme, progress, on)
+    marks = grades(programme, progress)
+    upcoming = deadlines(progress, on, date.max, on, overdue=False)
     return ProgressResult(
         programme=programme.id,
         programme_name=programme.name,
@@ -354,116 +507,115 @@ def progress_summary(programme: Programme, progress: Progress, on: date) -> Prog
         on=on,
         ects_total=programme.total_ects,
         ects_done=done,
-        ects_remaining=remaining,
+        ects_remaining=programme.total_ects - done,
         percent=100 * done / programme.total_ects,
         modules_total=programme.counted_modules,
         modules_done=modules_done(programme, progress),
         hours_per_ects=programme.hours_per_ects,
         weekly_hours=weekly,
-        hours_remaining=hours_remaining,
-        weeks_remaining=hours_remaining / weekly,
-        finish_date=finish_at(on, hours_remaining, weekly),
+        hours_remaining=remaining_hours,
+        weeks_remaining=remaining_hours / weekly,
+        finish_date=finish_at(on, remaining_hours, weekly),
         programme_end=programme_end(programme, start) if start else None,
         planned_end=planned_end(programme, progress),
-        current_year=now[0] if now else None,
-        current_term=now[1] if now else None,
+        current_year=current[0] if current else None,
+        current_term=current[1] if current else None,
         terms=terms,
         this_week=WeekSummary(
             week_start=week.week_start, logged_hours=week.logged_hours, target_hours=weekly
         ),
-        warnings=plan_warnings(programme, progress),
+        balance=balance(progress.log, on, weekly),
+        term_balance=term_balance(programme, progress, on, weekly),
+        average=marks.average,
+        band=marks.band,
+        marked_ects=marks.marked_ects,
+        next_deadline=upcoming[0] if upcoming else None,
+        timer=timer_status(progress, now),
+        warnings=plan_warnings(programme, progress, on),
     )
 
 
-# --- hours and pace --------------------------------------------------------
+# --- hours, pace and balance -----------------------------------------------
 
 
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def pace(log: Sequence[LogEntry], on: date, hours_remaining: float) -> Pace | None:
-    """The student's actual pace from the log up to `on`; None with nothing logged."""
+def pace(log: Sequence[LogEntry], on: date) -> Pace | None:
+    """The student's actual pace up to `on`, over calendar weeks (idle ones count)."""
     entries = [e for e in log if e.on <= on]
     if not entries:
         return None
-    by_week: dict[date, float] = {}
-    for e in entries:
-        by_week[monday(e.on)] = by_week.get(monday(e.on), 0.0) + e.hours
-    recent = sorted(by_week)[-PACE_WEEKS:]
-    recent_weekly = sum(by_week[w] for w in recent) / len(recent)
     first = min(e.on for e in entries)
     total = sum(e.hours for e in entries)
-    span_weeks = (monday(on) - monday(first)).days // 7 + 1  # ISO weeks, first to current
+    span_weeks = (monday(on) - monday(first)).days // 7 + 1  # calendar weeks, first to current
+    recent_weeks = min(PACE_WEEKS, span_weeks)
+    recent_from = monday(on) - timedelta(weeks=recent_weeks - 1)
+    recent = sum(e.hours for e in entries if e.on >= recent_from)
     return Pace(
         logged_hours=total,
         entries=len(entries),
         first_entry=first,
-        recent_weeks=len(recent),
-        recent_weekly_hours=recent_weekly,
+        recent_weeks=recent_weeks,
+        recent_weekly_hours=recent / recent_weeks,
         overall_weekly_hours=total / span_weeks,
-        finish_date_at_recent_pace=finish_at(on, hours_remaining, recent_weekly)
-        if recent_weekly > 0
-        else None,
     )
+
+
+def _balance(log: Sequence[LogEntry], since: date, on: date, weekly: float) -> Balance:
+    logged = sum(e.hours for e in log if since <= e.on <= on)
+    target = weekly * ((on - since).days + 1) / 7
+    return Balance(
+        since=since, target_hours=target, logged_hours=logged, difference=logged - target
+    )
+
+
+def balance(log: Sequence[LogEntry], on: date, weekly: float) -> Balance | None:
+    """Logged hours against the weekly hours from the first log entry to `on`."""
+    days = [e.on for e in log if e.on <= on]
+    return _balance(log, min(days), on, weekly) if days else None
+
+
+def term_balance(
+    programme: Programme, progress: Progress, on: date, weekly: float
+) -> Balance | None:
+    """The same balance over the current term, from its start to `on`."""
+    current = term_of(programme, progress, on)
+    if current is None:
+        return None
+    dated = window(programme, progress, *current)
+    assert dated is not None
+    return _balance(progress.log, dated.start, on, weekly)
 
 
 def hours_summary(
     programme: Programme, progress: Progress, on: date, weekly: float | None = None
 ) -> HoursResult:
     weekly = progress.weekly(programme) if weekly is None else weekly
-    hours_remaining = (
-        programme.total_ects - ects_done(programme, progress)
-    ) * programme.hours_per_ects
+    remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     end = programme_end(programme, start) if start else None
     required = None
     if end is not None and on <= end:
-        required = hours_remaining / (((end - on).days + 1) / 7)
-    plan = schedule(programme, progress)
+        required = remaining_hours / (((end - on).days + 1) / 7)
     terms = []
-    for year, term in planned_terms(programme, plan):
-        todo = sum(
-            programme.hours(p.module)
-            for p in plan
-            if (p.year, p.term) == (year, term) and not p.done
-        )
-        first, last = term_dates(programme, start, year, term)
-        if first is None or last is None:
-            if todo > 0:
-                terms.append(
-                    TermLoad(
-                        year=year,
-                        term=term,
-                        start=None,
-                        end=None,
-                        hours_remaining=todo,
-                        weekly_load=None,
-                        heavy=False,
-                        overdue=False,
-                    )
-                )
+    for load in term_loads(programme, progress, on):
+        if load.window is not None and load.window.end < on and load.todo == 0:
+            continue  # an ended term with nothing left
+        if load.window is None and load.todo == 0:
             continue
-        if last < on and todo == 0:
-            continue
-        overdue = last < on
-        load = None if overdue else todo / (((last - max(first, on)).days + 1) / 7)
         terms.append(
             TermLoad(
-                year=year,
-                term=term,
-                start=first,
-                end=last,
-                hours_remaining=todo,
-                weekly_load=load,
-                heavy=load is not None and load > weekly * HEAVY_FACTOR,
-                overdue=overdue,
+                year=load.year,
+                term=load.term,
+                start=load.window.start if load.window else None,
+                end=load.window.end if load.window else None,
+                hours_remaining=load.todo,
+                weeks_left=load.weeks_left if load.window else None,
+                weekly_load=load.needed if load.window else None,
+                heavy=is_heavy(load, weekly) if load.window else False,
+                overdue=load.overdue,
+                source=load.window.source if load.window else None,
             )
         )
-    logged: dict[str, float] = {}
-    for e in progress.log:
-        if e.module is not None:
-            logged[e.module] = logged.get(e.module, 0.0) + e.hours
+    logged = logged_by_module(progress.log)
     modules = [
         ModuleTime(
             code=m.code, budget_hours=programme.hours(m), logged_hours=logged.get(m.code, 0.0)
@@ -473,25 +625,34 @@ def hours_summary(
     ]
     return HoursResult(
         on=on,
-        hours_remaining=hours_remaining,
+        hours_remaining=remaining_hours,
         weekly_hours=weekly,
-        weeks_remaining=hours_remaining / weekly,
-        finish_date=finish_at(on, hours_remaining, weekly),
+        weeks_remaining=remaining_hours / weekly,
+        finish_date=finish_at(on, remaining_hours, weekly),
         programme_end=end,
         required_weekly_hours=required,
         planned_end=planned_end(programme, progress),
         registration_end=registration_end(programme, start) if start else None,
         terms=terms,
-        pace=pace(progress.log, on, hours_remaining),
+        pace=pace(progress.log, on),
+        balance=balance(progress.log, on, weekly),
+        term_balance=term_balance(programme, progress, on, weekly),
         modules=modules,
-        warnings=plan_warnings(programme, progress),
+        deadline_weeks=sorted(w for w in deadline_weeks(progress) if w >= monday(on)),
+        warnings=plan_warnings(programme, progress, on),
     )
 
 
 # --- the study week --------------------------------------------------------
 
 
-def study_week(progress: Progress, on: date, target: float) -> WeekResult:
+def study_week(
+    programme: Programme,
+    progress: Progress,
+    on: date,
+    target: float,
+    now: datetime | None = None,
+) -> WeekResult:
     """The ISO week (Monday to Sunday) containing `on`."""
     first = monday(on)
     last = first + timedelta(days=6)
@@ -526,4 +687,6 @@ def study_week(progress: Progress, on: date, target: float) -> WeekResult:
             )
             for i in range(CHART_WEEKS)
         ],
+        deadlines=deadlines(progress, first, last, on, overdue=False),
+        timer=timer_status(progress, now),
     )

@@ -7,16 +7,17 @@ pydantic validates them (see `mldsplan.validation`) whenever a file is new.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from mldsplan import cache, tomlfile, validation
+from mldsplan import tomlfile, validation
+from mldsplan.constraints import Code, Count, Flag, Hours, Mark, Month, Months, Positive, Rule, Text
 from mldsplan.errors import FileFormatError, InputError
 from mldsplan.paths import shipped_programme
 
-if TYPE_CHECKING:  # at run time these names are bound by validation.bind_constraints
-    from mldsplan.validation import Code, Count, Hours, Mark, Month, Months, Positive, Text
+if TYPE_CHECKING:
+    from mldsplan.cache import Cache
 
 EPSILON = 1e-9  # ECTS sums of halves and quarters are exact; this absorbs any other float
 FORBID_EXTRA = {"extra": "forbid"}  # read by pydantic when it validates these dataclasses
@@ -31,9 +32,9 @@ class Module:
     term: Count
     ects: Positive
     part_of: Code | None = None
-    assumed: bool = False
+    assumed: Flag = False
     runs_every_years: Count = 1
-    must_be_last: bool = False
+    must_be_last: Flag = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,6 +43,16 @@ class Term:
     year: Count
     term: Count
     ects: Positive
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TermStart:
+    """When a term starts: `months` after the academic year's start, on day `day`."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    term: Count
+    months: Annotated[int, Rule(ge=0, le=11)]
+    day: Annotated[int, Rule(ge=1, le=28)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +70,7 @@ class Classification:
     distinction: Mark
     borderline_margin: Mark = 2.5
     resit_cap: Mark | None = None  # None: the pass mark
-    assumed: bool = False
+    assumed: Flag = False
 
     @property
     def bands(self) -> list[tuple[str, float]]:
@@ -70,13 +81,17 @@ class Classification:
     def cap(self) -> float:
         return self.pass_mark if self.resit_cap is None else self.resit_cap
 
+    def counted(self, mark: float, resit: bool) -> float:
+        """The mark that counts toward the average: a resit counts at most the cap."""
+        return min(mark, self.cap) if resit else mark
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExitAward:
     __pydantic_config__ = FORBID_EXTRA
     name: Text
     ects: Positive
-    assumed: bool = False
+    assumed: Flag = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -90,32 +105,27 @@ class Programme:
     module_count: Count | None = None
     weekly_hours: Hours
     hours_per_ects: Positive
-    hours_per_ects_assumed: bool = False
+    hours_per_ects_assumed: Flag = False
     duration_months: Months
     entry_month: Month | None = None
     terms_per_year: Month = 3
-    term_months: Month = 4
+    term_starts: tuple[TermStart, ...] = ()  # none: equal terms
+    term_starts_assumed: Flag = False
     max_registration_months: Months | None = None
-    max_registration_assumed: bool = False
+    max_registration_assumed: Flag = False
     terms: tuple[Term, ...]
     groups: tuple[Group, ...] = ()
     modules: tuple[Module, ...]
     classification: Classification
     exit_awards: tuple[ExitAward, ...] = ()
 
-    @classmethod
-    def from_plain(cls, data: dict[str, Any]) -> Programme:
-        """Rebuild from `asdict` output (the validated-content cache)."""
-        return cls(
-            **{
-                **data,
-                "terms": tuple(Term(**t) for t in data["terms"]),
-                "groups": tuple(Group(**g) for g in data["groups"]),
-                "modules": tuple(Module(**m) for m in data["modules"]),
-                "classification": Classification(**data["classification"]),
-                "exit_awards": tuple(ExitAward(**a) for a in data["exit_awards"]),
-            }
-        )
+    @property
+    def windows(self) -> list[TermStart]:
+        """Where each term of a year starts: the file's, or equal terms."""
+        if self.term_starts:
+            return sorted(self.term_starts, key=lambda t: t.term)
+        months = 12 // self.terms_per_year
+        return [TermStart(term=i + 1, months=i * months, day=1) for i in range(self.terms_per_year)]
 
     def module(self, code: str) -> Module:
         return next(m for m in self.modules if m.code == code)
@@ -153,12 +163,21 @@ def consistency_problems(programme: Programme) -> list[str]:
     for i, g in enumerate(p.groups):
         if group_codes.count(g.code) > 1 or g.code in seen:
             problems.append(f"groups[{i}].code: code '{g.code}' is used twice")
-    if p.terms_per_year * p.term_months != 12:
-        problems.append(
-            f"term_months: {p.terms_per_year} terms of {p.term_months} months do not make a year"
-        )
+    if p.term_starts:
+        numbers = sorted(t.term for t in p.term_starts)
+        if numbers != list(range(1, p.terms_per_year + 1)):
+            problems.append(f"term_starts: give terms 1 to {p.terms_per_year}, once each")
+        else:
+            offsets = [(t.months, t.day) for t in p.windows]
+            if offsets[0] != (0, 1) or offsets != sorted(set(offsets)):
+                problems.append(
+                    "term_starts: term 1 starts the year (months = 0, day = 1)"
+                    " and each later term starts after the one before"
+                )
+    elif 12 % p.terms_per_year:
+        problems.append(f"terms_per_year: {p.terms_per_year} equal terms do not make a year")
     term_keys = [(t.year, t.term) for t in p.terms]
-    last_term = p.duration_months // p.term_months
+    last_term = p.duration_months * p.terms_per_year // 12
     for i, t in enumerate(p.terms):
         if term_keys.count((t.year, t.term)) > 1:
             problems.append(f"terms[{i}]: year {t.year} term {t.term} is listed twice")
@@ -206,20 +225,18 @@ def programme_problems(path: Path, data: dict[str, Any]) -> tuple[Programme | No
     return (None if problems else programme), problems
 
 
-def load_programme(path: Path) -> Programme:
-    """The programme in `path`, validated once per distinct content (then cached)."""
+def load_programme(path: Path, cache: Cache | None = None) -> Programme:
+    """The programme in `path`, validated in full unless `cache` knows these exact bytes."""
     raw = tomlfile.read_bytes(path)
-    key = cache.key("programme", raw)
-    plain = cache.load(key)
-    if plain is not None:
-        try:
-            return Programme.from_plain(plain)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass  # a damaged cache entry: validate the file again
-    programme, problems = programme_problems(path, tomlfile.parse(path, raw))
+    data = tomlfile.parse(path, raw)
+    if cache is not None and cache.knows("programme", raw):
+        built: Programme = validation.build(Programme, data)
+        return built
+    programme, problems = programme_problems(path, data)
     if programme is None:
         raise FileFormatError(problems[0], problems=problems)
-    cache.save(key, asdict(programme))
+    if cache is not None:
+        cache.remember("programme", raw)
     return programme
 
 

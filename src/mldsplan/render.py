@@ -20,8 +20,19 @@ from rich.text import Text
 from mldsplan.progress import SCHEMA_VERSION
 
 if TYPE_CHECKING:  # results are only read here; importing their modules would cost start-up
+    from mldsplan.assessments import AssessListResult, DueResult
+    from mldsplan.calendar import CalendarResult
     from mldsplan.grades import GradesResult, TargetResult
-    from mldsplan.planner import HoursResult, PlanResult, ProgressResult, WeekResult, WeekSummary
+    from mldsplan.planner import (
+        Balance,
+        HoursResult,
+        PlanResult,
+        ProgressResult,
+        StatusResult,
+        TimerStatus,
+        WeekResult,
+        WeekSummary,
+    )
     from mldsplan.programme import Programme
     from mldsplan.progress import LogEntry
 
@@ -135,7 +146,7 @@ def plan(programme: Programme, result: PlanResult) -> None:
     _warnings(result.warnings)
 
 
-def progress(programme: Programme, result: ProgressResult, marks: GradesResult) -> None:
+def progress(programme: Programme, result: ProgressResult) -> None:
     out = console()
     r = result
     out.print(Text(f"{r.programme_name} — progress on {r.on}", style="bold"))
@@ -159,15 +170,28 @@ def progress(programme: Programme, result: ProgressResult, marks: GradesResult) 
         )
     else:
         out.print(Text(SET_START))
-    if marks.average is not None:
+    if r.average is not None:
         out.print(
             Text(
-                f"Marks    average {marks.average:.2f} ({marks.band}) over"
-                f" {marks.marked_ects:g} ECTS: mldsplan grades"
+                f"Marks    average {r.average:.2f} ({r.band}) over"
+                f" {r.marked_ects:g} ECTS: mldsplan grades"
+            )
+        )
+    if r.next_deadline is not None:
+        d = r.next_deadline
+        out.print(
+            Text(
+                f"Next due {d.code} {d.name} ({d.weight:g}%) on {d.due}, {_days_left(d.days_left)}"
             )
         )
     w = r.this_week
     out.print(Text(f"This week: {hours_text(w.logged_hours)} of {w.target_hours:g} h"))
+    if r.balance is not None:
+        out.print(Text(f"Balance since {r.balance.since}: {balance_text(r.balance)}"))
+    if r.term_balance is not None:
+        out.print(Text(f"Balance this term: {balance_text(r.term_balance)}"))
+    if r.timer is not None:
+        timer_line(r.timer)
     table = _table("Year", "Term", "Dates", "ECTS", "Done", "")
     for t in r.terms:
         mark = "complete" if t.ects_done >= t.ects else ""
@@ -213,7 +237,9 @@ def hours(programme: Programme, result: HoursResult) -> None:
     if r.terms:
         table = _table("Year", "Term", "Dates", "Hours left", "h/week", "")
         for t in r.terms:
-            flag = "overdue" if t.overdue else "HEAVY (over weekly hours +10%)" if t.heavy else ""
+            flag = (
+                "overdue" if t.overdue else "heavy (over your weekly hours +10%)" if t.heavy else ""
+            )
             load = "-" if t.weekly_load is None else f"{t.weekly_load:.1f}"
             table.add_row(
                 str(t.year),
@@ -228,18 +254,18 @@ def hours(programme: Programme, result: HoursResult) -> None:
         out.print(Text("Your pace: nothing logged yet (mldsplan log HOURS)"))
     else:
         p = r.pace
-        finish = (
-            f"; at that pace you finish {p.finish_date_at_recent_pace}"
-            if p.finish_date_at_recent_pace
-            else ""
-        )
         out.print(
             Text(
-                f"Your pace: {p.recent_weekly_hours:.1f} h/week over the last {p.recent_weeks} week"
-                f"{'s' * (p.recent_weeks > 1)} with study; {p.overall_weekly_hours:.1f} h/week"
-                f" since {p.first_entry}{finish}"
+                f"Your pace: {p.recent_weekly_hours:.1f} h/week over the last {p.recent_weeks}"
+                f" calendar week{'s' * (p.recent_weeks > 1)}; {p.overall_weekly_hours:.1f} h/week"
+                f" since {p.first_entry}"
             )
         )
+    for label, b in (("since the first entry", r.balance), ("this term", r.term_balance)):
+        if b is not None:
+            out.print(Text(f"Balance {label}: {balance_text(b)}"))
+    for monday in r.deadline_weeks:
+        out.print(Text(f"Deadline week: {monday} (two or more assessments due): mldsplan due"))
     if r.modules:
         table = _table("Module", "Logged", "Budget", "")
         for m in r.modules:
@@ -285,6 +311,12 @@ def week(result: WeekResult) -> None:
     out.print(Text(f"Last {len(r.recent_weeks)} weeks (| marks the {r.target_hours:g} h target):"))
     for line in chart(r.recent_weeks):
         out.print(Text(line))
+    for due_item in r.deadlines:
+        out.print(
+            Text(f"Due {due_item.due}: {due_item.code} {due_item.name} ({due_item.weight:g}%)")
+        )
+    if r.timer is not None:
+        timer_line(r.timer)
 
 
 def grades(programme: Programme, result: GradesResult) -> None:
@@ -322,6 +354,13 @@ def grades(programme: Programme, result: GradesResult) -> None:
             )
     if r.unmarked:
         out.print(Text(f"Completed without a mark (not in the average): {', '.join(r.unmarked)}"))
+    for p in r.provisional:
+        out.print(
+            Text(
+                f"Provisional (in progress, not in the average): {p.code} {p.current_mark:.2f}"
+                f" over {p.weight_marked:g}% marked"
+            )
+        )
     for award in r.exit_awards:
         state = "reached" if award.reached else f"not yet ({r.ects_done:g} of {award.ects:g} ECTS)"
         out.print(Text(f"Exit award {award.name} ({award.ects:g} ECTS): {state}"))
@@ -332,24 +371,27 @@ def grades(programme: Programme, result: GradesResult) -> None:
 def targets(result: TargetResult) -> None:
     out = console()
     r = result
-    average = "no marks yet" if r.average is None else f"{r.average:.2f}"
     assumed = (
         " including assumed " + ", ".join(f"{c}={m:g}" for c, m in r.assumed.items())
         if r.assumed
         else ""
     )
-    out.print(
-        Text(
-            f"Average {average} over {r.marked_ects:g} ECTS{assumed};"
-            f" {r.remaining_ects:g} ECTS still to mark",
-            style="bold",
+    if r.average is None:
+        out.print(Text(f"No marks yet; {r.remaining_ects:g} ECTS still to mark", style="bold"))
+    else:
+        out.print(
+            Text(
+                f"Average {r.average:.2f} over {r.marked_ects:g} ECTS{assumed};"
+                f" {r.remaining_ects:g} ECTS still to mark",
+                style="bold",
+            )
         )
-    )
     table = _table("Band", "Threshold", "Needed", "State")
     for t in r.targets:
         needed = "-" if t.needed_average is None else f"{t.needed_average:.2f}"
         table.add_row(t.band, f"{t.threshold:g}", needed, t.state.replace("_", " "))
     out.print(table)
+    out.print(Text("secured: reached if you pass every remaining module"))
 
 
 def log_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
@@ -365,3 +407,118 @@ def log_entries(entries: Sequence[LogEntry], as_json: bool) -> None:
             str(number), str(e.on), hours_text(e.hours), Text(e.module or "-"), Text(e.note or "")
         )
     console().print(table)
+
+
+def balance_text(b: Balance) -> str:
+    sign = "+" if b.difference >= 0 else "\N{MINUS SIGN}"
+    return (
+        f"{hours_text(b.logged_hours)} of {hours_text(b.target_hours)} h"
+        f" ({sign}{hours_text(abs(b.difference))} h)"
+    )
+
+
+def _days_left(days: int) -> str:
+    if days < 0:
+        return f"{-days} day{'s' * (days != -1)} overdue"
+    return "today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
+
+
+def _duration(hours: float) -> str:
+    minutes = round(hours * 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
+
+
+def timer_line(found: TimerStatus | None) -> None:
+    if found is None or found.started_at is None:
+        console().print(Text("No timer running: mldsplan start [CODE]"))
+        return
+    what = found.module or "no module"
+    elapsed = "" if found.elapsed_hours is None else f", {_duration(found.elapsed_hours)}"
+    console().print(Text(f"Timer: {what}{elapsed} (since {found.started_at:%H:%M})"))
+
+
+def status(result: StatusResult) -> None:
+    if not result.running:
+        timer_line(None)
+        return
+    from mldsplan.planner import TimerStatus
+
+    timer_line(
+        TimerStatus(
+            running=True,
+            module=result.module,
+            note=result.note,
+            started_at=result.started_at,
+            elapsed_hours=result.elapsed_hours,
+        )
+    )
+
+
+def calendar(result: CalendarResult) -> None:
+    out = console()
+    if not result.terms:
+        out.print(Text(SET_START))
+        return
+    table = _table("Year", "Term", "From", "To", "Weeks", "Dates", "")
+    for t in result.terms:
+        source = "yours" if t.source == "student" else "assumed" if result.assumed else "programme"
+        table.add_row(
+            str(t.year),
+            str(t.term),
+            str(t.start),
+            str(t.end),
+            f"{t.weeks:.1f}",
+            source,
+            "now" if t.current else "",
+        )
+    out.print(table)
+    out.print(Text("Set your own: mldsplan calendar set Y.T --from YYYY-MM-DD --to YYYY-MM-DD"))
+
+
+def assessments(result: AssessListResult) -> None:
+    out = console()
+    if not result.modules:
+        out.print(Text("No assessments yet: mldsplan assess add CODE NAME --weight W [--due DATE]"))
+        return
+    for m in result.modules:
+        table = _table("Assessment", "Weight", "Due", "Mark", title=f"{m.code}: {m.title}")
+        for a in m.assessments:
+            table.add_row(
+                Text(a.name),
+                f"{a.weight:g}%",
+                str(a.due or ""),
+                "" if a.mark is None else f"{a.mark:g}",
+            )
+        out.print(table)
+        so_far = "no marks yet" if m.current_mark is None else f"{m.current_mark:.2f}"
+        out.print(
+            Text(
+                f"Mark so far {so_far} over {m.weight_marked:g}% marked"
+                f" ({m.weight_total:g}% of 100% entered)"
+                + ("" if m.module_mark is None else f"; module mark {m.module_mark:.2f}")
+            )
+        )
+        for t in m.targets:
+            needed = (
+                "" if t.needed_average is None else f"{t.needed_average:.2f} needed on the rest; "
+            )
+            state = {
+                "secured": "secured (reached whatever the rest scores)",
+                "reachable": "reachable",
+                "out_of_reach": "out of reach",
+            }[t.state]
+            out.print(Text(f"  {t.band} ({t.threshold:g}): {needed}{state}"))
+
+
+def due(result: DueResult) -> None:
+    out = console()
+    if not result.deadlines:
+        out.print(Text(f"Nothing due in the next {result.days} days"))
+        return
+    table = _table("Due", "Left", "Code", "Assessment", "Weight", "")
+    for d in result.deadlines:
+        flag = "past due, no mark" if d.overdue else "deadline week" if d.deadline_week else ""
+        table.add_row(
+            str(d.due), _days_left(d.days_left), Text(d.code), Text(d.name), f"{d.weight:g}%", flag
+        )
+    out.print(table)

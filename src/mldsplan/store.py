@@ -1,42 +1,48 @@
 """Locked, atomic reading and writing of the progress file; schema versions.
 
 A write takes an exclusive lock on `<file>.lock`, reads and validates the
-current file, writes the new content to a temporary file in the same folder,
+current file in full, applies the change, checks the result against every
+rule, increments the revision, validates the new bytes as a reader would,
+writes them to an unpredictably named temporary file in the same folder,
 fsyncs it, keeps the previous version as `<file>.bak`, `os.replace`s the new
 file into place and fsyncs the folder. A crash at any moment leaves the old
 file or the new one, whole; a temporary file it leaves is removed by the next
-successful write.
+successful write. A symlinked progress file is written through to its target.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace as with_fields
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mldsplan import cache, tomlfile
-from mldsplan.errors import FileFormatError, StoreError
+from mldsplan import tomlfile
+from mldsplan.document import from_document, from_validated, to_document
+from mldsplan.errors import FileFormatError, InputError, SavedButError, StoreError
 from mldsplan.programme import Programme
-from mldsplan.progress import (
-    SCHEMA_VERSION,
-    Progress,
-    from_document,
-    from_plain,
-    record_problems,
-    to_document,
-    to_plain,
-)
+from mldsplan.progress import SCHEMA_VERSION, Progress
+from mldsplan.rules import record_problems
+
+if TYPE_CHECKING:
+    from mldsplan.cache import Cache
 
 LOCK_TIMEOUT_SECONDS = 10.0
 TEMP_SUFFIX = ".tmp"
 
-# One function per schema step: MIGRATIONS[n] turns a version-n document into
-# version n+1. Schema 1 is the first; add `2: _v1_to_v2` when a change needs it.
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 adds the student's term dates, assessments, a timer and a revision."""
+    return {**data, "revision": 0}
+
+
+# One function per schema step: MIGRATIONS[n] turns a version n-1 document into version n.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2}
 
 
 def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -59,49 +65,61 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def parse(path: Path, raw: bytes) -> Progress:
-    """The record in `raw`; pydantic validates it once per distinct content."""
-    document = tomlfile.parse(path, raw)
-    key = cache.key(f"progress{SCHEMA_VERSION}", raw)
-    plain = cache.load(key)
-    if plain is not None:
-        try:
-            return from_plain(plain, document.get("log", ()))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass  # a damaged cache entry: validate the file again
+def broken_hint(path: Path) -> str:
+    return f"the version before the last change is {path}.bak; 'mldsplan undo' puts it back"
+
+
+def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
+    """The record in `raw`: validated in full unless `cache` knows these exact bytes."""
+    try:
+        document = tomlfile.parse(path, raw)
+    except FileFormatError as exc:
+        raise FileFormatError(exc.message, hint=broken_hint(path), problems=exc.problems) from None
+    current = document.get("schema_version") == SCHEMA_VERSION
+    if current and cache is not None and cache.knows("progress", raw):
+        return from_validated(path, document)
     progress = from_document(path, migrate(path, document))
-    cache.save(key, to_plain(progress))
+    if current and cache is not None:
+        cache.remember("progress", raw)
     return progress
+
+
+def _refuse_broken(path: Path, problems: list[str]) -> None:
+    if problems:
+        lines = [f"{path}: {line}" for line in problems]
+        raise FileFormatError(
+            lines[0], hint="fix the file by hand, or run 'mldsplan check'", problems=lines
+        )
 
 
 def check_against(path: Path, progress: Progress, programme: Programme, today: date) -> Progress:
-    problems = [f"{path}: {line}" for line in record_problems(progress, programme, today)]
-    if problems:
-        raise FileFormatError(
-            problems[0], hint="fix the file by hand, or run 'mldsplan check'", problems=problems
-        )
+    _refuse_broken(path, record_problems(progress, programme, today))
     return progress
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes; None when there is none. Refuses what is not a regular file."""
+    if path.is_symlink() and not path.exists():
+        raise FileFormatError(f"{path}: is a symlink to {os.readlink(path)}, which does not exist")
     try:
-        return path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        raise FileFormatError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileFormatError(f"{path}: is a folder, not a file")
+    return tomlfile.read_bytes(path)
 
 
-def load(path: Path) -> Progress:
+def load(path: Path, cache: Cache | None = None) -> Progress:
     """The record in `path`; a missing file is a new student with nothing recorded."""
-    raw = _read_bytes(path)
-    return Progress() if raw is None else parse(path, raw)
+    raw = read_bytes(path)
+    return Progress() if raw is None else parse(path, raw, cache)
 
 
-def load_for(path: Path, programme: Programme, today: date) -> Progress:
-    return check_against(path, load(path), programme, today)
+def load_for(path: Path, programme: Programme, today: date, cache: Cache | None = None) -> Progress:
+    return check_against(path, load(path, cache), programme, today)
 
 
 def serialise(progress: Progress) -> bytes:
@@ -112,13 +130,19 @@ def serialise(progress: Progress) -> bytes:
     """
     import tomli_w
 
-    from mldsplan.progress import format_log_line
+    from mldsplan.studylog import format_log_line
 
     document = to_document(progress)
     settings: dict[str, Any] = {
-        k: document[k] for k in ("schema_version", "start", "weekly_hours") if k in document
+        k: document[k]
+        for k in ("schema_version", "revision", "start", "weekly_hours")
+        if k in document
     }
-    tables = {k: document[k] for k in ("completions", "deferrals") if document[k]}
+    tables = {
+        k: document[k]
+        for k in ("completions", "deferrals", "term_dates", "assessments", "timer")
+        if document.get(k)
+    }
     parts = [
         "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n",
         tomli_w.dumps(settings),
@@ -142,14 +166,38 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.mldsplan-"
+
+
 def _temp_files(path: Path) -> list[Path]:
-    return list(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+    """Temporary files a crashed write to `path` (not to `path.x`) may have left."""
+    return list(path.parent.glob(f"{_temp_prefix(path)}*{TEMP_SUFFIX}"))
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error) or type(error).__name__
+
+
+class Landed(Exception):
+    """Raised through `write_atomic` when a failure came after the rename."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
-    """Replace `path` with `content`, whole or not at all."""
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    """Replace `path` with `content`, whole or not at all.
+
+    A failure after the new file is in place (the folder fsync, an interrupt)
+    raises `Landed`, so no caller reports a saved change as lost.
+    """
+    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     temp = Path(temp_name)
+    replaced = False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -157,8 +205,11 @@ def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
+        replaced = True
         _fsync_folder(path.parent)
-    except BaseException:
+    except BaseException as exc:
+        if replaced:
+            raise Landed(exc) from exc
         temp.unlink(missing_ok=True)
         raise
 
@@ -170,29 +221,79 @@ def _make_folder(folder: Path) -> None:
         raise StoreError(f"{folder}: cannot create the folder: {exc.strerror}") from None
 
 
+def target(path: Path) -> Path:
+    """Where writes go: a symlinked progress file is written through to its target."""
+    if path.is_symlink():
+        if not path.exists():
+            raise FileFormatError(
+                f"{path}: is a symlink to {os.readlink(path)}, which does not exist"
+            )
+        return path.resolve()
+    return path
+
+
+def _special(path: Path) -> bool:
+    try:
+        return not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+Rules = Callable[[Progress], list[str]]
+
+
 def update(
-    path: Path, change: Callable[[Progress], Progress], timeout: float = LOCK_TIMEOUT_SECONDS
+    path: Path,
+    change: Callable[[Progress], Progress],
+    rules: Rules | None = None,
+    timeout: float = LOCK_TIMEOUT_SECONDS,
 ) -> tuple[Progress, Progress]:
     """Apply `change` to the record under the lock; returns (before, after).
 
-    Nothing is written when `change` raises or returns the record unchanged.
+    `rules` lists what is wrong with a record (see `mldsplan.rules`): the record
+    read must have nothing wrong, and a change whose result has is refused.
+    Nothing is written when `change` raises or changes nothing.
     """
     from filelock import FileLock, Timeout
 
+    path = target(path)
+    if _special(path):
+        raise FileFormatError(f"{path}: is not a regular file", hint="use --file with a file path")
     _make_folder(path.parent)
     lock = FileLock(f"{path}.lock", timeout=timeout)
+    written = False
     try:
         with lock:
-            old_raw = _read_bytes(path)
+            old_raw = read_bytes(path)
             before = Progress() if old_raw is None else parse(path, old_raw)
+            if rules is not None:
+                _refuse_broken(path, rules(before))
             after = change(before)
-            if after != before or old_raw is None:
-                _write_versions(path, old_raw, after)
-            return before, after
+            if after.content() == before.content() and old_raw is not None:
+                return before, before
+            after = with_fields(after, revision=before.revision + 1)
+            problems = [] if rules is None else rules(after)
+            if problems:
+                raise InputError(problems[0])
+            _write_versions(path, old_raw, after)
+            written = True
+        return before, after
+    except KeyboardInterrupt:
+        if written:
+            raise SavedButError(
+                f"interrupted, but the change was saved to {path}",
+                hint="do not repeat the command",
+            ) from None
+        raise
     except Timeout:
         raise StoreError(
             f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
             hint="try again when it has finished",
+        ) from None
+    except Landed as landed:
+        raise SavedButError(
+            f"the change was saved to {path}, but then: {_describe(landed.cause)}",
+            hint="do not repeat the command; 'mldsplan check' shows the file",
         ) from None
     except OSError as exc:
         raise StoreError(
@@ -202,6 +303,15 @@ def update(
 
 
 def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
+    content = serialise(after)
+    if len(content) > tomlfile.MAX_FILE_BYTES:
+        raise StoreError(
+            f"{path}: the record would be {len(content)} bytes, more than the"
+            f" {tomlfile.MAX_FILE_BYTES} allowed; nothing was changed"
+        )
+    # What is written must read back as exactly this record, validated in full.
+    if parse(path, content) != after:
+        raise StoreError(f"{path}: internal check failed: the record would not read back whole")
     if old_raw is not None:
         on_disk = tomlfile.parse(path, old_raw).get("schema_version")
         if on_disk != SCHEMA_VERSION:
@@ -210,17 +320,96 @@ def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
             if not backup.exists():
                 write_atomic(backup, old_raw)
         write_atomic(path.with_name(f"{path.name}.bak"), old_raw)
-    stale = _temp_files(path)
-    content = serialise(after)
-    write_atomic(path, content)
-    # The new record was built by checked changes from a validated one: the
-    # next read need not validate it again.
-    cache.save(cache.key(f"progress{SCHEMA_VERSION}", content), to_plain(after))
-    for temp in stale:
+    # We hold the lock, so any temporary file here was left by a crashed write.
+    for temp in _temp_files(path):
         temp.unlink(missing_ok=True)
+    write_atomic(path, content)
 
 
-def replace(path: Path, progress: Progress, timeout: float = LOCK_TIMEOUT_SECONDS) -> Progress:
+def replace(
+    path: Path,
+    progress: Progress,
+    rules: Rules | None = None,
+    timeout: float = LOCK_TIMEOUT_SECONDS,
+) -> Progress:
     """Replace the whole record (import), keeping the previous as `.bak`."""
-    _, after = update(path, lambda _old: progress, timeout)
+    _, after = update(path, lambda _old: progress, rules, timeout)
     return after
+
+
+def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Progress:
+    """Put `<file>.bak` back; the replaced version becomes the new `.bak` (so undo redoes).
+
+    On a file that does not parse, this is the one command that replaces it;
+    the broken file is kept as `<file>.broken-<timestamp>`.
+    """
+    from filelock import FileLock, Timeout
+
+    path = target(path)
+    backup = path.with_name(f"{path.name}.bak")
+    lock = FileLock(f"{path}.lock", timeout=timeout)
+    try:
+        with lock:
+            old_raw = read_bytes(backup)
+            if old_raw is None:
+                raise StoreError(f"{backup}: there is no earlier version to put back")
+            restored = parse(backup, old_raw)
+            current = read_bytes(path)
+            broken = False
+            if current is not None:
+                try:
+                    parse(path, current)
+                except FileFormatError:
+                    broken = True
+            if broken and current is not None:
+                kept = path.with_name(f"{path.name}.broken-{now:%Y%m%dT%H%M%S}")
+                write_atomic(kept, current)
+            write_atomic(path, old_raw)
+            if current is not None and not broken:
+                write_atomic(backup, current)
+            return restored
+    except Timeout:
+        raise StoreError(
+            f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
+            hint="try again when it has finished",
+        ) from None
+    except Landed as landed:
+        raise SavedButError(
+            f"{path} was put back, but then: {_describe(landed.cause)}",
+            hint="do not repeat the command; 'mldsplan check' shows the file",
+        ) from None
+    except OSError as exc:
+        raise StoreError(f"{exc.filename or path}: cannot write: {exc.strerror or exc}") from None
+
+
+EXPORT_KIND = "mldsplan-export"
+
+
+def _not_an_export(path: Path) -> FileFormatError:
+    return FileFormatError(
+        f"{path}: is not an mldsplan export (json or toml)",
+        hint="make one with: mldsplan export --format json --output FILE",
+    )
+
+
+def read_export(path: Path, programme_id: str) -> Progress:
+    """A json or toml export, migrated and validated in full; nothing is written here."""
+    import json
+
+    raw = tomlfile.read_bytes(path)
+    from_json = raw.lstrip().startswith((b"{", b"["))
+    try:
+        data = json.loads(tomlfile.decode(path, raw)) if from_json else tomlfile.parse(path, raw)
+    except (FileFormatError, ValueError, RecursionError):
+        raise _not_an_export(path) from None
+    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
+        raise _not_an_export(path)
+    identity = data.get("programme")
+    given = identity.get("id") if isinstance(identity, dict) else identity
+    if given != programme_id:
+        raise FileFormatError(
+            f"{path}: programme: the export is for {given!r}, not {programme_id!r}",
+            hint="pass the matching programme with --programme PATH",
+        )
+    document = {k: v for k, v in data.items() if k not in {"kind", "programme"}}
+    return from_document(path, migrate(path, document), from_json=from_json)

@@ -1,32 +1,63 @@
-"""The term calendar and the student's schedule: pure date arithmetic."""
+"""The term calendar and the student's schedule: pure date arithmetic.
+
+A term's dates come from the student's own (`calendar set`) when recorded,
+else from the programme's term windows shifted to the cohort's start month.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mldsplan.dates import add_months
 from mldsplan.programme import Module, Programme
 from mldsplan.progress import Completion, Progress
 
 
-def add_months(day: date, months: int) -> date:
-    """The first of the month `months` after `day`'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def term_key(year: int, term: int) -> str:
+    return f"{year}.{term}"
 
 
-def term_index(programme: Programme, year: int, term: int) -> int:
-    """0 for year 1 term 1, counting on through later years."""
-    return (year - 1) * programme.terms_per_year + term - 1
+def shipped_term_start(programme: Programme, start: date, year: int, term: int) -> date:
+    window = programme.windows[term - 1]
+    first = add_months(start, 12 * (year - 1) + window.months)
+    return first.replace(day=window.day)
 
 
-def term_start(programme: Programme, start: date, year: int, term: int) -> date:
-    return add_months(start, programme.term_months * term_index(programme, year, term))
+def shipped_term_end(programme: Programme, start: date, year: int, term: int) -> date:
+    if term < programme.terms_per_year:
+        return shipped_term_start(programme, start, year, term + 1) - timedelta(days=1)
+    return add_months(start, 12 * year) - timedelta(days=1)
 
 
-def term_end(programme: Programme, start: date, year: int, term: int) -> date:
-    next_start = add_months(start, programme.term_months * (term_index(programme, year, term) + 1))
-    return next_start - timedelta(days=1)
+@dataclass(frozen=True, slots=True)
+class TermWindow:
+    year: int
+    term: int
+    start: date
+    end: date
+    source: str  # "programme" or "student"
+
+    @property
+    def weeks(self) -> float:
+        return ((self.end - self.start).days + 1) / 7
+
+
+def window(programme: Programme, progress: Progress, year: int, term: int) -> TermWindow | None:
+    """A term's dates: the student's own, else the programme's; None without a start month."""
+    own = progress.term_dates.get(term_key(year, term))
+    if own is not None:
+        return TermWindow(year, term, own.start, own.end, "student")
+    start = progress.start_date()
+    if start is None:
+        return None
+    return TermWindow(
+        year,
+        term,
+        shipped_term_start(programme, start, year, term),
+        shipped_term_end(programme, start, year, term),
+        "programme",
+    )
 
 
 def programme_end(programme: Programme, start: date) -> date:
@@ -39,13 +70,40 @@ def registration_end(programme: Programme, start: date) -> date | None:
     return add_months(start, programme.max_registration_months) - timedelta(days=1)
 
 
-def term_of(programme: Programme, start: date, day: date) -> tuple[int, int] | None:
-    """(year, term) that `day` falls in, or None before the start."""
-    if day < start:
+def term_index(programme: Programme, year: int, term: int) -> int:
+    """0 for year 1 term 1, counting on through later years."""
+    return (year - 1) * programme.terms_per_year + term - 1
+
+
+def programme_terms(programme: Programme) -> list[tuple[int, int]]:
+    """Every (year, term) within the programme's duration."""
+    count = programme.duration_months * programme.terms_per_year // 12
+    return [
+        (i // programme.terms_per_year + 1, i % programme.terms_per_year + 1) for i in range(count)
+    ]
+
+
+def calendar(
+    programme: Programme, progress: Progress, extra: tuple[tuple[int, int], ...] = ()
+) -> list[TermWindow]:
+    """The windows of the programme's terms (and any `extra` terms), in order."""
+    keys = sorted(set(programme_terms(programme)) | set(extra))
+    windows = [window(programme, progress, y, t) for y, t in keys]
+    return [w for w in windows if w is not None]
+
+
+def term_of(programme: Programme, progress: Progress, day: date) -> tuple[int, int] | None:
+    """(year, term) that `day` falls in, or None before the start or between set terms."""
+    start = progress.start_date()
+    if start is None or day < start:
         return None
-    months = (day.year - start.year) * 12 + day.month - start.month
-    index = months // programme.term_months
-    return index // programme.terms_per_year + 1, index % programme.terms_per_year + 1
+    year = (day.year - start.year) + (1 if (day.month, day.day) >= (start.month, start.day) else 0)
+    for y in (year - 1, year, year + 1):
+        for t in range(1, programme.terms_per_year + 1):
+            w = window(programme, progress, y, t) if y >= 1 else None
+            if w is not None and w.start <= day <= w.end:
+                return y, t
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,10 +118,6 @@ class Planned:
     @property
     def done(self) -> bool:
         return self.completion is not None
-
-    @property
-    def deferred(self) -> bool:
-        return (self.year, self.term) != (self.module.year, self.module.term)
 
 
 def schedule(programme: Programme, progress: Progress) -> list[Planned]:

@@ -54,12 +54,34 @@ def parse(path: Path, raw: bytes) -> dict[str, Any]:
 
 
 def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, reading no more than the size limit allows.
+
+    A FIFO, device or folder is refused without blocking on it.
+    """
+    import os
+    import stat
+
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except IsADirectoryError:
         raise FileFormatError(f"{path}: is a folder, not a file") from None
     except OSError as exc:
         raise FileFormatError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        kind = os.fstat(fd).st_mode
+        if stat.S_ISDIR(kind):
+            raise FileFormatError(f"{path}: is a folder, not a file")
+        if not stat.S_ISREG(kind):
+            raise FileFormatError(f"{path}: is not a regular file (a device, FIFO or socket)")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise FileFormatError(f"{path}: cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise FileFormatError(f"{path}: the file is more than the {MAX_FILE_BYTES} bytes allowed")
+    return raw
 
 
 def read(path: Path) -> dict[str, Any]:
@@ -91,7 +113,7 @@ def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list
     for error in errors:
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
         message = _MESSAGES.get(error["type"], str(error["msg"]))
-        if error["type"] == "predicate_failed":
-            message = f"{error['input']!r} is not valid here ({error['msg']})"
+        if error["type"] == "string_pattern_mismatch":
+            message = f"{error['input']!r} is not valid here"
         problems.append(f"{path}: {field_path(loc)}: {message}")
     return problems

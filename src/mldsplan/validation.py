@@ -1,80 +1,74 @@
-"""Pydantic validation of the records, imported only when a file is new to us.
+"""Validating records with pydantic, and rebuilding records already validated.
 
-The records (`Programme`, `Progress`, ...) are plain dataclasses whose field
-types name the constrained types below (`Code`, `Mark`, ...). Their modules
-see those names only under TYPE_CHECKING; `bind_constraints` binds them, with
-their real `annotated_types` constraints, just before pydantic first reads
-the annotations. A read of an already-validated file so never pays for
-importing pydantic or annotated_types.
+`validate` is the one check of a file's content; pydantic (and its schema
+build) is imported only here. `build` turns a document whose exact bytes were
+validated before (under the same rules; see `mldsplan.cache`) into records
+without pydantic, converting each field as pydantic would.
 """
 
 from __future__ import annotations
 
-import re
-import sys
+import dataclasses
+import types
+import typing
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 from mldsplan import tomlfile
 
 T = TypeVar("T")
-_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-_MONTH = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])")
 
-if TYPE_CHECKING:
-    Code = str
-    Text = str
-    Note = str
-    Positive = float
-    Hours = float
-    Mark = float
-    Count = int
-    Month = int
-    Months = int
-    Years = int
-    MonthText = str
+_hints: dict[type, dict[str, Any]] = {}
 
 
-def is_a_code(value: str) -> bool:
-    """Lower-case letters, digits and '-', at most 40 characters."""
-    return _CODE.fullmatch(value) is not None
+def validate(
+    path: Path, cls: type[T], data: Any, *, from_json: bool = False
+) -> tuple[T | None, list[str]]:
+    """`data` as a `cls`, or None and one `<file>: <field>: <message>` line per problem.
 
-
-def is_a_month(value: str) -> bool:
-    """YYYY-MM."""
-    return _MONTH.fullmatch(value) is not None
-
-
-def constraints() -> dict[str, Any]:
-    from annotated_types import Ge, Gt, Le, MaxLen, MinLen, Predicate
-
-    return {
-        "Code": Annotated[str, Predicate(is_a_code)],
-        "Text": Annotated[str, MinLen(1), MaxLen(200)],
-        "Positive": Annotated[float, Gt(0)],
-        "Hours": Annotated[float, Gt(0), Le(168)],
-        "Mark": Annotated[float, Ge(0), Le(100)],
-        "Count": Annotated[int, Ge(1)],
-        "Month": Annotated[int, Ge(1), Le(12)],
-        "Months": Annotated[int, Ge(1), Le(240)],
-        "Years": Annotated[int, Ge(1), Le(10)],
-        "MonthText": Annotated[str, Predicate(is_a_month)],
-    }
-
-
-def bind_constraints(cls: type) -> None:
-    """Make the constrained type names resolvable in `cls`'s module."""
-    namespace = vars(sys.modules[cls.__module__])
-    if "Code" not in namespace:
-        namespace.update(constraints())
-
-
-def validate(path: Path, cls: type[T], data: Any) -> tuple[T | None, list[str]]:
-    """`data` as a `cls`, or None and one `<file>: <field>: <message>` line per problem."""
+    `from_json`: the values come from JSON, where dates are ISO strings.
+    """
     from pydantic import TypeAdapter, ValidationError
 
-    bind_constraints(cls)
     try:
-        return TypeAdapter(cls).validate_python(data), []
+        adapter = TypeAdapter(cls)
+        if from_json:
+            import json
+
+            return adapter.validate_json(json.dumps(data)), []
+        return adapter.validate_python(data), []
     except ValidationError as exc:
         return None, tomlfile.validation_problems(path, exc.errors())
+
+
+def _fields(cls: type) -> dict[str, Any]:
+    if cls not in _hints:
+        _hints[cls] = typing.get_type_hints(cls)
+    return _hints[cls]
+
+
+def build(kind: Any, value: Any) -> Any:
+    """`value` (a validated document's part) as the type `kind`, as pydantic would give it."""
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return build(typing.get_args(kind)[0], value)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return build(options[0], value)
+    if origin is tuple:
+        item = typing.get_args(kind)[0]
+        return tuple(build(item, v) for v in value)
+    if origin is dict:
+        key, item = typing.get_args(kind)
+        return {build(key, k): build(item, v) for k, v in value.items()}
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = _fields(kind)
+        return kind(**{name: build(hints[name], v) for name, v in value.items()})
+    if kind is float:
+        return float(value)
+    if kind in (int, str, bool, date, datetime):
+        return value
+    raise TypeError(f"cannot rebuild {kind!r}")

@@ -1,0 +1,178 @@
+"""Pure calculations inside a module: its current mark, module mark, targets, deadlines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mldsplan.dates import monday
+from mldsplan.programme import Programme
+from mldsplan.progress import Assessment, Progress
+from mldsplan.results import Result
+
+FULL_WEIGHT = 100.0
+EPSILON = 1e-9
+
+
+def current_mark(items: Iterable[Assessment]) -> float | None:
+    """Σ(w·m)/Σw over the marked ones; None before any mark."""
+    marked = [(a.weight, a.mark) for a in items if a.mark is not None]
+    weight = sum(w for w, _ in marked)
+    return sum(w * m for w, m in marked) / weight if weight else None
+
+
+def module_mark(items: Iterable[Assessment]) -> float | None:
+    """Σ(w·m)/100 once the weights total 100 and every one is marked, else None."""
+    items = list(items)
+    if not items or any(a.mark is None for a in items):
+        return None
+    if abs(sum(a.weight for a in items) - FULL_WEIGHT) > EPSILON:
+        return None
+    return sum(a.weight * (a.mark or 0.0) for a in items) / FULL_WEIGHT
+
+
+@dataclass(kw_only=True, eq=False)
+class ModuleTarget:
+    band: str
+    threshold: float
+    needed_average: float | None
+    state: str  # secured, reachable, out_of_reach
+
+
+def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[ModuleTarget]:
+    """Per band, the average needed on the unmarked weight: (100·t - Σ(w·m)) / unmarked weight.
+
+    secured: needed ≤ 0 (reached whatever the rest scores); out_of_reach: > 100.
+    With nothing unmarked, the state follows the module mark over the marked weight.
+    """
+    items = list(items)
+    earned = sum(a.weight * a.mark for a in items if a.mark is not None)
+    unmarked = sum(a.weight for a in items if a.mark is None)
+    # Weight not yet entered counts as still to be earned, so the total is always 100.
+    unmarked += max(0.0, FULL_WEIGHT - sum(a.weight for a in items))
+    targets = []
+    for band, threshold in programme.classification.bands:
+        if unmarked <= EPSILON:
+            needed = None
+            state = "secured" if earned / FULL_WEIGHT >= threshold - EPSILON else "out_of_reach"
+        else:
+            needed = (FULL_WEIGHT * threshold - earned) / unmarked
+            state = "secured" if needed <= 0 else "out_of_reach" if needed > 100 else "reachable"
+        targets.append(
+            ModuleTarget(band=band, threshold=threshold, needed_average=needed, state=state)
+        )
+    return targets
+
+
+@dataclass(kw_only=True, eq=False)
+class AssessmentRow:
+    name: str
+    weight: float
+    due: date | None
+    mark: float | None
+
+
+@dataclass(kw_only=True, eq=False)
+class ModuleAssessments:
+    code: str
+    title: str
+    assessments: list[AssessmentRow]
+    weight_total: float
+    weight_marked: float
+    current_mark: float | None
+    module_mark: float | None
+    targets: list[ModuleTarget]
+
+
+@dataclass(kw_only=True, eq=False)
+class AssessListResult(Result):
+    modules: list[ModuleAssessments]
+
+
+def assess_list(programme: Programme, progress: Progress, code: str | None) -> AssessListResult:
+    codes = [code] if code else [c for c in programme.codes if progress.assessments.get(c)]
+    modules = []
+    for c in codes:
+        items = progress.assessments.get(c, ())
+        modules.append(
+            ModuleAssessments(
+                code=c,
+                title=programme.module(c).title,
+                assessments=[
+                    AssessmentRow(name=a.name, weight=a.weight, due=a.due, mark=a.mark)
+                    for a in items
+                ],
+                weight_total=sum(a.weight for a in items),
+                weight_marked=sum(a.weight for a in items if a.mark is not None),
+                current_mark=current_mark(items),
+                module_mark=module_mark(items),
+                targets=module_targets(programme, items),
+            )
+        )
+    return AssessListResult(modules=modules)
+
+
+@dataclass(kw_only=True, eq=False)
+class Deadline:
+    code: str
+    name: str
+    due: date
+    days_left: int
+    weight: float
+    marked: bool
+    overdue: bool
+    deadline_week: bool  # its ISO week holds two or more deadlines
+
+
+@dataclass(kw_only=True, eq=False)
+class DueResult(Result):
+    on: date
+    days: int
+    deadlines: list[Deadline]
+    deadline_weeks: list[date]  # Mondays of the weeks with two or more deadlines
+
+
+def deadline_weeks(progress: Progress) -> set[date]:
+    """Mondays of ISO weeks with two or more assessments due."""
+    counts: dict[date, int] = {}
+    for items in progress.assessments.values():
+        for a in items:
+            if a.due is not None:
+                counts[monday(a.due)] = counts.get(monday(a.due), 0) + 1
+    return {week for week, n in counts.items() if n >= 2}
+
+
+def deadlines(
+    progress: Progress, first: date, last: date, on: date, overdue: bool = True
+) -> list[Deadline]:
+    """Assessments due from `first` to `last`, and (with `overdue`) past due without a mark."""
+    busy = deadline_weeks(progress)
+    rows = []
+    for code, items in progress.assessments.items():
+        if code in progress.completions:
+            continue  # a completed module has no open deadlines
+        for a in items:
+            if a.due is None:
+                continue
+            late = a.due < on and a.mark is None
+            if first <= a.due <= last or (overdue and late):
+                rows.append(
+                    Deadline(
+                        code=code,
+                        name=a.name,
+                        due=a.due,
+                        days_left=(a.due - on).days,
+                        weight=a.weight,
+                        marked=a.mark is not None,
+                        overdue=late,
+                        deadline_week=monday(a.due) in busy,
+                    )
+                )
+    return sorted(rows, key=lambda d: (d.due, d.code, d.name))
+
+
+def due(progress: Progress, on: date, days: int) -> DueResult:
+    rows = deadlines(progress, on, on + timedelta(days=days), on)
+    weeks = sorted({monday(d.due) for d in rows if d.deadline_week})
+    return DueResult(on=on, days=days, deadlines=rows, deadline_weeks=weeks)

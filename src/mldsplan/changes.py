@@ -1,0 +1,358 @@
+"""The changes a command makes to the student's record.
+
+Every change is a pure function from one `Progress` to the next. It raises
+`InputError` (naming the value, never a flag) and changes nothing when the
+change is wrong for the record; `store.update` then checks the result against
+every rule in `mldsplan.rules` before writing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from mldsplan.dates import DateError, parse_month
+from mldsplan.errors import InputError
+from mldsplan.programme import Programme
+from mldsplan.progress import Assessment, Completion, LogEntry, Progress, TermDates, Timer
+from mldsplan.studylog import MAX_DAY_HOURS, NoteError, check_note
+from mldsplan.terms import term_key
+
+MAX_DEFER_YEARS = 10
+MIN_WEEKLY_HOURS = 1.0
+MAX_WEEKLY_HOURS = 168.0
+
+
+def note_or_none(note: str | None, argument: str = "note") -> str | None:
+    if note is None:
+        return None
+    try:
+        return check_note(note) or None
+    except NoteError as exc:
+        raise InputError(str(exc), argument=argument) from None
+
+
+def check_weekly_hours(hours: float) -> float:
+    if not MIN_WEEKLY_HOURS <= hours <= MAX_WEEKLY_HOURS:
+        raise InputError(
+            f"{hours:g} must be at least {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
+            argument="weekly_hours",
+        )
+    return hours
+
+
+def set_settings(progress: Progress, start: str | None, weekly_hours: float | None) -> Progress:
+    changes: dict[str, Any] = {}
+    if start is not None:
+        try:
+            parse_month(start)
+        except DateError as exc:
+            raise InputError(str(exc), hint="for example 2025-10", argument="start") from None
+        changes["start"] = start.strip()
+    if weekly_hours is not None:
+        changes["weekly_hours"] = check_weekly_hours(weekly_hours)
+    return replace(progress, **changes)
+
+
+def check_mark(programme: Programme, mark: float, argument: str = "mark") -> None:
+    """A completion's mark: 0-100 and a pass (a resit too; its cap is on the counted mark)."""
+    pass_mark = programme.classification.pass_mark
+    if not 0 <= mark <= 100:
+        raise InputError(f"{mark:g} is outside 0-100", argument=argument)
+    if mark < pass_mark:
+        raise InputError(
+            f"{mark:g} is below the pass mark {pass_mark:g}; a completion is a pass",
+            hint="a resit counts once it is passed; its counted mark is then capped",
+            argument=argument,
+        )
+
+
+def check_not_future(day: date, today: date, argument: str = "on") -> None:
+    if day > today:
+        raise InputError(f"{day} is in the future (today is {today})", argument=argument)
+
+
+def complete(
+    progress: Progress,
+    programme: Programme,
+    codes: list[str],
+    today: date,
+    on: date | None = None,
+    mark: float | None = None,
+    resit: bool = False,
+) -> Progress:
+    """Record `codes` as passed. Re-completing updates only what was given.
+
+    Without `mark`, a module whose assessments are all marked gets its module mark.
+    """
+    from mldsplan.assessments import module_mark
+
+    if mark is not None:
+        check_mark(programme, mark)
+        if len(codes) > 1:
+            raise InputError("give one module at a time when recording a mark", argument="mark")
+    if on is not None:
+        check_not_future(on, today)
+    completions = dict(progress.completions)
+    for code in codes:
+        given = mark
+        if given is None and code not in completions:
+            given = module_mark(progress.assessments.get(code, ()))
+            if given is not None:
+                check_mark(programme, round(given, 2), argument="module_mark")
+        old = completions.get(code)
+        if old is None:
+            completions[code] = Completion(on=on or today, mark=given, resit=resit)
+        else:
+            completions[code] = Completion(
+                on=on or old.on,
+                mark=old.mark if given is None else given,
+                resit=old.resit or resit,
+            )
+    return replace(progress, completions=completions)
+
+
+def uncomplete(progress: Progress, codes: list[str]) -> Progress:
+    missing = [c for c in codes if c not in progress.completions]
+    if missing:
+        raise InputError(
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not completed",
+            argument="codes",
+            reason="not_completed",
+        )
+    completions = {c: v for c, v in progress.completions.items() if c not in codes}
+    return replace(progress, completions=completions)
+
+
+def set_mark(
+    progress: Progress, programme: Programme, code: str, mark: float, resit: bool | None
+) -> Progress:
+    """Set or correct the mark of a completed module."""
+    check_mark(programme, mark)
+    old = progress.completions.get(code)
+    if old is None:
+        raise InputError(
+            f"{code} is not completed yet",
+            argument="code",
+            reason="mark_not_completed",
+            details={"code": code, "mark": mark},
+        )
+    new = replace(old, mark=mark, resit=old.resit if resit is None else resit)
+    return replace(progress, completions={**progress.completions, code: new})
+
+
+def add_log(
+    progress: Progress,
+    hours: float,
+    on: date,
+    today: date,
+    module: str | None = None,
+    note: str | None = None,
+) -> Progress:
+    if not 0 < hours <= MAX_DAY_HOURS:
+        raise InputError(
+            f"{hours:g} must be more than 0 and at most {MAX_DAY_HOURS:g}", argument="hours"
+        )
+    check_not_future(on, today)
+    entry = LogEntry(on=on, hours=hours, module=module, note=note_or_none(note))
+    return add_entries(progress, [entry], argument="hours")
+
+
+def add_entries(progress: Progress, entries: list[LogEntry], argument: str) -> Progress:
+    """Append study-log entries, keeping each day's total at most 24 h."""
+    for day in {e.on for e in entries}:
+        day_total = sum(e.hours for e in progress.log if e.on == day)
+        adding = sum(e.hours for e in entries if e.on == day)
+        if day_total + adding > MAX_DAY_HOURS + 1e-9:
+            raise InputError(
+                f"{day} already has {day_total:g} h logged; {adding:g} more would pass 24",
+                argument=argument,
+                reason="day_full",
+            )
+    return replace(progress, log=(*progress.log, *entries))
+
+
+def remove_log(progress: Progress, number: int | None) -> Progress:
+    """Remove entry `number` (1-based, as the log listing numbers it), or the last one."""
+    if not progress.log:
+        raise InputError("the study log is empty: there is nothing to remove")
+    index = len(progress.log) if number is None else number
+    if not 1 <= index <= len(progress.log):
+        raise InputError(
+            f"no entry {number}; the log has 1 to {len(progress.log)}", argument="remove"
+        )
+    log = tuple(e for i, e in enumerate(progress.log, start=1) if i != index)
+    return replace(progress, log=log)
+
+
+def defer(progress: Progress, programme: Programme, codes: list[str], years: int) -> Progress:
+    """Take `codes` `years` later than they are now planned."""
+    if years < 1:
+        raise InputError(f"{years} must be 1 or more", argument="years")
+    deferrals = dict(progress.deferrals)
+    for code in codes:
+        if code in progress.completions:
+            raise InputError(
+                f"{code} is completed; a completed module cannot be deferred", argument="codes"
+            )
+        total = deferrals.get(code, 0) + years
+        if total > MAX_DEFER_YEARS:
+            raise InputError(
+                f"{code} would move {total} years, more than {MAX_DEFER_YEARS}", argument="years"
+            )
+        every = programme.module(code).runs_every_years
+        if total % every:
+            raise InputError(
+                f"{code} runs every {every} years; defer it by a multiple", argument="years"
+            )
+        deferrals[code] = total
+    return replace(progress, deferrals=deferrals)
+
+
+def undefer(progress: Progress, codes: list[str]) -> Progress:
+    missing = [c for c in codes if c not in progress.deferrals]
+    if missing:
+        raise InputError(f"{', '.join(missing)} is not deferred", argument="codes")
+    deferrals = {c: y for c, y in progress.deferrals.items() if c not in codes}
+    return replace(progress, deferrals=deferrals)
+
+
+# --- the student's term dates ----------------------------------------------
+
+
+def set_term_dates(progress: Progress, year: int, term: int, start: date, end: date) -> Progress:
+    if end < start:
+        raise InputError(f"{end} is before the start {start}", argument="to")
+    dates = {**progress.term_dates, term_key(year, term): TermDates(start=start, end=end)}
+    return replace(progress, term_dates=dates)
+
+
+def reset_term_dates(progress: Progress, key: str | None) -> Progress:
+    if key is None:
+        return replace(progress, term_dates={})
+    if key not in progress.term_dates:
+        raise InputError(f"{key} has no dates of your own", argument="term")
+    return replace(progress, term_dates={k: v for k, v in progress.term_dates.items() if k != key})
+
+
+# --- assessments -----------------------------------------------------------
+
+
+def _find(items: tuple[Assessment, ...], code: str, name: str) -> int:
+    wanted = name.strip().casefold()
+    for i, a in enumerate(items):
+        if a.name.casefold() == wanted:
+            return i
+    known = ", ".join(a.name for a in items) or "none yet"
+    raise InputError(
+        f"{code} has no assessment '{name}' (it has: {known})",
+        argument="name",
+        reason="no_assessment",
+        details={"code": code},
+    )
+
+
+def _check_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 80 or not name.isprintable():
+        raise InputError(
+            f"'{name}' must be 1 to 80 characters of one line of text", argument="name"
+        )
+    return name
+
+
+def _check_weight(weight: float) -> float:
+    if not 0 < weight <= 100:
+        raise InputError(f"{weight:g} must be more than 0 and at most 100", argument="weight")
+    return weight
+
+
+def _check_total(code: str, items: list[Assessment]) -> None:
+    total = sum(a.weight for a in items)
+    if total > 100 + 1e-9:
+        raise InputError(
+            f"{code}'s weights would add up to {total:g}%, more than 100%"
+            f" ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
+            argument="weight",
+        )
+
+
+def add_assessment(
+    progress: Progress, code: str, name: str, weight: float, due: date | None
+) -> Progress:
+    name = _check_name(name)
+    items = list(progress.assessments.get(code, ()))
+    if any(a.name.casefold() == name.casefold() for a in items):
+        raise InputError(f"{code} already has an assessment '{name}'", argument="name")
+    items.append(Assessment(name=name, weight=_check_weight(weight), due=due))
+    _check_total(code, items)
+    return replace(progress, assessments={**progress.assessments, code: tuple(items)})
+
+
+def mark_assessment(progress: Progress, code: str, name: str, mark: float | None) -> Progress:
+    if mark is not None and not 0 <= mark <= 100:
+        raise InputError(f"{mark:g} is outside 0-100", argument="mark")
+    items = list(progress.assessments.get(code, ()))
+    i = _find(tuple(items), code, name)
+    items[i] = replace(items[i], mark=mark)
+    return replace(progress, assessments={**progress.assessments, code: tuple(items)})
+
+
+def edit_assessment(
+    progress: Progress,
+    code: str,
+    name: str,
+    new_name: str | None = None,
+    weight: float | None = None,
+    due: date | None = None,
+    clear_due: bool = False,
+) -> Progress:
+    items = list(progress.assessments.get(code, ()))
+    i = _find(tuple(items), code, name)
+    changed = items[i]
+    if new_name is not None:
+        new_name = _check_name(new_name)
+        if any(a.name.casefold() == new_name.casefold() for j, a in enumerate(items) if j != i):
+            raise InputError(f"{code} already has an assessment '{new_name}'", argument="new_name")
+        changed = replace(changed, name=new_name)
+    if weight is not None:
+        changed = replace(changed, weight=_check_weight(weight))
+    if due is not None or clear_due:
+        changed = replace(changed, due=due)
+    items[i] = changed
+    _check_total(code, items)
+    return replace(progress, assessments={**progress.assessments, code: tuple(items)})
+
+
+def remove_assessment(progress: Progress, code: str, name: str) -> Progress:
+    items = list(progress.assessments.get(code, ()))
+    del items[_find(tuple(items), code, name)]
+    assessments = {**progress.assessments, code: tuple(items)}
+    if not items:
+        del assessments[code]
+    return replace(progress, assessments=assessments)
+
+
+# --- the study timer -------------------------------------------------------
+
+
+def start_timer(
+    progress: Progress, at: datetime, now: datetime, module: str | None, note: str | None
+) -> Progress:
+    if progress.timer is not None:
+        running = progress.timer
+        raise InputError(
+            f"a timer is already running{f' for {running.module}' if running.module else ''}"
+            f" since {running.started_at:%Y-%m-%d %H:%M}",
+            reason="timer_running",
+        )
+    if at > now:
+        raise InputError(f"{at:%H:%M} is in the future (it is {now:%H:%M})", argument="at")
+    return replace(progress, timer=Timer(started_at=at, module=module, note=note_or_none(note)))
+
+
+def cancel_timer(progress: Progress) -> Progress:
+    if progress.timer is None:
+        raise InputError("no timer is running", reason="no_timer")
+    return replace(progress, timer=None)

@@ -1,0 +1,59 @@
+"""Dates as the student types them and as the files hold them: strict, in range."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+# Every date mldsplan stores or is given lies in these years, so that no
+# week, term or finish-date arithmetic can leave Python's date range.
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+
+
+class DateError(ValueError):
+    """A date or month that is malformed, does not exist, or is out of range."""
+
+
+def _in_range(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DateError(f"{day} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+    return day
+
+
+def parse_day(text: str) -> date:
+    """`YYYY-MM-DD` only (not `20261020` or `2026W443`), a day that exists, in range."""
+    match = _DAY.fullmatch(text.strip())
+    if not match:
+        raise DateError(f"'{text}' is not a date as YYYY-MM-DD")
+    try:
+        day = date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise DateError(f"'{text.strip()}': no such day") from None
+    return _in_range(day)
+
+
+def parse_month(text: str) -> date:
+    """`YYYY-MM` as the first day of that month."""
+    match = _MONTH.fullmatch(text.strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise DateError(f"'{text}' is not a month as YYYY-MM")
+    return _in_range(date(int(match[1]), int(match[2]), 1))
+
+
+def check_range(day: date) -> date:
+    return _in_range(day)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later (clamped to the month's last day)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = index // 12, index % 12 + 1
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_first - timedelta(days=1)).day))
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

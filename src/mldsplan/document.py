@@ -1,0 +1,93 @@
+"""The progress file's content as a document (a mapping), to and from records."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from mldsplan import validation
+from mldsplan.errors import FileFormatError
+from mldsplan.progress import Progress
+from mldsplan.studylog import parse_log
+
+
+def _settings(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "log"}
+
+
+def _with_log(path: Path, progress: Progress, data: dict[str, Any]) -> Progress:
+    try:
+        return replace(progress, log=parse_log(data.get("log", ())))
+    except ValueError as exc:
+        raise FileFormatError(f"{path}: log: {exc}") from None
+
+
+def from_document(path: Path, data: dict[str, Any], *, from_json: bool = False) -> Progress:
+    """Validate a parsed progress document (already at the current schema).
+
+    Pydantic checks everything but the study log, which has its own strict parser.
+    """
+    progress, problems = validation.validate(path, Progress, _settings(data), from_json=from_json)
+    if progress is None:
+        raise FileFormatError(problems[0], problems=problems)
+    return _with_log(path, progress, data)
+
+
+def from_validated(path: Path, data: dict[str, Any]) -> Progress:
+    """A document whose exact bytes passed `from_document` before, rebuilt without pydantic."""
+    progress: Progress = validation.build(Progress, _settings(data))
+    return _with_log(path, progress, data)
+
+
+def to_document(progress: Progress) -> dict[str, Any]:
+    """The record as a plain mapping (dates stay dates, no nulls), the log as a list."""
+    document: dict[str, Any] = {
+        "schema_version": progress.schema_version,
+        "revision": progress.revision,
+    }
+    if progress.start is not None:
+        document["start"] = progress.start
+    if progress.weekly_hours is not None:
+        document["weekly_hours"] = progress.weekly_hours
+    document["completions"] = {
+        code: {"on": c.on, "resit": c.resit} | ({} if c.mark is None else {"mark": c.mark})
+        for code, c in progress.completions.items()
+    }
+    document["deferrals"] = dict(progress.deferrals)
+    document["term_dates"] = {
+        key: {"start": d.start, "end": d.end} for key, d in sorted(progress.term_dates.items())
+    }
+    document["assessments"] = {
+        code: [
+            {
+                k: v
+                for k, v in (
+                    ("name", a.name),
+                    ("weight", a.weight),
+                    ("due", a.due),
+                    ("mark", a.mark),
+                )
+                if v is not None
+            }
+            for a in items
+        ]
+        for code, items in progress.assessments.items()
+        if items
+    }
+    if progress.timer is not None:
+        t = progress.timer
+        document["timer"] = {
+            k: v
+            for k, v in (("started_at", t.started_at), ("module", t.module), ("note", t.note))
+            if v is not None
+        }
+    document["log"] = [
+        {
+            k: v
+            for k, v in (("on", e.on), ("hours", e.hours), ("module", e.module), ("note", e.note))
+            if v is not None
+        }
+        for e in progress.log
+    ]
+    return document

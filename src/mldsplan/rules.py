@@ -1,0 +1,166 @@
+"""What a record must satisfy against its programme and the calendar.
+
+One definition for every command: a change is refused when its result breaks
+a rule here, `check` reports what a hand edit broke, and a write never lands
+a record that breaks one.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, timedelta
+
+from mldsplan.dates import FIRST_YEAR, LAST_YEAR, add_months
+from mldsplan.programme import Programme
+from mldsplan.progress import Progress
+from mldsplan.terms import schedule, term_key, window
+
+LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
+MAX_TIMER_HOURS = 16
+
+
+def _in_years(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+def record_problems(progress: Progress, programme: Programme, today: date) -> list[str]:
+    """Everything in a well-formed record that does not fit, as `field: message` lines."""
+    problems: list[str] = []
+    codes = set(programme.codes)
+    pass_mark = programme.classification.pass_mark
+    start = progress.start_date()
+    planned = {p.module.code: p for p in schedule(programme, progress)}
+    for code, done in progress.completions.items():
+        where = f"completions.{code}"
+        if code not in codes:
+            problems.append(f"{where}: unknown module '{code}'")
+            continue
+        if done.mark is not None and done.mark < pass_mark:
+            problems.append(f"{where}.mark: {done.mark:g} is below the pass mark {pass_mark:g}")
+        if done.on > today:
+            problems.append(f"{where}.on: {done.on} is in the future")
+        elif not _in_years(done.on):
+            problems.append(f"{where}.on: {done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        p = planned[code]
+        term = window(programme, progress, p.year, p.term)
+        if term is not None and done.on < term.start:
+            problems.append(
+                f"{where}.on: {done.on} is before its term (year {p.year} term {p.term})"
+                f" starts on {term.start}"
+            )
+    for code, years in progress.deferrals.items():
+        if code not in codes:
+            problems.append(f"deferrals.{code}: unknown module '{code}'")
+        elif code in progress.completions:
+            problems.append(f"deferrals.{code}: the module is completed; it cannot be deferred")
+        elif years % programme.module(code).runs_every_years:
+            problems.append(f"deferrals.{code}: the module does not run {years} years later")
+    problems += _term_date_problems(progress, programme)
+    problems += _assessment_problems(progress, codes)
+    problems += _log_problems(progress, codes, start, today)
+    if progress.timer is not None:
+        t = progress.timer
+        if t.module is not None and t.module not in codes:
+            problems.append(f"timer.module: unknown module '{t.module}'")
+        if t.started_at.date() > today + timedelta(days=1):
+            problems.append(f"timer.started_at: {t.started_at.isoformat()} is in the future")
+    return problems
+
+
+def _term_date_problems(progress: Progress, programme: Programme) -> list[str]:
+    problems = []
+    keys = set()
+    for key, d in sorted(progress.term_dates.items()):
+        year, term = (int(x) for x in key.split("."))
+        if term > programme.terms_per_year or year > 20:
+            problems.append(f"term_dates.{key}: no year {year} term {term} in this programme")
+            continue
+        keys.add((year, term))
+        if not (_in_years(d.start) and _in_years(d.end)):
+            problems.append(f"term_dates.{key}: dates outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        elif d.end < d.start:
+            problems.append(f"term_dates.{key}: ends ({d.end}) before it starts ({d.start})")
+    # Set dates must keep the terms in order: each ends before the next one starts.
+    if not problems and keys:
+        years = max(y for y, _ in keys)
+        ordered = [
+            w
+            for y in range(1, years + 2)
+            for t in range(1, programme.terms_per_year + 1)
+            if (w := window(programme, progress, y, t)) is not None
+        ]
+        for before, after in itertools.pairwise(ordered):
+            if "student" in (before.source, after.source) and before.end >= after.start:
+                problems.append(
+                    f"term_dates: year {before.year} term {before.term} ({before.start} to"
+                    f" {before.end}) overlaps or is not before year {after.year} term"
+                    f" {after.term} ({after.start} to {after.end})"
+                )
+    return problems
+
+
+def _assessment_problems(progress: Progress, codes: set[str]) -> list[str]:
+    problems = []
+    for code, items in progress.assessments.items():
+        if code not in codes:
+            problems.append(f"assessments.{code}: unknown module '{code}'")
+        names = [a.name.casefold() for a in items]
+        for i, a in enumerate(items):
+            if names.count(a.name.casefold()) > 1 and names.index(a.name.casefold()) < i:
+                problems.append(f"assessments.{code}[{i}].name: '{a.name}' is used twice")
+            if a.due is not None and not _in_years(a.due):
+                problems.append(f"assessments.{code}[{i}].due: {a.due} is out of range")
+        total = sum(a.weight for a in items)
+        if total > 100 + 1e-9:
+            problems.append(f"assessments.{code}: weights add up to {total:g}, more than 100")
+    return problems
+
+
+def _log_problems(
+    progress: Progress, codes: set[str], start: date | None, today: date
+) -> list[str]:
+    log = progress.log
+    if not log:
+        return []
+    problems = []
+    earliest = add_months(start, -LOG_BEFORE_START_MONTHS) if start else date.min
+    days = [e.on for e in log]
+    # A log may hold tens of thousands of entries: look at each only when a cheap test fails.
+    if {e.module for e in log} - codes - {None}:
+        problems += [
+            f"log[{i}].module: unknown module '{e.module}'"
+            for i, e in enumerate(log)
+            if e.module is not None and e.module not in codes
+        ]
+    if max(days) > today:
+        problems += [f"log[{i}].on: {d} is in the future" for i, d in enumerate(days) if d > today]
+    if min(days) < earliest:
+        problems += [
+            f"log[{i}].on: {d} is more than {LOG_BEFORE_START_MONTHS} months"
+            f" before the cohort start {progress.start}"
+            for i, d in enumerate(days)
+            if d < earliest
+        ]
+    totals: dict[date, float] = {}
+    for entry in log:
+        totals[entry.on] = totals.get(entry.on, 0.0) + entry.hours
+    problems += [
+        f"log: {day} adds up to {total:g} hours, more than 24"
+        for day, total in totals.items()
+        if total > 24 + 1e-9
+    ]
+    return problems
+
+
+def term_from_key(text: str, programme: Programme) -> tuple[int, int]:
+    """`Y.T` as (year, term); ValueError when it names no term of this programme."""
+    parts = text.strip().split(".")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"'{text}' is not a term as YEAR.TERM, for example 1.2")
+    year, term = int(parts[0]), int(parts[1])
+    if not (1 <= term <= programme.terms_per_year and 1 <= year <= 9):
+        raise ValueError(f"'{text}': no year {year} term {term} in this programme")
+    return year, term
+
+
+__all__ = ["record_problems", "term_from_key", "term_key"]

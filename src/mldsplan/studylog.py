@@ -1,0 +1,134 @@
+"""The study log's file format: one entry a line, `DATE HOURS MODULE [NOTE]`."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_day
+from mldsplan.progress import LogEntry
+
+MAX_NOTE = 200
+MAX_DAY_HOURS = 24.0
+TRIPLE_QUOTE = "'" * 3  # ends the TOML literal string the log is written in
+# Hours as the file writes them: digits, an optional fraction (no `1_0`, `inf`, `1e3`).
+_HOURS = re.compile(r"\d{1,2}(\.\d+)?")
+_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+class NoteError(ValueError):
+    pass
+
+
+def check_note(note: str) -> str:
+    """The note stripped; NoteError when it is not one short line of plain text."""
+    note = note.strip()
+    if len(note) > MAX_NOTE:
+        raise NoteError(f"{len(note)} characters, more than {MAX_NOTE}")
+    bad = any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in note)
+    if bad or TRIPLE_QUOTE in note:
+        raise NoteError(f"must be one line of plain text (no control characters or {TRIPLE_QUOTE})")
+    return note
+
+
+def check_hours(hours: float) -> float:
+    if not 0 < hours <= MAX_DAY_HOURS:
+        raise ValueError(f"{hours:g} must be more than 0 and at most {MAX_DAY_HOURS:g}")
+    return hours
+
+
+def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> LogEntry:
+    """A checked log entry from loose values (file text, JSON); ValueError says what is wrong."""
+    if not isinstance(on, str):
+        raise ValueError(f"date {on!r} is not a date as YYYY-MM-DD")
+    day = parse_day(on)
+    if isinstance(hours, str):
+        if not _HOURS.fullmatch(hours):
+            raise ValueError(f"hours '{hours}' is not a number like 1.5")
+        amount = float(hours)
+    elif isinstance(hours, int | float) and not isinstance(hours, bool):
+        amount = float(hours)
+    else:
+        raise ValueError(f"hours {hours!r} is not a number")
+    try:
+        check_hours(amount)
+    except ValueError as exc:
+        raise ValueError(f"hours {exc}") from None
+    if module is not None and (not isinstance(module, str) or not _CODE.fullmatch(module)):
+        raise ValueError(f"module {module!r} is not a module code")
+    if note is not None:
+        if not isinstance(note, str):
+            raise ValueError(f"note {note!r} is not text")
+        try:
+            note = check_note(note)
+        except NoteError as exc:
+            raise ValueError(f"note {exc}") from None
+    return LogEntry(day, amount, module, note or None)
+
+
+def _fast_entry(day: str, hours: str, module: str | None, note: str | None) -> LogEntry:
+    """The common case of a file line, checked as strictly but cheaply; ValueError otherwise."""
+    if len(day) == 10 and day[4] == "-" and day[7] == "-" and _HOURS.fullmatch(hours):
+        on = date.fromisoformat(day)  # exactly YYYY-MM-DD here, so no other form slips in
+        amount = float(hours)
+        plain_note = note is None or (
+            len(note) <= MAX_NOTE and note.isprintable() and TRIPLE_QUOTE not in note
+        )
+        plain_module = module is None or _CODE.fullmatch(module) is not None
+        in_range = FIRST_YEAR <= on.year <= LAST_YEAR and 0 < amount <= MAX_DAY_HOURS
+        if in_range and plain_note and plain_module:
+            return LogEntry(on, amount, module, note)
+    raise ValueError(day)
+
+
+def parse_log(value: Any) -> tuple[LogEntry, ...]:
+    """The log from the file's text block (one entry a line) or a list of mappings."""
+    if isinstance(value, str):
+        entries = []
+        for number, line in enumerate(value.split("\n"), start=1):
+            fields = line.split(" ", 3)
+            if len(fields) < 3:
+                if line.strip():
+                    raise ValueError(f"line {number}: expected 'DATE HOURS MODULE [NOTE]'")
+                continue
+            module = None if fields[2] == "-" else fields[2]
+            note = fields[3].strip() or None if len(fields) > 3 else None
+            try:
+                entries.append(_fast_entry(fields[0], fields[1], module, note))
+                continue
+            except ValueError:
+                pass
+            try:  # the thorough path says what exactly is wrong
+                entries.append(make_entry(fields[0], fields[1], module, note))
+            except (ValueError, DateError) as exc:
+                raise ValueError(f"line {number}: {exc}") from None
+        return tuple(entries)
+    if isinstance(value, list | tuple):
+        entries = []
+        for number, item in enumerate(value):
+            if not isinstance(item, dict) or set(item) - {"on", "hours", "module", "note"}:
+                raise ValueError(f"entry {number}: expected a table with on, hours, module, note")
+            on = item.get("on")
+            try:
+                entries.append(
+                    make_entry(
+                        on.isoformat() if isinstance(on, date) else on,
+                        item.get("hours"),
+                        item.get("module"),
+                        item.get("note"),
+                    )
+                )
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"entry {number}: {exc}") from None
+        return tuple(entries)
+    raise ValueError("expected the study log as text, one entry a line")
+
+
+def format_log_line(entry: LogEntry) -> str:
+    note = f" {entry.note}" if entry.note else ""
+    hours = repr(entry.hours)
+    if "e" in hours:  # a tiny amount: write it without an exponent, as the reader expects
+        hours = f"{entry.hours:.15f}".rstrip("0")
+    return f"{entry.on.isoformat()} {hours} {entry.module or '-'}{note}"
