@@ -7,15 +7,23 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from mldsplan.cli import app
+from mldsplan.progress import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "data" / "programme.toml"
+
+
+# "Now" for every test: no test reads the wall clock or the machine's time zone.
+NOW = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("Europe/London"))
+TODAY = NOW.date()
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +33,9 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             monkeypatch.delenv(name)
     progress = tmp_path / "data" / "progress.toml"
     monkeypatch.setenv("MLDSPLAN_FILE", str(progress))
+    # Subprocesses read MLDSPLAN_NOW; this process's CLI reads clock.now.
+    monkeypatch.setenv("MLDSPLAN_NOW", NOW.isoformat())
+    monkeypatch.setenv("TZ", "Europe/London")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(tmp_path / "cache"))
@@ -34,6 +45,21 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 @pytest.fixture
 def progress_file(isolated: Path) -> Path:
     return isolated
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def set_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[datetime], None]:
+    """Move the clock the CLI reads (an aware date-time)."""
+
+    def move(moment: datetime) -> None:
+        monkeypatch.setenv("MLDSPLAN_NOW", moment.isoformat())
+
+    return move
 
 
 Run = Callable[..., Result]
@@ -58,7 +84,7 @@ def run_json(run: Run) -> RunJson:
     def invoke(*args: str) -> Any:
         result = run(*args, "--json")
         data = json.loads(result.stdout)
-        assert data["schema_version"] == 1
+        assert data["schema_version"] == SCHEMA_VERSION
         return data
 
     return invoke

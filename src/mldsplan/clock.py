@@ -1,12 +1,31 @@
-"""The one place mldsplan reads the clock (tests replace `now`)."""
+"""The one place mldsplan reads the clock.
+
+`MLDSPLAN_NOW` (an ISO date-time with its UTC offset) stands in for the
+clock: the tests set it, and a student can use it to ask "what if it were
+then". Tests in the same process replace `now` itself.
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
+
+NOW_ENV = "MLDSPLAN_NOW"
 
 
 def now() -> datetime:
     """The current local time, aware of its UTC offset."""
+    given = os.environ.get(NOW_ENV)
+    if given:
+        try:
+            moment = datetime.fromisoformat(given)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            from mldsplan.errors import InputError
+
+            raise InputError(f"{NOW_ENV}: '{given}' is not a date-time with a UTC offset")
+        return moment
     return datetime.now().astimezone()
 
 
