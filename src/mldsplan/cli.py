@@ -185,7 +185,7 @@ def _on(text: str | None) -> date:
 def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
     """A command's result: one JSON object on stdout, or `human` renders it."""
     if as_json:
-        from mldsplan.render import print_json
+        from mldsplan.jsonout import print_json
 
         print_json(result)
     else:
@@ -408,7 +408,11 @@ def log(
         )
     if list_:
         _, record = _load(ctx)
-        render.log_entries(record.log, as_json=json)
+        entries = {
+            "schema_version": records.SCHEMA_VERSION,
+            "entries": [e._asdict() for e in record.log],
+        }
+        _show(entries, json, lambda: render.log_entries(record.log))
         return
     programme = _programme(ctx)
     if amount is None:
@@ -602,12 +606,11 @@ def check(ctx: typer.Context) -> None:
 
     Example: mldsplan check
     """
-    from mldsplan import checks
+    from mldsplan import checks, render
 
     files = _files(ctx)
     report = checks.check(files.programme, files.progress, _today())
-    for line in report.lines:
-        print(line)
+    render.report(report.lines)
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
         raise typer.Exit(ExitCode.FAILURE)
