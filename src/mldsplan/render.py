@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:  # results are only read here; importing their modules would cost start-up
+if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
     from rich.text import Text
 
@@ -45,6 +45,7 @@ COLUMN_GAP = 2  # spaces between table columns
 MIN_SHORTENED = 8  # a word in a wrapping column keeps this many cells before "…"
 SET_START = "set your start month to see dates: mldsplan init --start YYYY-MM"
 
+# spaces at a line's end, before any colour codes that close it
 _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
