@@ -278,7 +278,7 @@ def _on(text: str | None) -> date:
 def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
     """A command's result: one JSON object on stdout, or `human` renders it."""
     if as_json:
-        from mldsplan.render import print_json
+        from mldsplan.jsonout import print_json
 
         print_json(result)
     else:
@@ -532,9 +532,19 @@ def log(
         )
     if list_:
         _, record = _load(ctx)
-        from mldsplan import render
+        from mldsplan.results import Result
 
-        render.log_entries(record.log, as_json=as_json)
+        entries = {
+            "schema_version": Result().schema_version,
+            "entries": [e._asdict() for e in record.log],
+        }
+
+        def human() -> None:
+            from mldsplan import render
+
+            render.log_entries(record.log)
+
+        _show(entries, as_json, human)
         return
     programme = _programme(ctx)
     if amount is None:
@@ -818,12 +828,11 @@ def check(ctx: typer.Context) -> None:
 
     Example: mldsplan check
     """
-    from mldsplan import checks
+    from mldsplan import checks, render
 
     files = _files(ctx)
     report = checks.check(files.programme, files.progress, _today())
-    for line in report.lines:
-        print(line)
+    render.report(report.lines)
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
         raise typer.Exit(ExitCode.FAILURE)

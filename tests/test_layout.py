@@ -1,0 +1,357 @@
+"""How reports look: fitted to a terminal's width, nothing cut, nothing padded (SPEC §6).
+
+Values are taken from the `--json` output of the same state and looked for
+in the text, formatted as the report formats them. The CliRunner is not a
+terminal: `MLDSPLAN_FORCE_TERMINAL=1` makes render lay out for COLUMNS as on one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from typing import Any
+
+import pytest
+
+from conftest import Run, RunJson
+from mldsplan import cli
+from mldsplan.render import hours_text
+
+TODAY = date(2026, 11, 25)
+WIDTHS = [60, 80, 120]
+NOTE = "lecture 4 on variational inference, with the worked examples from the notes"
+
+
+@pytest.fixture(autouse=True)
+def student(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second-year student: marks (one a resit), study log, deferrals, plan warnings."""
+    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    run("init", "--start", "2025-10", "--weekly-hours", "17.5")
+    run("complete", "programming", "--mark", "72.5", "--on", "2026-01-20")
+    run("complete", "maths", "--mark", "64", "--on", "2026-02-10")
+    run("complete", "ethics-1", "--on", "2026-01-05")
+    run("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20")
+    run("log", "2.5", "--module", "bayesian", "--on", "2026-11-23", "--note", NOTE)
+    run("log", "1.25", "--on", "2026-11-24")
+    run("log", "3", "--module", "supervised", "--on", "2026-06-01")
+    run("defer", "agents", "bayesian")
+
+
+def terminal(run: Run, monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:
+    """A report as a terminal `width` columns wide shows it."""
+    with monkeypatch.context() as env:
+        env.setenv("COLUMNS", str(width))
+        env.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
+        return run(*args).stdout
+
+
+def assert_fits(text: str, width: int) -> None:
+    """No line is wider than the terminal, unless it is one word that cannot be broken."""
+    for line in text.splitlines():
+        assert len(line) <= width or len(line.split()) == 1, (width, line)
+
+
+def assert_whole(text: str, *values: str) -> None:
+    """Each value stands whole in the text: not cut, not run into other digits or letters."""
+    for value in values:
+        pattern = rf"(?<![\w.,]){re.escape(value)}(?![\w.,]|…)"
+        assert re.search(pattern, text), (value, text)
+
+
+def row(text: str, *first: str) -> list[str]:
+    """The words on the first line that starts with the words `first`."""
+    for line in text.splitlines():
+        words = line.split()
+        if words[: len(first)] == list(first):
+            return words
+    raise AssertionError(f"no line starts with {first}:\n{text}")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def g(value: float) -> str:
+    return f"{value:g}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_plan(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "plan")
+    data = run_json("plan")
+    assert_fits(text, width)
+    for m in data["modules"]:
+        words = row(text, m["code"])
+        assert g(m["ects"]) + "*" * m["assumed"] in words
+        assert hours_text(m["hours"]) in words
+        assert m["status"] in words
+        if m["completed_on"]:
+            assert m["completed_on"] in words
+        if m["mark"] is not None:
+            assert g(m["mark"]) in words
+        if m["resit"]:
+            assert_whole(text, g(m["counted_mark"]))
+        if m["term_start"]:
+            heading = flat(text).split(f"Year {m['planned_year']}, term {m['planned_term']} ")[1]
+            assert heading.startswith(f"({m['term_start']} to {m['term_end']})")
+    for warning in data["warnings"]:
+        assert f"warning: {warning}" in flat(text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_progress(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "progress")
+    d = run_json("progress")
+    assert_fits(text, width)
+    assert_whole(
+        text,
+        d["on"],
+        g(d["ects_done"]),
+        g(d["ects_total"]),
+        f"{d['percent']:.1f}",
+        str(d["modules_done"]),
+        str(d["modules_total"]),
+        hours_text(d["hours_remaining"]),
+        f"{d['weeks_remaining']:.1f}",
+        g(d["weekly_hours"]),
+        d["finish_date"],
+        d["programme_end"],
+        d["planned_end"],
+        hours_text(d["this_week"]["logged_hours"]),
+    )
+    for t in d["terms"]:
+        words = row(text, str(t["year"]), str(t["term"]))
+        assert t["start"] in words and g(t["ects"]) in words and g(t["ects_done"]) in words
+        assert_whole(text, t["end"])
+
+
+def test_progress_continues_a_value_under_the_value(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = terminal(run, monkeypatch, 60, "progress").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Hours    "))
+    assert lines[at + 1].startswith(" " * 9) and lines[at + 1][9] != " ", lines[at : at + 2]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    on = ("--on", "2026-11-25")
+    text = terminal(run, monkeypatch, width, "hours", *on)
+    d = run_json("hours", *on)
+    assert_fits(text, width)
+    assert_whole(
+        text,
+        hours_text(d["hours_remaining"]),
+        g(d["weekly_hours"]),
+        f"{d['weeks_remaining']:.1f}",
+        d["finish_date"],
+        d["on"],
+        d["programme_end"],
+        f"{d['required_weekly_hours']:.1f}",
+        d["planned_end"],
+        f"{d['pace']['recent_weekly_hours']:.1f}",
+        f"{d['pace']['overall_weekly_hours']:.1f}",
+        d["pace"]["first_entry"],
+        d["pace"]["finish_date_at_recent_pace"],
+    )
+    for t in d["terms"]:
+        words = row(text, str(t["year"]), str(t["term"]), t["start"])
+        assert hours_text(t["hours_remaining"]) in words
+        load = t["weekly_load"]
+        assert ("-" if load is None else f"{load:.1f}") in words
+        assert_whole(text, t["end"])
+    for m in d["modules"]:
+        words = row(text, m["code"])
+        assert hours_text(m["logged_hours"]) in words and hours_text(m["budget_hours"]) in words
+    for warning in d["warnings"]:
+        assert f"warning: {warning}" in flat(text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_week(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    on = ("--on", "2026-11-25")
+    text = terminal(run, monkeypatch, width, "week", *on)
+    d = run_json("week", *on)
+    assert_fits(text, width)
+    assert_whole(
+        text,
+        d["week_start"],
+        d["week_end"],
+        hours_text(d["logged_hours"]),
+        g(d["target_hours"]),
+        hours_text(d["remaining_hours"]),
+    )
+    for day in d["days"]:
+        words = row(text, date.fromisoformat(day["date"]).strftime("%a"), day["date"])
+        assert words[2] == (hours_text(day["hours"]) if day["hours"] else "-")
+    for w in d["recent_weeks"]:
+        assert row(text, w["week_start"])[-2:] == [hours_text(w["logged_hours"]), "h"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_grades(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "grades")
+    d = run_json("grades")
+    assert_fits(text, width)
+    assert_whole(text, f"{d['average']:.2f}", g(d["marked_ects"]), g(d["total_ects"]))
+    assert_whole(text, f"{d['marked_percent']:.1f}", *d["unmarked"])
+    for m in d["modules"]:
+        words = row(text, m["code"])
+        for value in (
+            g(m["ects"]),
+            g(m["mark"]),
+            g(m["counted_mark"]),
+            f"{100 * m['weight']:.1f}%",
+        ):
+            assert value in words, (value, words)
+    for award in d["exit_awards"]:
+        assert_whole(text, g(award["ects"]))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_target(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "target")
+    d = run_json("target")
+    assert_fits(text, width)
+    assert_whole(text, f"{d['average']:.2f}", g(d["marked_ects"]), g(d["remaining_ects"]))
+    for t in d["targets"]:
+        needed = t["needed_average"]
+        assert row(text, t["band"])[1:3] == [
+            g(t["threshold"]),
+            "-" if needed is None else f"{needed:.2f}",
+        ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_log_list(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "log", "--list")
+    entries = run_json("log", "--list")["entries"]
+    assert_fits(text, width)
+    for n, e in enumerate(entries, start=1):
+        words = row(text, str(n), e["on"])
+        assert words[2:4] == [hours_text(e["hours"]), e["module"] or "-"]
+        if e["note"]:
+            assert e["note"] in flat(text)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_check(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int) -> None:
+    text = terminal(run, monkeypatch, width, "check")
+    plan = run_json("plan")
+    assert_fits(text, width)
+    modules = plan["modules"]
+    completions = sum(m["status"] == "done" for m in modules)
+    deferrals = sum(m["deferred_years"] > 0 for m in modules)
+    entries = len(run_json("log", "--list")["entries"])
+    assert f"{completions} completions, {deferrals} deferrals, {entries} log entries" in flat(text)
+    for warning in plan["warnings"]:
+        assert f"warning: {warning}" in flat(text)
+
+
+@pytest.mark.parametrize("width", [60, 61, 67, 80])
+@pytest.mark.parametrize("command", [("plan",), ("hours", "--on", "2026-11-25"), ("check",)])
+def test_warnings_wrap_between_words(
+    run: Run,
+    run_json: RunJson,
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+    command: tuple[str, ...],
+) -> None:
+    warnings = run_json("plan")["warnings"]
+    assert warnings
+    text = terminal(run, monkeypatch, width, *command)
+    words = {w for line in text.splitlines() for w in line.split()}
+    for warning in warnings:
+        assert set(warning.split()) <= words, warning  # e.g. never "bay" / "esian"
+        assert f"warning: {warning}" in flat(text)
+    wrapped = [line for line in text.splitlines() if line.startswith(" " * len("warning: "))]
+    assert wrapped or width > 80, "expected at least one warning to wrap"
+
+
+REPORTS = [
+    ("plan",),
+    ("progress",),
+    ("hours", "--on", "2026-11-25"),
+    ("week", "--on", "2026-11-25"),
+    ("grades",),
+    ("target",),
+    ("log", "--list"),
+    ("check",),
+]
+
+
+@pytest.mark.parametrize("command", REPORTS)
+def test_output_that_is_not_a_terminal_is_neither_padded_nor_wrapped(
+    run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # a terminal's width says nothing about a pipe
+    text = run(*command).stdout
+    assert text.endswith("\n")
+    for line in text.splitlines():
+        assert line == line.rstrip(), repr(line)
+        assert not line.startswith(" " * 9), repr(line)  # no continuation lines
+    plan = run_json("plan")
+    if command[0] in {"plan", "hours", "check"}:
+        for warning in plan["warnings"]:
+            assert f"warning: {warning}" in text.splitlines()
+    if command[0] == "plan":
+        for m in plan["modules"]:
+            assert m["title"] in text  # on one line, whole
+    if command[0] == "log":
+        assert NOTE in text
+
+
+RICH_PROBE = """
+import sys
+from mldsplan.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    sys.stderr.write("rich imported: %s" % any(m.split(".")[0] == "rich" for m in sys.modules))
+"""
+
+
+@pytest.mark.parametrize("command", [c for c in REPORTS if c != ("check",)])
+def test_json_output_does_not_import_rich(command: tuple[str, ...]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", RICH_PROBE, *command, "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    assert data["schema_version"] == 1
+    assert result.stderr.endswith("rich imported: False"), result.stderr
+
+
+def test_the_probe_sees_rich_when_a_table_is_drawn() -> None:
+    """The probe above can fail: a human report does import Rich."""
+    result = subprocess.run(
+        [sys.executable, "-c", RICH_PROBE, "plan"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.endswith("rich imported: True"), result.stderr
+
+
+def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Left to itself Rich would squeeze both prose columns alike and cut the dates."""
+    from mldsplan.render import Col, screen
+
+    monkeypatch.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
+    monkeypatch.setenv("COLUMNS", "60")
+    code = "a-module-code-of-forty-characters-length"
+    with screen() as out:
+        out.table(
+            [Col("Code"), Col("Title", wrap=True), Col("Dates", wrap=True)],
+            [[code, "A Title Long Enough To Need Shortening", "2026-02-01 to 2026-05-31"]],
+        )
+    text = capsys.readouterr().out
+    assert_fits(text, 60)
+    assert row(text, code)[-1] == "2026-02-01"
+    assert_whole(text, "2026-05-31")
