@@ -549,6 +549,9 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --output file.")
     ] = False,
+    with_notes: Annotated[
+        bool, typer.Option("--with-notes", help="html: include the study log's notes.")
+    ] = False,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -558,7 +561,7 @@ def export(
     from mldsplan import store
 
     programme, record = _load(ctx)
-    content = exporters.export(format.value, programme, record, _today())
+    content = exporters.export(format.value, programme, record, _today(), with_notes=with_notes)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
