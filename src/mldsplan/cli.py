@@ -768,6 +768,9 @@ def export(
     alarm_days: Annotated[
         int, typer.Option(help="ics: remind this many days before a deadline (0: none).")
     ] = 3,
+    with_notes: Annotated[
+        bool, typer.Option("--with-notes", help="html: include the study log's notes.")
+    ] = False,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -782,12 +785,13 @@ def export(
     if output is not None:
         _guard_output(ctx, output, force)
     programme, record = _load(ctx)
-    content = exporters.export(fmt.value, programme, record, _now(), alarm_days)
+    content = exporters.export(fmt.value, programme, record, _now(), alarm_days, with_notes)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    mode = 0o600 if fmt.value in exporters.PRIVATE_FORMATS else 0o644
+    private = fmt.value in exporters.PRIVATE_FORMATS or (fmt.value == "html" and with_notes)
+    mode = 0o600 if private else 0o644
     try:
         store.write_atomic(output, content, mode=mode)
     except OSError as exc:

@@ -7,7 +7,6 @@ the domain computed); none computes its own figures.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Callable
@@ -263,91 +262,11 @@ def _uid_part(name: str) -> str:
     return hashlib.blake2b(name.casefold().encode(), digest_size=6).hexdigest()
 
 
-_CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
-padding:0 1rem;color:#1a1a1a;line-height:1.45}
-h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0}
-th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-td.n,th.n{text-align:right}caption{text-align:left}caption h2{margin:1.5rem 0 .3rem}
-.bar{border:1px solid #555;height:1.1rem;width:100%;max-width:30rem;background:#fff}
-.bar span{display:block;height:100%;background:#2a6f97}
-.done{font-weight:600}footer{margin-top:2rem;font-size:.85rem;color:#555}
-@media print{body{margin:0;max-width:none}.bar span{background:#000;print-color-adjust:exact}}
-"""
-
-
 def to_html(s: Snapshot) -> str:
-    e = html.escape
-    r = s.summary
-    title = f"{s.programme.name} — study plan"
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        f"<h1>{e(title)}</h1>",
-        f"<p>{e(s.programme.institution)}</p>",
-        '<section aria-label="Summary">',
-        f'<div class="bar" role="img" aria-label="{r.percent:.1f}% of ECTS done">'
-        f'<span style="width:{min(100.0, r.percent):.1f}%"></span></div>',
-        "<ul>",
-        *[f"<li>{e(line)}</li>" for line in _summary_lines(s)],
-        "</ul>",
-        "</section>",
-    ]
-    for year, term, modules in s.terms():
-        dates = (
-            f" ({modules[0].term_start} to {modules[0].term_end})" if modules[0].term_start else ""
-        )
-        out += [
-            "<section>",
-            "<table>",
-            f"<caption><h2>Year {year}, term {term}{e(dates)}</h2></caption>",
-            '<thead><tr><th scope="col">Code</th><th scope="col">Title</th>'
-            '<th scope="col" class="n">ECTS</th><th scope="col" class="n">Hours</th>'
-            '<th scope="col">Status</th><th scope="col">Completed</th>'
-            '<th scope="col" class="n">Mark</th></tr></thead>',
-            "<tbody>",
-        ]
-        for m in modules:
-            css = ' class="done"' if m.status == "done" else ""
-            out.append(
-                f'<tr><td>{e(m.code)}</td><td>{e(m.title)}</td><td class="n">{m.ects:g}</td>'
-                f'<td class="n">{m.hours:g}</td><td{css}>{e(_status(m))}</td>'
-                f'<td>{m.completed_on or ""}</td><td class="n">{_mark(m)}</td></tr>'
-            )
-        out += ["</tbody>", "</table>", "</section>"]
-    if s.progress.log:
-        out += [
-            "<section>",
-            "<table>",
-            "<caption><h2>Study log</h2></caption>",
-            '<thead><tr><th scope="col">Date</th><th scope="col" class="n">Hours</th>'
-            '<th scope="col">Module</th><th scope="col">Note</th></tr></thead>',
-            "<tbody>",
-            *[
-                f'<tr><td>{x.on}</td><td class="n">{x.hours:g}</td><td>{e(x.module or "")}</td>'
-                f"<td>{e(x.note or '')}</td></tr>"
-                for x in s.progress.log
-            ],
-            "</tbody>",
-            "</table>",
-            "</section>",
-        ]
-    out += [
-        "</main>",
-        f"<footer>Made with mldsplan on {r.on}.</footer>",
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(out) + "\n"
+    """The student's dashboard page (see `mldsplan.dashboard`); log notes only `with_notes`."""
+    from mldsplan import dashboard
+
+    return dashboard.to_html(s.programme, s.progress, s.summary.on, with_notes=s.with_notes)
 
 
 EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
@@ -368,6 +287,7 @@ def export(
     alarm_days: int = 3,
     with_notes: bool = False,
 ) -> bytes:
+    """`with_notes`: the html page lists the study log's notes (other formats ignore it)."""
     today = now.date()
     snapshot = Snapshot(
         programme,

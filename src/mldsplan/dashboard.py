@@ -1,0 +1,360 @@
+"""The HTML dashboard: the page's data from the domain's results, rendered with Jinja2.
+
+`build` gathers what the page shows (the numbers all come from `planner` and
+`grades`; here they are only arranged, and the charts' figures laid out in SVG
+coordinates). `render` fills `templates/dashboard.html.j2`, autoescaped: every
+text that came from a file is escaped there. Rich-free, so it stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from mldsplan import grades as marks
+from mldsplan import planner
+from mldsplan.dates import monday
+
+if TYPE_CHECKING:
+    from mldsplan.programme import Programme
+    from mldsplan.progress import LogEntry, Progress
+
+WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
+
+# The charts' drawing areas, in SVG user units (the page scales them to its width).
+CHART_W = 420
+CHART_H = 230
+PAD_LEFT = 36
+PAD_RIGHT = 12
+PAD_TOP = 34
+PAD_BOTTOM = 30
+
+
+def hours_text(value: float) -> str:
+    """Hours as the terminal shows them: thousands separators, one decimal at most.
+
+    Identical to `render.hours_text`, which lives beside Rich; the page must not import it.
+    """
+    return f"{value:,.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """An assessment due date, as the page lists it."""
+
+    due: date
+    title: str
+    module: str | None = None
+
+
+def upcoming(progress: Progress, on: date) -> list[Deadline]:
+    """Every assessment due from `on` on (and any past due without a mark)."""
+    from mldsplan.assessments import deadlines
+
+    return [
+        Deadline(
+            due=d.due,
+            title=f"{d.name} ({d.weight:g}%)" + (", past due, no mark" if d.overdue else ""),
+            module=d.code,
+        )
+        for d in deadlines(progress, on, date.max, on)
+    ]
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # x or y in SVG units
+    label: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    week_start: date
+    hours: float
+    target: float
+    x: float
+    y: float
+    width: float
+    height: float
+    label_y: float
+    reached: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class WeeksChart:
+    bars: list[Bar]
+    target: float
+    target_y: float
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    total: float
+    average: float
+    weeks_reached: int
+
+
+@dataclass(frozen=True)
+class EctsPoint:
+    on: date
+    ects: float  # cumulative
+
+
+@dataclass(frozen=True)
+class EctsRow:
+    on: date
+    done: float | None  # cumulative ECTS completed, on a day something was completed
+    planned: float | None  # the plan's cumulative ECTS, at a term's end
+
+
+@dataclass(frozen=True)
+class EctsChart:
+    done: list[EctsPoint]
+    planned: list[EctsPoint]
+    rows: list[EctsRow]  # the chart's figures as a table, by date
+    done_path: str  # SVG polyline points
+    planned_path: str
+    planned_marks: list[tuple[float, float]]
+    total: float
+    total_y: float
+    today_x: float
+    y_ticks: list[Tick]
+    x_ticks: list[Tick]
+    planned_by_today: float | None  # the plan's cumulative ECTS at the last term end by today
+
+
+@dataclass(frozen=True)
+class Page:
+    programme: Programme
+    on: date
+    summary: planner.ProgressResult
+    plan: planner.PlanResult
+    hours: planner.HoursResult
+    grades: marks.GradesResult
+    targets: marks.TargetResult
+    terms: list[tuple[planner.TermProgress, list[planner.PlanModule]]]
+    ects_chart: EctsChart
+    weeks_chart: WeeksChart
+    warnings: list[str]
+    deadlines: list[Deadline]
+    log: list[LogEntry]
+    log_earlier: int  # entries before the chart's weeks, not listed
+    with_notes: bool
+
+
+def build(
+    programme: Programme,
+    progress: Progress,
+    on: date,
+    *,
+    with_notes: bool = False,
+    deadlines: Sequence[Deadline] | None = None,
+) -> Page:
+    """Everything the dashboard shows on `on` (deadlines: the record's, unless given)."""
+    summary = planner.progress_summary(programme, progress, on)
+    plan = planner.plan(programme, progress, on)
+    weekly = progress.weekly(programme)
+    weeks_chart = _weeks_chart(
+        [
+            planner.study_week(programme, progress, monday(on) - timedelta(weeks=back), weekly)
+            for back in range(WEEKS - 1, -1, -1)
+        ]
+    )
+    if deadlines is None:
+        deadlines = upcoming(progress, on)
+    first_week = weeks_chart.bars[0].week_start
+    by_term = {(t.year, t.term): t for t in summary.terms}
+    terms = [
+        (by_term[key], [m for m in plan.modules if (m.planned_year, m.planned_term) == key])
+        for key in sorted(by_term)
+    ]
+    return Page(
+        programme=programme,
+        on=on,
+        summary=summary,
+        plan=plan,
+        hours=planner.hours_summary(programme, progress, on),
+        grades=marks.grades(programme, progress),
+        targets=marks.targets(programme, progress),
+        terms=terms,
+        ects_chart=_ects_chart(summary, plan, progress.start_date(), on),
+        weeks_chart=weeks_chart,
+        warnings=summary.warnings,
+        deadlines=sorted(deadlines, key=lambda d: (d.due, d.title)),
+        log=sorted(
+            (e for e in progress.log if first_week <= e.on <= on), key=lambda e: e.on, reverse=True
+        ),
+        log_earlier=sum(1 for e in progress.log if e.on < first_week),
+        with_notes=with_notes,
+    )
+
+
+def render(page: Page) -> str:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("mldsplan", "templates"),
+        autoescape=True,  # every text from a file is escaped, whatever the file's extension
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
+    env.filters["hours"] = hours_text
+    env.filters["num"] = lambda value: f"{value:g}"
+    env.filters["fixed"] = lambda value, digits=1: f"{value:.{digits}f}"
+    env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
+    env.filters["short"] = lambda day: f"{day.day} {day:%b}"
+    return env.get_template("dashboard.html.j2").render(page=page)
+
+
+def to_html(
+    programme: Programme,
+    progress: Progress,
+    on: date,
+    *,
+    with_notes: bool = False,
+    deadlines: Sequence[Deadline] | None = None,
+) -> str:
+    return render(build(programme, progress, on, with_notes=with_notes, deadlines=deadlines))
+
+
+# --- chart layout ----------------------------------------------------------
+
+
+def nice_step(top: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most `ticks` steps."""
+    raw = max(top, 1e-9) / ticks
+    power: float = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _y_ticks(top: float, scale_top: float) -> list[Tick]:
+    step = nice_step(top, 4)
+    count = int(top / step + 1e-9)
+    return [Tick(at=_y(step * i, scale_top), label=f"{step * i:g}") for i in range(count + 1)]
+
+
+def _y(value: float, top: float) -> float:
+    plot = CHART_H - PAD_TOP - PAD_BOTTOM
+    return CHART_H - PAD_BOTTOM - plot * (value / top if top else 0.0)
+
+
+def _weeks_chart(weeks: list[planner.WeekResult]) -> WeeksChart:
+    target = weeks[-1].target_hours
+    highest = max([w.logged_hours for w in weeks] + [target])
+    top = nice_step(highest, 4) * math.ceil(highest / nice_step(highest, 4) + 1e-9)
+    slot = (CHART_W - PAD_LEFT - PAD_RIGHT) / len(weeks)
+    bars = []
+    for i, w in enumerate(weeks):
+        y = _y(w.logged_hours, top)
+        bars.append(
+            Bar(
+                week_start=w.week_start,
+                hours=w.logged_hours,
+                target=w.target_hours,
+                x=PAD_LEFT + i * slot + slot * 0.15,
+                y=y,
+                width=slot * 0.7,
+                height=CHART_H - PAD_BOTTOM - y,
+                label_y=y - 4,
+                reached=w.logged_hours >= w.target_hours,
+                current=i == len(weeks) - 1,
+            )
+        )
+    total = sum(w.logged_hours for w in weeks)
+    return WeeksChart(
+        bars=bars,
+        target=target,
+        target_y=_y(target, top),
+        y_ticks=_y_ticks(top, top),
+        x_ticks=[
+            Tick(at=b.x + b.width / 2, label=f"{b.week_start.day} {b.week_start:%b}")
+            for i, b in enumerate(bars)
+            if i % 3 == 2
+        ],
+        total=total,
+        average=total / len(weeks),
+        weeks_reached=sum(b.reached for b in bars if not b.current),
+    )
+
+
+def _ects_chart(
+    summary: planner.ProgressResult, plan: planner.PlanResult, start: date | None, on: date
+) -> EctsChart:
+    done: list[EctsPoint] = []
+    for m in sorted(
+        (m for m in plan.modules if m.completed_on is not None), key=lambda m: m.completed_on or on
+    ):
+        assert m.completed_on is not None
+        if done and done[-1].on == m.completed_on:
+            done[-1] = EctsPoint(on=m.completed_on, ects=done[-1].ects + m.ects)
+        else:
+            done.append(EctsPoint(on=m.completed_on, ects=(done[-1].ects if done else 0) + m.ects))
+    planned: list[EctsPoint] = []
+    for t in summary.terms:
+        if t.end is not None:
+            planned.append(EctsPoint(on=t.end, ects=(planned[-1].ects if planned else 0) + t.ects))
+    dates = [p.on for p in done + planned] + [on]
+    first = start or min(dates)
+    last = max([*dates, summary.programme_end or on])
+    if (last - first).days < 30:
+        last = first + timedelta(days=30)
+    span = (last - first).days
+    top = summary.ects_total
+
+    def x(day: date) -> float:
+        return PAD_LEFT + (CHART_W - PAD_LEFT - PAD_RIGHT) * (day - first).days / span
+
+    def fmt(px: float, py: float) -> str:
+        return f"{px:.1f},{py:.1f}"
+
+    done_points = [fmt(x(first), _y(0, top))]
+    level = 0.0
+    for p in done:
+        done_points += [fmt(x(p.on), _y(level, top)), fmt(x(p.on), _y(p.ects, top))]
+        level = p.ects
+    done_points.append(fmt(x(min(on, last)), _y(level, top)))
+    planned_marks = [(x(p.on), _y(p.ects, top)) for p in planned]
+    planned_path = (
+        " ".join([fmt(x(first), _y(0, top))] + [fmt(px, py) for px, py in planned_marks])
+        if planned
+        else ""
+    )
+    reached = [p.ects for p in planned if p.on <= on]
+    done_on = {p.on: p.ects for p in done}
+    planned_on = {p.on: p.ects for p in planned}
+    return EctsChart(
+        done=done,
+        planned=planned,
+        rows=[
+            EctsRow(on=day, done=done_on.get(day), planned=planned_on.get(day))
+            for day in sorted(done_on.keys() | planned_on.keys())
+        ],
+        done_path=" ".join(done_points),
+        planned_path=planned_path,
+        planned_marks=planned_marks,
+        total=top,
+        total_y=_y(top, top),
+        today_x=x(min(on, last)),
+        y_ticks=_y_ticks(top, top),
+        x_ticks=_time_ticks(first, last, x),
+        planned_by_today=(reached[-1] if reached else 0.0) if planned else None,
+    )
+
+
+def _time_ticks(first: date, last: date, x: Callable[[date], float]) -> list[Tick]:
+    """1 January of each year in range; with fewer than two, the first of every third month."""
+    years = [date(y, 1, 1) for y in range(first.year + 1, last.year + 1)]
+    if len(years) >= 2:
+        return [Tick(at=x(d), label=str(d.year)) for d in years]
+    months = []
+    day = date(first.year, first.month, 1)
+    while day <= last:
+        if day >= first and day.month % 3 == 1:
+            months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return [Tick(at=x(d), label=f"{d:%b %Y}") for d in months]

@@ -1,0 +1,371 @@
+"""The html export: a student's dashboard, self-contained, escaped, readable on a phone."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import SHIPPED, Run
+from mldsplan import cli, dashboard, render, store
+from mldsplan.programme import load_programme
+from test_export import _chromium
+
+TODAY = date(2026, 11, 25)
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}  # a Wednesday; the chart's weeks run from Monday 2026-09-07
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch: pytest.MonkeyPatch) -> date:
+    """The CLI's clock: export has no --on, so the page is dated by this day."""
+    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    return TODAY
+
+
+@pytest.fixture
+def student(run: Run) -> None:
+    run("init", "--start", "2025-10", "--weekly-hours", "18")
+    run("complete", "programming", "--mark", "70", "--on", "2026-01-20")
+    run("complete", "maths", "--on", "2026-01-20")
+    run("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20")
+    run("log", "9", "--module", "bayesian", "--on", "2026-09-08")
+    run("log", "20", "--module", "bayesian", "--on", "2026-11-17")
+    run("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-24")
+    run("log", "1", "--on", "2026-06-01", "--note", "before the chart's weeks")
+    run("defer", "agents")
+
+
+class Page(HTMLParser):
+    """Every start tag with its attributes, the text, and the text inside each id'd element."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.text: list[str] = []
+        self.open: list[str] = []
+        self.inside: dict[str, list[str]] = {}
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, values))
+        if tag in VOID:
+            return
+        self.open.append(values.get("id", ""))
+        if values.get("id"):
+            self.inside.setdefault(values["id"], [])
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and tag not in VOID:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        for name in filter(None, self.open):
+            self.inside[name].append(data)
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+    def section_ids(self) -> list[str]:
+        return [a["id"] for a in self.all("section")]
+
+    def words(self, element_id: str) -> str:
+        return " ".join(" ".join(self.inside[element_id]).split())
+
+
+def export_html(run: Run, *args: str) -> str:
+    result = run("export", "--format", "html", *args)
+    assert result.stderr == ""
+    out: str = result.stdout
+    return out
+
+
+def test_page_shows_every_section_in_order(run: Run, student: None) -> None:
+    page = Page(export_html(run))
+    assert page.section_ids() == [
+        "progress",
+        "warnings",
+        "ects-over-time",
+        "study-hours",
+        "term-load",
+        "marks",
+        "plan",
+        "log",
+    ]  # no deadlines: there are no assessments in the data yet
+    assert "15 of 90 ECTS done (16.7%)" in page.words("progress")
+    assert "1,875 h" in page.words("progress")  # 75 ECTS x 25 h, as the terminal writes it
+    assert "finish 2028-11-24" in page.words("progress")
+    assert "This week 2.5 of 18 h" in page.words("progress")
+    assert "agents is planned no earlier" in page.words("warnings")
+    assert "Average 60.00 (merit)" in page.words("marks")  # (70 x 5 + 50 x 5 [resit cap]) / 10
+    assert "distinction 70 71.25 reachable" in page.words("marks")  # (70 x 90 - 600) / 80
+    assert "Y2 T1 2026-10-01 to 2027-01-31 375" in page.words("term-load")
+    assert "Made with mldsplan on 2026-11-25." in " ".join(page.text)
+
+
+def test_the_plan_is_one_table_with_a_body_per_term(run: Run, student: None) -> None:
+    text = export_html(run)
+    page = Page(text)
+    assert [a.get("class") for a in page.all("table")].count("plan") == 1
+    plan = page.words("plan")
+    for heading in [
+        "Year 1, term 1 · 2025-10-01 to 2026-01-31 · 10 of 12.5 ECTS done",
+        "Year 3, term 2 · 2028-02-01 to 2028-05-31 · 0 of 7.5 ECTS done",
+    ]:
+        assert heading in plan
+    assert text.count('<tr><th scope="colgroup" colspan="7">') == 7  # 7 planned terms
+    assert "moved from year 2" in plan
+    assert "resit, counts 50" in plan
+    codes = [a for a in page.all("span") if a.get("class") == "code"]
+    assert len(codes) >= 14
+    assert '<span class="code">deep-learning</span>' in text  # nowrap: never broken at '-'
+
+
+def test_charts_are_inline_svg_with_a_text_alternative(run: Run, student: None) -> None:
+    text = export_html(run)
+    page = Page(text)
+    charts = page.all("svg")
+    assert len(charts) == 2
+    for svg in charts:
+        assert svg["role"] == "img"
+        title_id, desc_id = svg["aria-labelledby"].split()
+        assert page.words(title_id) and page.words(desc_id)
+    assert "15 of 90 ECTS completed by 2026-11-25; the plan has 40 ECTS done" in page.words(
+        "ects-over-time"
+    )
+    hours = page.words("study-hours")
+    assert "31.5 h logged in the last 12 weeks" in hours  # 9 + 20 + 2.5; June is older
+    assert "the 18 h target was reached in 1 of 11 full weeks" in hours
+    # the figures behind the bars, one row a week, oldest first
+    assert "2026-09-07 9 18" in hours and "2026-11-16 20 18" in hours
+    assert "2026-11-23 2.5 18" in hours
+    assert len(re.findall(r"\d{4}-\d\d-\d\d [\d.]+ 18\b", hours)) == 12
+    assert "2026-01-20 10" in page.words("ects-over-time")
+    assert len([a for a in page.all("rect") if "hbar" in a.get("class", "")]) == 12
+
+
+def test_no_external_resources_and_no_script(run: Run, student: None) -> None:
+    text = export_html(run, "--with-notes")
+    page = Page(text)
+    tags = {name for name, _ in page.tags}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    for _, attrs in page.tags:
+        for name, value in attrs.items():
+            assert not name.startswith("on"), name
+            if name in {"src", "href", "xlink:href", "action", "srcset"}:
+                assert not value.lower().startswith(("http:", "https:", "//")), value
+    assert "http://" not in text and "https://" not in text
+    assert "@import" not in text and "url(" not in text
+
+
+def test_log_notes_only_with_with_notes_and_always_escaped(
+    run: Run, student: None, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text(
+        SHIPPED.read_text().replace(
+            'title = "Applicable Maths"', 'title = "<script>alert(1)</script> Maths"'
+        )
+    )
+    run("log", "1", "--note", "<script>alert(2)</script>", "--on", "2026-11-21")
+    plain = run("--programme", str(hostile), "export", "--format", "html").stdout
+    noted = run("--programme", str(hostile), "export", "--format", "html", "--with-notes").stdout
+    for text in (plain, noted):
+        assert "<script" not in text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; Maths" in text  # titles escaped
+        assert not Page(text).all("script")
+    assert "alert(2)" not in plain and "lecture 4" not in plain and "Note</th>" not in plain
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in noted and "lecture 4" in noted
+    assert "<script>alert(2)</script>" in Page(noted).words("log")
+
+
+def test_other_formats_ignore_with_notes(run: Run, student: None) -> None:
+    for fmt in ("csv", "markdown", "json"):
+        assert (
+            run("export", "--format", fmt).stdout
+            == run("export", "--format", fmt, "--with-notes").stdout
+        )
+
+
+def test_deadlines_are_listed_when_there_are_any(student: None, progress_file: Path) -> None:
+    programme = load_programme(SHIPPED)
+    record = store.load(progress_file)
+    none = Page(dashboard.to_html(programme, record, TODAY))
+    assert "deadlines" not in none.section_ids()
+    given = [
+        dashboard.Deadline(due=date(2026, 12, 4), title="Coursework <1>", module="bayesian"),
+        dashboard.Deadline(due=date(2026, 11, 1), title="long gone"),
+        dashboard.Deadline(due=date(2026, 11, 30), title="Quiz 3", module="deep-learning"),
+    ]
+    page = Page(dashboard.to_html(programme, record, TODAY, deadlines=given))
+    assert "deadlines" in page.section_ids()
+    assert page.words("deadlines") == (
+        "Upcoming deadlines Due What Module"
+        " 2026-11-30 Quiz 3 deep-learning 2026-12-04 Coursework <1> bayesian"
+    )
+
+
+def test_without_a_start_month_the_page_still_renders(run: Run) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    page = Page(export_html(run))
+    assert "set your start month to see the plan" in page.words("ects-over-time")
+    assert "mldsplan init --start YYYY-MM" in page.words("progress")
+    assert len(page.all("svg")) == 2 and "log" not in page.section_ids()
+
+
+def test_log_lists_the_charts_weeks_newest_first(run: Run, student: None) -> None:
+    log = Page(export_html(run)).words("log")
+    assert log.index("2026-11-24") < log.index("2026-11-17") < log.index("2026-09-08")
+    assert "2026-06-01" not in log and "1 earlier entry not shown" in log
+
+
+@pytest.mark.parametrize(
+    "value", [0, 0.25, 1, 2.5, 18, 125, 999.95, 1000, 1625, 1022.5, 123456.78, 2000.04]
+)
+def test_hours_text_is_the_terminals(value: float) -> None:
+    assert dashboard.hours_text(value) == render.hours_text(value)
+
+
+def test_dashboard_imports_neither_rich_nor_typer() -> None:
+    code = (
+        "import sys, mldsplan.dashboard, mldsplan.export\n"
+        "bad = [m for m in ('typer', 'rich', 'jinja2') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# --- in a real browser -----------------------------------------------------
+
+_MEASURE = """<!DOCTYPE html>
+<meta charset="utf-8"><title>measure</title>
+<style>body{margin:0}iframe{border:0;width:WIDTHpx;height:900px}</style>
+<iframe id="page" src="PAGE"></iframe>
+<pre id="result">pending</pre>
+<script>
+window.addEventListener("load", () => {
+  const doc = document.getElementById("page").contentDocument;
+  const svgs = [...doc.querySelectorAll("svg")].map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const drawn = svg.getBBox();
+    return {width: box.width, height: box.height, shapes: svg.querySelectorAll(
+      "rect,line,polyline,circle,path").length, drawnWidth: drawn.width, drawnHeight: drawn.height};
+  });
+  const wrapped = [...doc.querySelectorAll("span.code, .d")].filter(
+    (el) => el.offsetParent !== null && el.getClientRects().length > 1).map((el) => el.textContent);
+  document.getElementById("result").textContent = JSON.stringify({
+    scrollWidth: doc.documentElement.scrollWidth,
+    clientWidth: doc.documentElement.clientWidth,
+    svgs: svgs,
+    wrapped: wrapped,
+  });
+});
+</script>
+"""
+
+
+def _flags(profile: Path) -> list[str]:
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(
+    _chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's)"
+)
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_dashboard_fits_a_phone_and_a_desktop(
+    run: Run, student: None, tmp_path: Path, width: int
+) -> None:
+    browser = _chromium()
+    assert browser is not None
+    long_title = tmp_path / "long-title.toml"
+    long_title.write_text(
+        SHIPPED.read_text().replace(
+            'title = "Programming for Data Science"', f'title = "{"Programming" * 8} (no spaces)"'
+        )
+    )
+    page = tmp_path / "dashboard.html"
+    run("--programme", str(long_title), "export", "-f", "html", "--with-notes", "-o", str(page))
+    wrapper = tmp_path / "measure.html"
+    wrapper.write_text(
+        _MEASURE.replace("WIDTH", str(width)).replace("PAGE", page.name), encoding="utf-8"
+    )
+    flags = _flags(tmp_path / "profile")
+    dom = subprocess.run(
+        [
+            browser,
+            *flags,
+            "--allow-file-access-from-files",  # the wrapper reads the page in its iframe
+            f"--window-size={width},1000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            wrapper.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    found = Page(dom).words("result")
+    assert found != "pending", dom[-2000:]
+    measured = json.loads(found)
+    assert measured["clientWidth"] == width
+    assert measured["scrollWidth"] <= width, measured  # no sideways scrolling
+    assert len(measured["svgs"]) == 2
+    for svg in measured["svgs"]:
+        assert svg["width"] > 200 and svg["height"] > 100, svg
+        assert svg["shapes"] > 5 and svg["drawnWidth"] > 100 and svg["drawnHeight"] > 50, svg
+    assert measured["wrapped"] == []  # codes and dates stay on one line
+    shot, blank = tmp_path / "page.png", tmp_path / "blank.png"
+    empty = tmp_path / "empty.html"
+    empty.write_text("<!DOCTYPE html><title>x</title>")
+    for source, target in ((page, shot), (empty, blank)):
+        subprocess.run(
+            [
+                browser,
+                *flags,
+                f"--screenshot={target}",
+                f"--window-size={width},1600",
+                source.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    # A page with text, tables and charts compresses far worse than a blank one.
+    assert shot.stat().st_size > 3 * blank.stat().st_size
