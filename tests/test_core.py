@@ -6,15 +6,29 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error, mldsplan_command
+from conftest import (
+    NOW,
+    SHIPPED,
+    TODAY,
+    Refuse,
+    Run,
+    RunJson,
+    assert_one_line_error,
+    mldsplan_command,
+)
+from mldsplan import terms
 from mldsplan.programme import load_programme
+from mldsplan.progress import Progress
 
-YEAR_ONE = [m.code for m in load_programme(SHIPPED).modules if m.year == 1]
+PROGRAMME = load_programme(SHIPPED)
+YEAR_ONE = [m.code for m in PROGRAMME.modules if m.year == 1]
+OCTOBER_2025 = Progress(start="2025-10")
 
 
 def test_no_command_shows_progress_of_a_new_student(run: Run, progress_file: Path) -> None:
@@ -48,7 +62,7 @@ def test_progress_json_of_a_new_student(run_json: RunJson) -> None:
     assert data["programme_end"] is None
 
 
-def test_year_one_numbers(run: Run, run_json: RunJson) -> None:
+def test_year_one_numbers(run: Run, run_json: RunJson, set_now: Callable[[datetime], None]) -> None:
     run("init", "--start", "2025-10")
     run("complete", *YEAR_ONE, "--on", "2026-09-30")
     data = run_json("progress")
@@ -60,14 +74,19 @@ def test_year_one_numbers(run: Run, run_json: RunJson) -> None:
     assert [t["ects_done"] for t in data["terms"]] == [12.5, 12.5, 15, 0, 0, 0]
     # Ethics counts once, and only when all three parts are done.
     assert data["modules_done"] == 6
-    run("complete", "ethics-3", "--on", "2026-10-01")
-    assert run_json("progress")["modules_done"] == 7
     assert data["programme_end"] == "2027-09-30"
+    # ethics-3 is in year 2 term 2: it can be completed only once that term has begun.
+    ethics_3 = PROGRAMME.module("ethics-3")
+    term = terms.window(PROGRAMME, OCTOBER_2025, ethics_3.year, ethics_3.term)
+    assert term is not None
+    set_now(datetime.combine(term.start + timedelta(days=7), NOW.timetz()))
+    run("complete", "ethics-3", "--on", str(term.start + timedelta(days=1)))
+    assert run_json("progress")["modules_done"] == 7
 
 
 def test_finish_date_is_today_plus_the_ceiling_of_the_days(run_json: RunJson) -> None:
     data = run_json("progress")
-    assert data["finish_date"] == (date.today() + timedelta(days=750)).isoformat()  # 7*2250/21
+    assert data["finish_date"] == (TODAY + timedelta(days=750)).isoformat()  # 7*2250/21
 
 
 def test_init_creates_a_private_file_and_updates_settings(run: Run, progress_file: Path) -> None:
@@ -84,18 +103,36 @@ def test_init_creates_a_private_file_and_updates_settings(run: Run, progress_fil
 
 
 @pytest.mark.parametrize(
-    ("args", "needle"),
+    ("args", "needles"),
     [
-        (["--start", "2025-13"], "--start"),
-        (["--start", "October"], "--start"),
-        (["--weekly-hours", "0"], "--weekly-hours"),
-        (["--weekly-hours", "-3"], "--weekly-hours"),
-        (["--weekly-hours", "500"], "--weekly-hours"),
+        (["--start", "2025-13"], ("--start", "not a month as YYYY-MM")),
+        (["--start", "October"], ("--start",)),
+        (["--start", "1969-10"], ("--start", "outside the years 1970-2199")),
+        (["--weekly-hours", "0"], ("--weekly-hours",)),
+        (["--weekly-hours", "-3"], ("--weekly-hours",)),
+        (["--weekly-hours", "0.5"], ("--weekly-hours", "at least 1")),
+        (["--weekly-hours", "168.5"], ("--weekly-hours", "at most 168")),
+        (["--weekly-hours", "500"], ("--weekly-hours",)),
     ],
 )
-def test_init_refuses_bad_settings(run: Run, args: list[str], needle: str, refuse: Refuse) -> None:
+def test_init_refuses_bad_settings(
+    run: Run, args: list[str], needles: tuple[str, ...], refuse: Refuse
+) -> None:
     run("init", "--start", "2025-10")
-    refuse("init", *args, needles=(needle,))
+    refuse("init", *args, needles=needles)
+
+
+def test_init_accepts_the_weekly_hours_limits(run: Run, run_json: RunJson) -> None:
+    for hours in (1, 168):
+        run("init", "--weekly-hours", str(hours))
+        assert run_json("progress")["weekly_hours"] == hours
+
+
+def test_a_start_that_makes_the_record_impossible_is_refused(run: Run, refuse: Refuse) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--on", "2025-10-20")  # maths is in year 1 term 1
+    refuse("init", "--start", "2026-10", needles=("--start", "2026-10", "before its term"))
+    run("init", "--start", "2025-09")  # an earlier start keeps the completion possible
 
 
 def test_plan_json_keys_and_status(run: Run, run_json: RunJson) -> None:
@@ -134,7 +171,10 @@ def test_plan_table_shows_every_term_and_status(run: Run) -> None:
     out = run("plan").stdout
     for year, term in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]:
         assert f"Year {year}, term {term}" in out
-    assert "2025-10-01 to 2026-01-31" in out
+    first = terms.window(PROGRAMME, OCTOBER_2025, 1, 1)
+    assert first is not None
+    assert f"{first.start} to {first.end}" in out
+    assert "2025-10-01 to 2026-01-14" in out  # the shipped calendar's first term
     assert "done" in out and "todo" in out
 
 
@@ -171,21 +211,53 @@ def test_complete_is_idempotent_and_updates_only_what_is_given(run: Run, run_jso
 
 
 @pytest.mark.parametrize(
-    ("args", "needle"),
+    ("args", "needles"),
     [
-        (["--mark", "120"], "--mark"),
-        (["--mark", "-1"], "--mark"),
-        (["--mark", "45"], "below the pass mark"),
-        (["--on", (date.today() + timedelta(days=1)).isoformat()], "in the future"),
-        (["--on", "2026-02-30"], "--on"),
-        (["--on", "yesterday"], "--on"),
+        (["--mark", "120"], ("--mark", "outside 0-100")),
+        (["--mark", "-1"], ("--mark",)),
+        (["--mark", "45"], ("--mark: 45 is below the pass mark 50",)),
+        (["--on", (TODAY + timedelta(days=1)).isoformat()], ("--on", "in the future")),
+        (["--on", "2026-02-30"], ("--on", "no such day")),
+        (["--on", "20261020"], ("--on", "not a date as YYYY-MM-DD")),
+        (["--on", "2026W443"], ("--on", "not a date as YYYY-MM-DD")),
+        (["--on", "1969-12-31"], ("--on", "outside the years 1970-2199")),
+        (["--on", "yesterday"], ("--on",)),
     ],
 )
 def test_complete_refuses_bad_values(
-    run: Run, args: list[str], needle: str, refuse: Refuse
+    run: Run, args: list[str], needles: tuple[str, ...], refuse: Refuse
 ) -> None:
     run("complete", "eda", "--on", "2026-05-01")
-    refuse("complete", "maths", *args, needles=(needle,))
+    refuse("complete", "maths", *args, needles=needles)
+
+
+def test_a_pass_mark_refusal_hints_at_resits(run: Run, refuse: Refuse) -> None:
+    result = refuse("complete", "maths", "--mark", "45", needles=("below the pass mark",))
+    assert "hint: a resit counts once it is passed; its counted mark is then capped" in (
+        result.stderr
+    )
+
+
+def test_a_mark_is_for_one_module_at_a_time(run: Run, refuse: Refuse) -> None:
+    run("init")
+    refuse(
+        "complete",
+        "maths",
+        "eda",
+        "--mark",
+        "70",
+        needles=("--mark", "give one module at a time"),
+    )
+
+
+def test_a_completion_before_its_term_starts_is_refused(run: Run, refuse: Refuse) -> None:
+    run("init", "--start", "2025-10")
+    eda = PROGRAMME.module("eda")
+    term = terms.window(PROGRAMME, OCTOBER_2025, eda.year, eda.term)
+    assert term is not None
+    before = str(term.start - timedelta(days=1))
+    refuse("complete", "eda", "--on", before, needles=(before, "before its term", str(term.start)))
+    run("complete", "eda", "--on", str(term.start))
 
 
 def test_a_mark_that_is_not_a_number_is_a_usage_error(run: Run) -> None:
@@ -227,25 +299,40 @@ def test_version(run: Run) -> None:
     assert run("--version").stdout.strip() == f"mldsplan {__version__}"
 
 
+COMMANDS = [
+    "init",
+    "plan",
+    "complete",
+    "uncomplete",
+    "mark",
+    "progress",
+    "hours",
+    "log",
+    "week",
+    "grades",
+    "target",
+    "defer",
+    "export",
+    "import",
+    "check",
+    "undo",
+    "due",
+    "start",
+    "stop",
+    "cancel",
+    "status",
+    "calendar",
+    "assess",
+]
+
+
 def test_help_lists_every_command(run: Run) -> None:
+    """Each command is a row of the Commands panel, by name (not inside another word)."""
     out = run("--help").stdout
-    for command in [
-        "init",
-        "plan",
-        "complete",
-        "uncomplete",
-        "progress",
-        "hours",
-        "log",
-        "week",
-        "grades",
-        "target",
-        "defer",
-        "export",
-        "import",
-        "check",
-    ]:
-        assert command in out
+    panel = out[out.index("Commands") :]
+    rows = [line for line in panel.splitlines() if line.startswith("│")]
+    listed = [line.strip("│ ").split()[0] for line in rows]
+    assert sorted(listed) == sorted(COMMANDS)
 
 
 def test_json_goes_to_stdout_and_messages_to_stderr(run: Run) -> None:
