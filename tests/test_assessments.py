@@ -1,0 +1,184 @@
+"""Issue 12: assessments and deadlines inside a module, and in every export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, Refuse, Run, RunJson
+
+
+@pytest.fixture
+def assessed(run: Run) -> None:
+    """Weights 20, 20, 20 and 40, marks 68, 72 and 55 on the first three (the issue's case)."""
+    run("init", "--start", "2025-10")
+    for name, weight, due in (
+        ("CW1", 20, "2026-10-20"),
+        ("CW2", 20, "2026-11-10"),
+        ("Group", 20, "2026-11-24"),
+        ("Final project", 40, (TODAY + timedelta(days=10)).isoformat()),
+    ):
+        run("assess", "add", "unsup", name, "--weight", str(weight), "--due", due)
+    for name, mark in (("cw1", "68"), ("CW2", "72"), ("group", "55")):
+        run("assess", "mark", "unsupervised", name, mark)
+
+
+def test_the_mark_so_far_and_what_is_needed(assessed: None, run_json: RunJson) -> None:
+    (module,) = run_json("assess", "list")["modules"]
+    assert module["code"] == "unsupervised"
+    assert module["current_mark"] == pytest.approx(65)
+    assert module["module_mark"] is None
+    assert (module["weight_total"], module["weight_marked"]) == (100, 60)
+    targets = {t["band"]: t for t in module["targets"]}
+    assert targets["distinction"]["needed_average"] == pytest.approx(77.5)
+    assert targets["distinction"]["state"] == "reachable"
+    assert targets["pass"]["needed_average"] == pytest.approx(27.5)
+    assert targets["pass"]["state"] == "reachable"  # needed, not secured
+    assert targets["merit"]["needed_average"] == pytest.approx(52.5)
+
+
+def test_secured_means_reached_whatever_the_rest_scores(run: Run, run_json: RunJson) -> None:
+    run("assess", "add", "bayesian", "A", "--weight", "80")
+    run("assess", "add", "bayesian", "B", "--weight", "20")
+    run("assess", "mark", "bayesian", "A", "90")
+    targets = {t["band"]: t["state"] for t in run_json("assess", "list")["modules"][0]["targets"]}
+    assert targets == {"pass": "secured", "merit": "secured", "distinction": "secured"}
+    run("assess", "mark", "bayesian", "A", "10")
+    targets = {t["band"]: t["state"] for t in run_json("assess", "list")["modules"][0]["targets"]}
+    assert targets["distinction"] == "out_of_reach"  # (7000 - 800) / 20 = 310
+
+
+def test_the_module_mark_is_recorded_on_completion(
+    assessed: None, run: Run, run_json: RunJson
+) -> None:
+    run("assess", "mark", "unsup", "final project", "70")
+    (module,) = run_json("assess", "list")["modules"]
+    expected = (20 * 68 + 20 * 72 + 20 * 55 + 40 * 70) / 100
+    assert module["module_mark"] == pytest.approx(expected)
+    run("complete", "unsup", "--on", TODAY.isoformat())
+    done = next(m for m in run_json("plan")["modules"] if m["code"] == "unsupervised")
+    assert done["mark"] == pytest.approx(expected)
+
+
+def test_provisional_marks_stay_out_of_the_average(assessed: None, run_json: RunJson) -> None:
+    grades = run_json("grades")
+    assert grades["average"] is None
+    assert grades["provisional"] == [
+        {
+            "code": "unsupervised",
+            "title": "Unsupervised Learning",
+            "current_mark": pytest.approx(65),
+            "weight_marked": 60,
+        }
+    ]
+
+
+def test_due_lists_the_next_days_soonest_first_and_overdue_ones(
+    assessed: None, run: Run, run_json: RunJson
+) -> None:
+    run("assess", "add", "deep", "Quiz", "--weight", "10", "--due", "2026-11-20")
+    due = run_json("due")
+    assert [(d["code"], d["name"], d["days_left"], d["overdue"]) for d in due["deadlines"]] == [
+        ("deep-learning", "Quiz", -5, True),
+        ("unsupervised", "Final project", 10, False),
+    ]
+    assert run_json("due", "--days", "5")["deadlines"][0]["name"] == "Quiz"
+    assert len(run_json("due", "--days", "5")["deadlines"]) == 1
+
+
+def test_deadline_weeks_week_and_progress(assessed: None, run: Run, run_json: RunJson) -> None:
+    final = TODAY + timedelta(days=10)
+    run("assess", "add", "deep", "Quiz", "--weight", "10", "--due", final.isoformat())
+    monday = final - timedelta(days=final.weekday())
+    assert run_json("hours")["deadline_weeks"] == [monday.isoformat()]
+    assert all(d["deadline_week"] for d in run_json("due")["deadlines"])
+    week = run_json("week", "--on", final.isoformat())
+    assert {d["name"] for d in week["deadlines"]} == {"Final project", "Quiz"}
+    assert run_json("progress")["next_deadline"]["due"] == final.isoformat()
+    assert "Next due" in run("progress").stdout
+
+
+def test_assessment_rules(assessed: None, refuse: Refuse) -> None:
+    refuse("assess", "add", "unsup", "cw1", "--weight", "1", needles=("already has",))
+    refuse("assess", "add", "bayes", "Big", "--weight", "101", needles=("--weight",))
+    refuse("assess", "add", "unsup", "More", "--weight", "5", needles=("105%", "more than 100%"))
+    refuse("assess", "edit", "unsup", "CW1", "--weight", "25", needles=("105%",))
+    refuse("assess", "edit", "unsup", "CW1", "--name", "cw2", needles=("already has",))
+    refuse("assess", "mark", "unsup", "CW1", "101", needles=("MARK",))
+    refuse("assess", "mark", "unsup", "Nope", "50", needles=("no assessment 'Nope'",))
+    refuse("assess", "add", "unsupervise-x", "A", "--weight", "5", needles=("unknown module",))
+    refuse("assess", "add", "unsup", "A", "--weight", "5", "--due", "2026-02-30",
+           needles=("no such day",))  # fmt: skip
+    refuse("assess", "edit", "unsup", "CW1", needles=("nothing to change",))
+
+
+def test_edit_and_remove(assessed: None, run: Run, run_json: RunJson) -> None:
+    run("assess", "edit", "unsup", "cw1", "--name", "Coursework 1", "--due", "none")
+    run("assess", "remove", "unsup", "group")
+    (module,) = run_json("assess", "list", "unsup")["modules"]
+    assert [(a["name"], a["due"]) for a in module["assessments"]] == [
+        ("Coursework 1", None),
+        ("CW2", "2026-11-10"),
+        ("Final project", (TODAY + timedelta(days=10)).isoformat()),
+    ]
+
+
+def test_every_export_carries_the_assessments(assessed: None, run: Run, tmp_path: Path) -> None:
+    markdown = run("export", "-f", "markdown").stdout
+    assert "| unsupervised | Final project | 40% |" in markdown
+    text = run("export", "-f", "csv").stdout
+    plan_part, _, assess_part = text.partition("\n\n")
+    rows = list(csv.reader(io.StringIO(assess_part)))
+    assert rows[0] == ["code", "assessment", "weight", "due", "mark"]
+    assert ["unsupervised", "CW1", "20", "2026-10-20", "68"] in rows
+    data = json.loads(run("export", "-f", "json").stdout)
+    assert [a["name"] for a in data["assessments"]["unsupervised"]] == [
+        "CW1",
+        "CW2",
+        "Group",
+        "Final project",
+    ]
+    assert "[[assessments.unsupervised]]" in run("export", "-f", "toml").stdout or (
+        "assessments" in run("export", "-f", "toml").stdout
+    )
+
+
+def test_ics_deadlines_with_alarms_read_by_two_parsers(assessed: None, run: Run) -> None:
+    import icalendar
+    import vobject
+
+    ics = run("export", "-f", "ics").stdout
+    mine = [
+        e for e in icalendar.Calendar.from_ical(ics).walk("VEVENT") if "Due" in str(e["SUMMARY"])
+    ]
+    assert len(mine) == 4
+    final = next(e for e in mine if "Final project" in str(e["SUMMARY"]))
+    assert final.decoded("DTSTART") == TODAY + timedelta(days=10)
+    (alarm,) = final.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(days=-3)
+    parsed = vobject.readOne(ics)
+    summaries = [str(v.summary.value) for v in parsed.vevent_list]
+    assert sum("Due:" in s for s in summaries) == 4
+    assert all(v.dtstamp.value.utcoffset() == timedelta(0) for v in parsed.vevent_list)
+    no_alarm = run("export", "-f", "ics", "--alarm-days", "0").stdout
+    assert "BEGIN:VALARM" not in no_alarm
+
+
+def test_ics_sequence_grows_when_content_changes(assessed: None, run: Run) -> None:
+    import vobject
+
+    def sequences() -> dict[str, int]:
+        parsed = vobject.readOne(run("export", "-f", "ics").stdout)
+        return {str(v.uid.value): int(v.sequence.value) for v in parsed.vevent_list}
+
+    before = sequences()
+    assert sequences() == before  # nothing changed: nothing for a calendar app to update
+    run("assess", "edit", "unsup", "CW2", "--due", "2026-11-12")
+    after = sequences()
+    assert set(before) == set(after)  # UIDs are stable
+    assert all(after[uid] > before[uid] for uid in after)  # the revision grew with the change
