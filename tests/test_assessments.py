@@ -132,7 +132,7 @@ def test_every_export_carries_the_assessments(assessed: None, run: Run, tmp_path
     markdown = run("export", "-f", "markdown").stdout
     assert "| unsupervised | Final project | 40% |" in markdown
     text = run("export", "-f", "csv").stdout
-    plan_part, _, assess_part = text.partition("\n\n")
+    _, _, assess_part = text.partition("\n\n")
     rows = list(csv.reader(io.StringIO(assess_part)))
     assert rows[0] == ["code", "assessment", "weight", "due", "mark"]
     assert ["unsupervised", "CW1", "20", "2026-10-20", "68"] in rows
