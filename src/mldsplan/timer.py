@@ -9,7 +9,7 @@ from mldsplan.changes import add_entries
 from mldsplan.errors import InputError
 from mldsplan.progress import LogEntry, Progress
 
-MAX_SESSION_HOURS = 16  # longer than this, the timer was forgotten
+MAX_SESSION_HOURS = 16  # longer than this, the timer was forgotten (so at most two dates)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,15 +20,18 @@ class Stopped:
 
 
 def split_by_date(start: datetime, end: datetime) -> list[tuple[date, int]]:
-    """Whole minutes between `start` and `end` per local date (in `end`'s time zone)."""
-    start = start.astimezone(end.tzinfo)
-    parts: list[tuple[date, int]] = []
-    cursor = start
-    while cursor.date() < end.date():
-        midnight = datetime.combine(cursor.date() + timedelta(days=1), time(0), tzinfo=end.tzinfo)
-        parts.append((cursor.date(), round((midnight - cursor).total_seconds() / 60)))
-        cursor = midnight
-    parts.append((end.date(), round((end - cursor).total_seconds() / 60)))
+    """Whole minutes between `start` and `end` per local date (a session spans two at most).
+
+    Each end keeps its own UTC offset, so a session that crosses a daylight-saving
+    change or a change of time zone is split at the local midnight the student saw,
+    and the parts always add up to the true elapsed time.
+    """
+    total = round((end - start).total_seconds() / 60)
+    if start.date() >= end.date():
+        return [(start.date(), total)] if total > 0 else []
+    midnight = datetime.combine(start.date() + timedelta(days=1), time(0), tzinfo=start.tzinfo)
+    first = max(0, min(total, round((midnight - start).total_seconds() / 60)))
+    parts = [(start.date(), first), (end.date(), total - first)]
     return [(day, minutes) for day, minutes in parts if minutes > 0]
 
 
