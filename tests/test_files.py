@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-import marshal
 import os
 import re
-from datetime import date
+import stat
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHIPPED, Run, RunJson, assert_one_line_error
-from mldsplan import store
+from conftest import SHIPPED, TODAY, Run, RunJson, assert_one_line_error
+from mldsplan import store, terms
+from mldsplan.cache import Cache
+from mldsplan.dates import add_months
 from mldsplan.errors import FileFormatError
 from mldsplan.programme import default_programme_path, load_programme
-from mldsplan.progress import Completion, LogEntry, Progress
+from mldsplan.progress import Assessment, Completion, LogEntry, Progress, TermDates
+from mldsplan.progress import Timer as StudyTimer
+from mldsplan.rules import LOG_BEFORE_START_MONTHS, record_problems
 
-CODES = load_programme(SHIPPED).codes
+PROGRAMME = load_programme(SHIPPED)
+CODES = PROGRAMME.codes
+ECTS = {m.code: m.ects for m in PROGRAMME.modules}
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first line that starts with `needle`."""
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith(needle))
 
 
 def test_the_shipped_programme_is_found_and_valid() -> None:
@@ -65,7 +77,20 @@ BAD_PROGRAMMES = [
     ("module_count = 12", "module_count = 14", "module_count: 14 but the modules count 12"),
     ('part_of = "ethics"', 'part_of = "ethic"', "modules[0].part_of: no group 'ethic'"),
     ("entry_month = 10", "entry_month = 10\nsurprise = 1", "surprise: unknown field"),
-    ("total_ects = 90", "total_ects = 90 90", "line 20, column 17"),
+    (
+        "total_ects = 90",
+        "total_ects = 90 90",
+        f"line {_line_of(SHIPPED.read_text(), 'total_ects = 90')}, column 17",
+    ),
+    ('title = "Applicable Maths"', 'title = "Applicable\\u0007Maths"', "modules[2].title"),
+    ('name = "PG Certificate"', 'name = "PG\\tCertificate"', "exit_awards[0].name"),
+    ("weekly_hours = 21", 'weekly_hours = "21"', "weekly_hours: Input should be a valid number"),
+    ("must_be_last = true", 'must_be_last = "yes"', "modules[13].must_be_last"),
+    (
+        "year = 1\nterm = 1\nects = 12.5",
+        "year = 1\nterm = 1\nects = 12.5\nextra = 1",
+        "terms[0].extra",
+    ),
 ]
 
 
@@ -134,6 +159,45 @@ BAD_PROGRESS = [
         "log[0].module: unknown module",
     ),
     (b'schema_version = 1\nstart = "2025-13"\n', "start"),
+    # Schema 2: every field is strictly typed and named in the error; dates are strict.
+    (
+        b'schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nmark = "71"\n',
+        "completions.maths.mark: Input should be a valid number",
+    ),
+    (
+        b"schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nmark = true\n",
+        "completions.maths.mark: Input should be a valid number",
+    ),
+    (
+        b'schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nresit = "no"\n',
+        "completions.maths.resit: Input should be a valid boolean",
+    ),
+    (
+        b"schema_version = 2\nrevision = 0\nlog = '''\n2026-01-01 1_0 maths\n'''\n",
+        "log: line 1: hours '1_0' is not a number like 1.5",
+    ),
+    (
+        b"schema_version = 2\nrevision = 0\nlog = '''\n20261020 1 maths\n'''\n",
+        "log: line 1: '20261020' is not a date as YYYY-MM-DD",
+    ),
+    (
+        b"schema_version = 2\nrevision = 0\nlog = '''\n2026-02-30 1 maths\n'''\n",
+        "log: line 1: '2026-02-30': no such day",
+    ),
+    (
+        b"schema_version = 2\nrevision = -1\n",
+        "revision: Input should be greater than or equal to 0",
+    ),
+    (b"schema_version = 2\nrevision = 0\nweekly_hours = 0.5\n", "weekly_hours"),
+    (b"schema_version = 2\nrevision = 0\nweekly_hours = 169\n", "weekly_hours"),
+    (
+        b'schema_version = 2\nrevision = 0\nstart = "2025-10"\n[completions.eda]\non = 2026-01-14\n',
+        "completions.eda.on: 2026-01-14 is before its term (year 1 term 2) starts on 2026-01-15",
+    ),
+    (
+        b"schema_version = 2\nrevision = 0\nstart = \"2025-10\"\nlog = '''\n2025-03-31 1 -\n'''\n",
+        "log[0].on: 2025-03-31 is more than 6 months before the cohort start 2025-10",
+    ),
 ]
 
 
@@ -155,14 +219,75 @@ def test_a_huge_file_is_refused(
 ) -> None:
     from mldsplan import tomlfile
 
+    limit = len(SHIPPED.read_bytes()) + 100  # the programme is read under the same limit
+    monkeypatch.setattr(tomlfile, "MAX_FILE_BYTES", limit)
+    _write(progress_file, b"schema_version = 1\n" + b"# padding\n" * (limit // 10))
+    assert_one_line_error(
+        run("progress", ok=False), str(progress_file), f"more than the {limit} bytes allowed"
+    )
     monkeypatch.setattr(tomlfile, "MAX_FILE_BYTES", 1000)
-    _write(progress_file, b"schema_version = 1\n" + b"# padding\n" * 200)
-    assert_one_line_error(run("progress", ok=False), "more than the 1000 allowed")
+    assert_one_line_error(run("progress", ok=False), str(SHIPPED), "more than the 1000 bytes")
 
 
 def test_a_folder_where_the_file_should_be(run: Run, progress_file: Path) -> None:
     progress_file.mkdir(parents=True)
     assert_one_line_error(run("progress", ok=False), "is a folder")
+
+
+def test_a_folder_that_cannot_be_created(run: Run, tmp_path: Path) -> None:
+    if not Path("/proc/self").exists():
+        pytest.skip("no /proc here: no folder that even root cannot create")
+    folder = Path("/proc/mldsplan-test/sub")  # /proc takes no new folders, not even root's
+    result = run("--file", str(folder / "progress.toml"), "init", ok=False)
+    assert_one_line_error(result, str(folder), "cannot create the folder")
+    # A file in the way of the folder: one line that names the path and why.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    path = blocker / "sub" / "progress.toml"
+    for args in (["init"], ["progress"]):
+        assert_one_line_error(
+            run("--file", str(path), *args, ok=False), str(path), "Not a directory"
+        )
+    assert blocker.read_text() == "not a folder"
+
+
+def test_an_unreadable_progress_file(run: Run, progress_file: Path) -> None:
+    content = b'schema_version = 2\nrevision = 3\nstart = "2025-10"\n'
+    _write(progress_file, content)
+    progress_file.chmod(0)
+    try:
+        if os.geteuid() == 0 or os.access(progress_file, os.R_OK):
+            pytest.skip("this user (root) reads a file of mode 000 anyway")
+        for args in (["progress"], ["complete", "maths"]):
+            assert_one_line_error(
+                run(*args, ok=False), str(progress_file), "cannot read", "Permission denied"
+            )
+        assert run("check", ok=False).exit_code == 1
+    finally:
+        progress_file.chmod(0o600)
+    assert progress_file.read_bytes() == content
+
+
+def test_a_fifo_is_refused_as_a_progress_or_programme_file(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    progress_file.parent.mkdir(parents=True)
+    os.mkfifo(progress_file)
+    for args in (["progress"], ["complete", "maths"], ["init"]):
+        assert_one_line_error(run(*args, ok=False), str(progress_file), "not a regular file")
+    assert stat.S_ISFIFO(progress_file.stat().st_mode)
+    programme = tmp_path / "programme.fifo"
+    os.mkfifo(programme)
+    result = run("--programme", str(programme), "plan", ok=False)
+    assert_one_line_error(result, str(programme), "not a regular file")
+
+
+def test_a_device_is_refused_as_a_progress_or_programme_file(run: Run) -> None:
+    for args in (["--file", "/dev/zero", "progress"], ["--programme", "/dev/zero", "plan"]):
+        assert_one_line_error(run(*args, ok=False), "/dev/zero", "not a regular file")
+    assert_one_line_error(
+        run("--file", "/dev/null", "init", ok=False), "/dev/null", "not a regular file"
+    )
 
 
 def test_a_hand_edit_in_the_documented_format_is_read(
@@ -182,7 +307,7 @@ def test_a_hand_edit_in_the_documented_format_is_read(
 
 def test_stale_temp_files_go_with_the_next_write(run: Run, progress_file: Path) -> None:
     run("init")
-    leftover = progress_file.with_name(".progress.toml.abc123.tmp")
+    leftover = progress_file.with_name(".progress.toml.mldsplan-abc123.tmp")
     leftover.write_text("half a file")
     run("complete", "maths", "--on", "2026-01-20")
     assert not leftover.exists()
@@ -214,14 +339,11 @@ def test_missing_parent_folders_are_created(run: Run, tmp_path: Path) -> None:
 # --- Hypothesis ------------------------------------------------------------
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2026, 11, 1))
-notes = (
-    st.text(
-        alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-        max_size=40,
-    )
-    .map(str.strip)
-    .filter(lambda s: "'''" not in s)
-)
+line_text = st.text(
+    alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+    max_size=40,
+).map(str.strip)
+notes = line_text.filter(lambda s: "'''" not in s)
 completions = st.builds(
     Completion,
     on=dates,
@@ -235,15 +357,70 @@ entries = st.builds(
     module=st.none() | st.sampled_from(CODES),
     note=st.none() | notes.filter(bool),
 )
+term_dates = st.builds(
+    lambda first, days: TermDates(start=first, end=first + timedelta(days=days)),
+    dates,
+    st.integers(0, 200),
+)
+assessments = st.lists(
+    st.builds(
+        Assessment,
+        name=line_text.filter(bool),
+        weight=st.floats(min_value=0.5, max_value=33, allow_nan=False),
+        due=st.none() | dates,
+        mark=st.none() | st.floats(min_value=0, max_value=100, allow_nan=False),
+    ),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda a: a.name.casefold(),
+).map(tuple)
+timers = st.builds(
+    StudyTimer,
+    started_at=st.datetimes(
+        min_value=datetime(2000, 1, 1),
+        max_value=datetime(2026, 11, 1),
+        timezones=st.sampled_from(
+            [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-9, minutes=-30))]
+        ),
+    ).map(lambda moment: moment.replace(microsecond=0)),
+    module=st.none() | st.sampled_from(CODES),
+    note=st.none() | notes.filter(bool),
+)
 progresses = st.builds(
     Progress,
+    revision=st.integers(0, 10**9),
     start=st.none()
     | st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(2000, 2030), st.integers(1, 12)),
-    weekly_hours=st.none() | st.floats(min_value=0.5, max_value=100, allow_nan=False),
+    weekly_hours=st.none() | st.floats(min_value=1, max_value=168, allow_nan=False),
     completions=st.dictionaries(st.sampled_from(CODES), completions),
     deferrals=st.dictionaries(st.sampled_from(CODES), st.integers(1, 3)),
+    term_dates=st.dictionaries(
+        st.sampled_from(["1.1", "1.2", "1.3", "2.1", "2.2", "2.3"]), term_dates, max_size=2
+    ),
+    assessments=st.dictionaries(st.sampled_from(CODES), assessments, max_size=3),
+    timer=st.none() | timers,
     log=st.lists(entries, max_size=8).map(tuple),
 )
+
+
+def _consistent(record: Progress) -> Progress:
+    """The record less whatever breaks a rule: a record a student could have made."""
+    if any(p.startswith("term_dates") for p in record_problems(record, PROGRAMME, TODAY)):
+        record = replace(record, term_dates={})
+    start = record.start_date()
+    earliest = None if start is None else add_months(start, -LOG_BEFORE_START_MONTHS)
+    planned = {p.module.code: (p.year, p.term) for p in terms.schedule(PROGRAMME, record)}
+    kept = {}
+    for code, done in record.completions.items():
+        window = terms.window(PROGRAMME, record, *planned[code])
+        if code not in record.deferrals and (window is None or done.on >= window.start):
+            kept[code] = done
+    log = tuple(e for e in record.log if earliest is None or e.on >= earliest)
+    return replace(record, completions=kept, log=log)
+
+
+# Every rule of mldsplan.rules holds: what `import` accepts.
+consistent_progresses = progresses.map(_consistent)
 
 
 @settings(max_examples=150, deadline=None)
@@ -253,6 +430,16 @@ def test_load_of_dump_is_identity(progress: Progress) -> None:
     assert store.parse(path, store.serialise(progress)) == progress
 
 
+@settings(max_examples=100, deadline=None)
+@given(consistent_progresses)
+def test_the_consistent_records_break_no_rule(progress: Progress) -> None:
+    assert record_problems(progress, PROGRAMME, TODAY) == []
+
+
+def _without_revision(raw: bytes) -> bytes:
+    return re.sub(rb"(?m)^revision = \d+\n", b"", raw)
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -260,15 +447,25 @@ def test_load_of_dump_is_identity(progress: Progress) -> None:
 def test_complete_then_uncomplete_restores_the_file(
     run: Run, progress_file: Path, codes: list[str]
 ) -> None:
-    run("init", "--start", "2025-10")
-    run("complete", "agents", "--on", "2026-01-01")  # something already there
+    run("init", "--start", "2024-10")  # every term has begun by TODAY
+    run("complete", "agents", "--on", "2026-01-20")  # something already there
     before = progress_file.read_bytes()
     fresh = [c for c in codes if c != "agents"]
     if fresh:
-        run("complete", *fresh, "--on", "2026-02-01")
+        run("complete", *fresh, "--on", "2026-11-01")
         run("uncomplete", *fresh)
-    assert progress_file.read_bytes() == before
+    after = progress_file.read_bytes()
+    assert _without_revision(after) == _without_revision(before)
+    revisions = [store.parse(progress_file, raw).revision for raw in (before, after)]
+    assert revisions[1] == revisions[0] + (2 if fresh else 0)
     progress_file.unlink()
+
+
+def _modules_done(done: set[str]) -> int:
+    units: dict[str, bool] = {}
+    for m in PROGRAMME.modules:
+        units[m.part_of or m.code] = units.get(m.part_of or m.code, True) and m.code in done
+    return sum(units.values())
 
 
 @settings(
@@ -276,18 +473,44 @@ def test_complete_then_uncomplete_restores_the_file(
 )
 @given(
     st.lists(
-        st.tuples(st.sampled_from(["complete", "uncomplete"]), st.sampled_from(CODES)), max_size=12
+        st.tuples(st.sampled_from(["complete", "uncomplete", "defer"]), st.sampled_from(CODES)),
+        max_size=12,
     )
 )
-def test_no_sequence_of_commands_leaves_ects_outside_the_total(
+def test_every_command_sequence_follows_a_model_of_the_record(
     run: Run, run_json: RunJson, progress_file: Path, steps: list[tuple[str, str]]
 ) -> None:
+    """Each command succeeds exactly when a plain model says so; ECTS follow the model."""
+    done: set[str] = set()
+    deferred: dict[str, int] = {}
     for command, code in steps:
-        run(command, code, ok=False)
-        done = run_json("progress")["ects_done"]
-        assert 0 <= done <= 90
-    if progress_file.exists():
-        progress_file.unlink()
+        if command == "complete":
+            allowed = code not in deferred
+        elif command == "uncomplete":
+            allowed = code in done
+        else:
+            allowed = code not in done
+        result = run(command, code, ok=False)
+        assert result.exit_code == (0 if allowed else 1), (command, code, result.output)
+        if allowed and command == "complete":
+            done.add(code)
+        elif allowed and command == "uncomplete":
+            done.remove(code)
+        elif allowed:
+            deferred[code] = deferred.get(code, 0) + 1
+        data = run_json("progress")
+        assert data["ects_done"] == sum(ECTS[c] for c in done)
+        assert data["ects_remaining"] == 90 - sum(ECTS[c] for c in done)
+        assert data["modules_done"] == _modules_done(done)
+        by_term: dict[tuple[int, int], list[float]] = {}
+        for m in PROGRAMME.modules:
+            at = by_term.setdefault((m.year + deferred.get(m.code, 0), m.term), [0.0, 0.0])
+            at[0] += m.ects
+            at[1] += m.ects if m.code in done else 0
+        got = {(t["year"], t["term"]): [t["ects"], t["ects_done"]] for t in data["terms"]}
+        assert {k: v for k, v in got.items() if v[0]} == by_term
+    for leftover in (progress_file, progress_file.with_name("progress.toml.bak")):
+        leftover.unlink(missing_ok=True)
 
 
 def test_parse_errors_name_the_file() -> None:
@@ -295,22 +518,45 @@ def test_parse_errors_name_the_file() -> None:
         store.parse(Path("x.toml"), b"  \n")
 
 
-def test_the_cache_gives_exactly_what_validation_gives(
-    run: Run, progress_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_cache_holds_markers_and_gives_exactly_what_validation_gives(
+    run: Run, progress_file: Path
 ) -> None:
     run("init", "--start", "2025-10", "--weekly-hours", "17.5")
     run("complete", "maths", "--mark", "68.5", "--on", "2026-01-20")
     run("complete", "big-data", "--mark", "55", "--resit", "--on", "2026-09-01")
     run("log", "2", "--module", "eda", "--note", "café ☕ notes", "--on", "2026-11-20")
     run("defer", "agents")
+    run("progress")  # a read remembers the bytes it validated
     cache_dir = Path(os.environ["MLDSPLAN_CACHE_DIR"])
-    assert list(cache_dir.glob("progress1-*.marshal")), "writes leave the new content cached"
-    cached = store.load(progress_file)
-    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(tmp_path / "empty-cache"))
-    assert store.load(progress_file) == cached
-    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(cache_dir))
-    for damage in (b"\x00garbage", marshal.dumps({"wrong": "shape"})):
-        for entry in cache_dir.glob("*.marshal"):  # damaged entries are ignored, not trusted
-            entry.write_bytes(damage)
-        assert store.load(progress_file) == cached
-        assert load_programme(SHIPPED).codes == CODES
+    markers = list(cache_dir.iterdir())
+    assert {p.name.split("-")[0] for p in markers} == {"progress", "programme"}
+    assert all(p.stat().st_size == 0 for p in markers), "a marker holds no values"
+    cache = Cache(cache_dir)
+    good = progress_file.read_bytes()
+    assert cache.knows("progress", good) and cache.knows("programme", SHIPPED.read_bytes())
+    assert store.load(progress_file, cache) == store.load(progress_file)
+    assert load_programme(SHIPPED, cache) == load_programme(SHIPPED)
+    # A marker vouches for its exact bytes only: an edit is validated in full.
+    bad = good.replace(b"mark = 68.5", b"mark = 120.0")
+    assert bad != good
+    progress_file.write_bytes(bad)
+    with pytest.raises(FileFormatError, match=r"completions\.maths\.mark"):
+        store.load(progress_file, cache)
+
+
+def test_check_and_writes_never_trust_the_cache(run: Run, progress_file: Path) -> None:
+    run("complete", "maths", "--mark", "68.5", "--on", "2026-01-20")
+    bad = progress_file.read_bytes().replace(b"mark = 68.5", b"mark = 120.0")
+    progress_file.write_bytes(bad)
+    cache_dir = Path(os.environ["MLDSPLAN_CACHE_DIR"])
+    cache = Cache(cache_dir)
+    cache.remember("progress", bad)  # a marker that lies about these bytes
+    assert cache.knows("progress", bad)
+    checked = run("check", ok=False)
+    assert checked.exit_code == 1 and "completions.maths.mark" in checked.stdout
+    assert_one_line_error(run("complete", "eda", ok=False), "completions.maths.mark")
+    assert progress_file.read_bytes() == bad
+    # A cache folder others can write to is not used at all.
+    cache_dir.chmod(0o770)
+    assert not cache.knows("progress", bad)
+    assert_one_line_error(run("progress", ok=False), "completions.maths.mark")
