@@ -8,10 +8,12 @@ import json
 import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +22,18 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHIPPED, Run, assert_one_line_error
+from conftest import SHIPPED, TODAY, Run, assert_one_line_error
 from mldsplan import store
 from mldsplan.errors import MldsplanError
 from mldsplan.programme import load_programme
-from mldsplan.progress import Completion, LogEntry, Progress
+from mldsplan.progress import SCHEMA_VERSION, Assessment, Completion, LogEntry, Progress, TermDates
+from mldsplan.progress import Timer as StudyTimer
+from mldsplan.rules import record_problems
 
 CORPUS = Path(__file__).parent / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
-CODES = load_programme(SHIPPED).codes
+PROGRAMME = load_programme(SHIPPED)
+CODES = PROGRAMME.codes
 
 
 def mldsplan() -> list[str]:
@@ -191,10 +196,19 @@ FAULTS = [
 ]
 
 
-class _FullDisk:
-    """A file object whose writes fail as on a full disk (after the temp file exists)."""
+_real_fdopen = os.fdopen
 
-    def __init__(self, fd: int, *_args: object) -> None:
+
+class _FullDisk:
+    """os.fdopen whose files open for writing fail as on a full disk (after the temp file
+    exists); files opened for reading are the real thing."""
+
+    def __new__(cls, fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if "r" in mode:
+            return _real_fdopen(fd, mode, *args, **kwargs)
+        return super().__new__(cls)
+
+    def __init__(self, fd: int, *_args: object, **_kwargs: object) -> None:
         self.fd = fd
 
     def __enter__(self) -> _FullDisk:
@@ -215,35 +229,89 @@ class _FullDisk:
     ],
 )
 def test_a_failed_write_changes_nothing(
-    run: Run,
-    progress_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    name: str,
-    install: Any,
-    needle: str,
+    run: Run, progress_file: Path, name: str, install: Any, needle: str
 ) -> None:
     run("complete", "maths", "--on", "2026-01-20")
     before = progress_file.read_bytes()
-    install(monkeypatch)
-    result = run("complete", "eda", "--on", "2026-05-01", ok=False)
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as faulty:  # the autouse isolation stays in place
+        install(faulty)
+        result = run("complete", "eda", "--on", "2026-05-01", ok=False)
     assert_one_line_error(result, needle)
+    assert "hint: the file is unchanged" in result.stderr
     assert progress_file.read_bytes() == before
     assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
 
 
-def test_an_interrupt_during_the_write_changes_nothing(
-    run: Run, progress_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_interrupt_during_the_write_changes_nothing(run: Run, progress_file: Path) -> None:
     run("complete", "maths", "--on", "2026-01-20")
     before = progress_file.read_bytes()
-    monkeypatch.setattr(os, "replace", _fail_with(KeyboardInterrupt()))
-    result = run("complete", "eda", "--on", "2026-05-01", ok=False)
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as faulty:
+        faulty.setattr(os, "replace", _fail_with(KeyboardInterrupt()))
+        result = run("complete", "eda", "--on", "2026-05-01", ok=False)
     assert result.exit_code == 130
     assert result.stderr.strip() == "Error: interrupted; nothing was changed"
     assert progress_file.read_bytes() == before
     assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
+
+
+def _fail_after_the_rename_of(target: Path, error: BaseException) -> Any:
+    """store._fsync_folder that fails once `target` holds new bytes (after its rename)."""
+    real = store._fsync_folder
+    old = target.read_bytes()
+
+    def fsync_folder(folder: Path) -> None:
+        if target.read_bytes() != old:
+            raise error
+        real(folder)
+
+    return fsync_folder
+
+
+@pytest.mark.parametrize(
+    ("error", "needle"),
+    [
+        (KeyboardInterrupt(), "KeyboardInterrupt"),
+        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+    ],
+)
+def test_a_failure_after_the_rename_says_the_change_was_saved(
+    run: Run, progress_file: Path, error: BaseException, needle: str
+) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    before = store.load(progress_file)
+    with pytest.MonkeyPatch.context() as faulty:
+        faulty.setattr(store, "_fsync_folder", _fail_after_the_rename_of(progress_file, error))
+        result = run("complete", "eda", "--on", "2026-05-01", ok=False)
+    assert_one_line_error(result, f"the change was saved to {progress_file}", needle)
+    assert "nothing was changed" not in result.stderr
+    assert "hint: do not repeat the command" in result.stderr
+    after = store.load(progress_file)
+    assert sorted(after.completions) == ["eda", "maths"]
+    assert after.revision == before.revision + 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: store._write_versions writes <file>.bak with write_atomic, whose"
+    " Landed (a failure after the .bak's rename) store.update reports as 'the change was"
+    " saved ... do not repeat the command' though the progress file was never replaced",
+)
+@pytest.mark.parametrize(
+    "error", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")], ids=["SIGINT", "EIO"]
+)
+def test_a_failure_after_the_backup_is_renamed_is_not_called_saved(
+    run: Run, progress_file: Path, error: BaseException
+) -> None:
+    """The backup lands before the progress file: a failure then has not saved the change."""
+    run("complete", "maths", "--on", "2026-01-20")
+    run("complete", "programming", "--on", "2026-01-20")  # so that a .bak exists to change
+    backup = progress_file.with_name("progress.toml.bak")
+    before = progress_file.read_bytes()
+    with pytest.MonkeyPatch.context() as faulty:
+        faulty.setattr(store, "_fsync_folder", _fail_after_the_rename_of(backup, error))
+        result = run("complete", "eda", "--on", "2026-05-01", ok=False)
+    assert progress_file.read_bytes() == before, "the change did not land"
+    assert "the change was saved" not in result.stderr, result.stderr
 
 
 def _mount(*args: str) -> bool:
@@ -319,7 +387,7 @@ PROGRESS_CORPUS = {
     "wrong-types.toml": "weekly_hours",
     "unknown-module.toml": "completions.statistics: unknown module",
     "mark-120.toml": "completions.maths.mark",
-    "newer-schema.toml": "schema_version: 2 was written by a newer mldsplan",
+    "newer-schema.toml": f"schema_version: 3 was written by a newer mldsplan (this one reads up to {SCHEMA_VERSION})",
     "bad-log-line.toml": "log: line 2",
     "future-completion.toml": "is in the future",
 }
@@ -331,6 +399,18 @@ PROGRAMME_CORPUS = {
     "syntax-error.toml": "line 3, column",
     "empty.toml": "the file is empty",
     "missing-fields.toml": "name: required field is missing",
+    # One small programme per consistency rule (mldsplan.programme.consistency_problems).
+    "rule-no-terms.toml": "terms: at least one term is needed",
+    "rule-no-modules.toml": "modules: at least one module is needed",
+    "rule-group-twice.toml": "groups[0].code: code 'ethics' is used twice",
+    "rule-term-starts-missing.toml": "term_starts: give terms 1 to 2, once each",
+    "rule-term-starts-order.toml": "term_starts: term 1 starts the year (months = 0, day = 1)",
+    "rule-unequal-terms.toml": "terms_per_year: 5 equal terms do not make a year",
+    "rule-term-twice.toml": "terms[0]: year 1 term 1 is listed twice",
+    "rule-term-past-terms-per-year.toml": "terms[1].term: 3 is more than terms_per_year",
+    "rule-term-after-the-end.toml": "terms[1]: year 2 term 1 is after the programme ends",
+    "rule-exit-award-too-big.toml": "exit_awards[0].ects: more than total_ects",
+    "rule-registration-too-short.toml": "max_registration_months: shorter than duration_months",
 }
 
 
@@ -359,6 +439,20 @@ def test_broken_programme_files(run: Run, progress_file: Path, name: str, needle
     for args in (["progress"], ["complete", "maths"]):
         assert_one_line_error(run("--programme", str(path), *args, ok=False), str(path), needle)
     assert not progress_file.exists()
+    checked = run("--programme", str(path), "check", ok=False)
+    assert checked.exit_code == 1
+    first = checked.stdout.splitlines()[0]
+    assert first.startswith(f"problem: {path}: ") and needle in first, first
+
+
+def test_check_skips_the_record_against_a_broken_programme(run: Run, progress_file: Path) -> None:
+    run("complete", "maths", "--on", "2026-01-20")
+    path = CORPUS / "programme" / "duplicate-codes.toml"
+    result = run("--programme", str(path), "check", ok=False)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"skipped: {progress_file}: cannot check it against a broken programme"
+    assert all(line.startswith("problem: ") for line in lines[:-1])
 
 
 def test_a_huge_progress_file(run: Run, progress_file: Path) -> None:
@@ -399,6 +493,16 @@ toml_keys = st.sampled_from(
         "code",
         "title",
         "classification",
+        "revision",
+        "term_dates",
+        "assessments",
+        "timer",
+        "started_at",
+        "weight",
+        "due",
+        "term_starts",
+        "months",
+        "day",
     ]
 ) | st.text(alphabet="abcdefghijklmnopqrstuvwxyz_-", min_size=1, max_size=8)
 toml_documents = st.recursive(
@@ -436,15 +540,16 @@ def test_arbitrary_bytes_only_raise_our_error(tmp_path: Path, raw: bytes) -> Non
     _both_loaders_only_raise_our_error(tmp_path, raw)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(toml_documents, st.booleans())
+@given(toml_documents, st.sampled_from([None, *range(1, SCHEMA_VERSION + 1)]))
 def test_arbitrary_toml_documents_only_raise_our_error(
-    tmp_path: Path, document: dict[str, Any], versioned: bool
+    tmp_path: Path, document: dict[str, Any], version: int | None
 ) -> None:
-    if versioned:
-        document = {**document, "schema_version": 1}
+    if version is not None:
+        document = {**document, "schema_version": version}
     raw = tomli_w.dumps(document).encode()
     _both_loaders_only_raise_our_error(tmp_path, raw)
 
@@ -465,7 +570,9 @@ def test_arbitrary_toml_documents_only_raise_our_error(
     )
 )
 def test_arbitrary_completions_only_raise_our_error(completions: dict[str, Any]) -> None:
-    raw = tomli_w.dumps({"schema_version": 1, "completions": completions}).encode()
+    raw = tomli_w.dumps(
+        {"schema_version": SCHEMA_VERSION, "revision": 0, "completions": completions}
+    ).encode()
     _only_our_error(store.parse, Path("fuzz.toml"), raw)
 
 
@@ -483,8 +590,24 @@ GOLDEN = {
             LogEntry(date(2026, 11, 23), 1.5, None, None),
             LogEntry(date(2026, 11, 24), 2.5, "bayesian", "lecture 4"),
         ),
-    )
+    ),
 }
+GOLDEN[2] = replace(
+    GOLDEN[1],
+    revision=5,
+    term_dates={"2.1": TermDates(start=date(2026, 10, 5), end=date(2027, 1, 10))},
+    assessments={
+        "unsupervised": (
+            Assessment(name="Coursework 1", weight=20.0, due=date(2026, 11, 2), mark=68.0),
+            Assessment(name="Group project", weight=30.0, due=date(2026, 12, 7)),
+        )
+    },
+    timer=StudyTimer(
+        started_at=datetime(2026, 11, 25, 19, 15, tzinfo=UTC),
+        module="unsupervised",
+        note="chapter 3",
+    ),
+)
 
 
 def test_every_golden_fixture_loads_and_migrates_to_the_current_model() -> None:
@@ -492,32 +615,58 @@ def test_every_golden_fixture_loads_and_migrates_to_the_current_model() -> None:
     assert [int(p.stem.split("-v")[1]) for p in fixtures] == list(
         range(1, store.SCHEMA_VERSION + 1)
     )
+    assert store.SCHEMA_VERSION == 2
     for path in fixtures:
         version = int(path.stem.split("-v")[1])
         record = store.parse(path, path.read_bytes())
         assert record.schema_version == store.SCHEMA_VERSION
         assert record == GOLDEN[version]
+        assert record_problems(record, PROGRAMME, TODAY) == []
 
 
-def test_a_migration_step_runs_and_the_old_file_is_kept_first(
+def test_a_v1_file_migrates_on_the_first_write_and_is_kept_once(
     run: Run, progress_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The machinery, with a made-up schema 2 that renames nothing but counts its calls."""
     progress_file.parent.mkdir(parents=True, exist_ok=True)
     original = (FIXTURES / "progress-v1.toml").read_bytes()
     progress_file.write_bytes(original)
+    real = store.MIGRATIONS[2]
     calls = []
 
     def v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
         calls.append(document["schema_version"])
-        return document
+        return real(document)
 
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(store, "MIGRATIONS", {2: v1_to_v2})
+    monkeypatch.setitem(store.MIGRATIONS, 2, v1_to_v2)
+    kept = progress_file.with_name("progress.toml.v1.bak")
+    run("progress")  # a read migrates in memory and writes nothing
+    assert progress_file.read_bytes() == original and not kept.exists()
     run("complete", "maths", "--on", "2026-01-21")
     assert calls and set(calls) == {1}
-    assert progress_file.with_name("progress.toml.v1.bak").read_bytes() == original
-    assert "schema_version = 2" in progress_file.read_text()
+    assert kept.read_bytes() == original
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    migrated = store.load(progress_file)
+    assert migrated.schema_version == 2 and migrated.revision == 1
+    assert migrated.content() == replace(
+        GOLDEN[1], completions={**GOLDEN[1].completions, "maths": Completion(on=date(2026, 1, 21))}
+    )
+    text = progress_file.read_text()
+    assert "schema_version = 2" in text and "revision = 1" in text
+    run("uncomplete", "maths")  # later writes keep the first copy as it was
+    assert kept.read_bytes() == original
+    assert store.load(progress_file).revision == 2
+
+
+def test_revision_counts_every_write_and_only_writes(run: Run, progress_file: Path) -> None:
+    run("init")
+    assert store.load(progress_file).revision == 1
+    run("complete", "maths", "--on", "2026-01-21")
+    run("log", "1", "--on", "2026-11-20")
+    run("complete", "maths")  # nothing changes: no write
+    run("progress")
+    assert store.load(progress_file).revision == 3
+    run("undo")  # puts back the file before the last write, revision and all
+    assert store.load(progress_file).revision == 2
 
 
 # --- 6. check --------------------------------------------------------------
