@@ -9,7 +9,7 @@ the interpreter of the environment mldsplan is installed in:
 To see what a dependency version costs, install that version in another
 environment and run the script with that environment's python.
 
-Targets (issue 6): every read command at most 1.2x the floor; completion at
+Targets (SPEC §5): every read command at most 1.2x the floor; completion at
 most 0.75x the floor; `progress` with 20,000 log entries at most 1.5x with none.
 """
 
@@ -32,19 +32,30 @@ FLOOR = "import typer, rich.console; from pydantic import BaseModel"
 CODES = module_codes(None)  # the shipped programme's
 
 
+NOW = "2027-09-25T12:00:00+00:00"  # the runs' clock (MLDSPLAN_NOW): after every planned term
+
+
 def progress_file(path: Path, entries: int) -> Path:
-    """A student with all 14 modules done and `entries` study-log lines."""
-    first = date(2023, 1, 1)
+    """A student with all 14 modules done, a few assessments and `entries` study-log lines."""
+    first = date(2025, 10, 1)
     lines = [
-        f"{first + timedelta(days=i % 1000)} {0.25 + i % 2 * 0.25} {CODES[i % 14]} session {i}"
+        f"{first + timedelta(days=i % 700)} {0.25 + i % 2 * 0.25} {CODES[i % 14]} session {i}"
         for i in range(entries)
     ]
     completions = "".join(
-        f"\n[completions.{code}]\non = 2026-01-20\nmark = {60 + i}.0\nresit = false\n"
+        f"\n[completions.{code}]\non = 2027-09-20\nmark = {60 + i}.0\nresit = false\n"
         for i, code in enumerate(CODES)
     )
-    log = f"log = '''\n{chr(10).join(lines)}\n'''\n" if lines else ""
-    path.write_text(f'schema_version = 1\nstart = "2025-10"\n{log}{completions}')
+    assessments = "".join(
+        f'\n[[assessments.{code}]]\nname = "Coursework"\nweight = 40.0\ndue = 2027-03-01\n'
+        f'mark = 65.0\n\n[[assessments.{code}]]\nname = "Exam"\nweight = 60.0\n'
+        for code in CODES[:4]
+    )
+    quote = "'" * 3
+    log = f"log = {quote}\n{chr(10).join(lines)}\n{quote}\n" if lines else ""
+    path.write_text(
+        f'schema_version = 2\nrevision = 1\nstart = "2025-10"\n{log}{completions}{assessments}'
+    )
     return path
 
 
@@ -74,6 +85,7 @@ def main() -> None:
         tmp = Path(folder)
         base = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
         base["NO_COLOR"] = "1"
+        base["MLDSPLAN_NOW"] = NOW
 
         def env(entries: int | None = None, **extra: str) -> dict[str, str]:
             path = tmp / f"progress-{entries}.toml"
@@ -99,6 +111,10 @@ def main() -> None:
             ("week, 2,000", [*mldsplan, "week"], env(2000)),
             ("hours, 2,000", [*mldsplan, "hours"], env(2000)),
             ("grades, 2,000", [*mldsplan, "grades"], env(2000)),
+            ("due, 2,000", [*mldsplan, "due"], env(2000)),
+            ("assess list, 2,000", [*mldsplan, "assess", "list"], env(2000)),
+            ("calendar, 2,000", [*mldsplan, "calendar"], env(2000)),
+            ("status, 2,000", [*mldsplan, "status"], env(2000)),
             ("completion of a code", [*mldsplan], completion),
         ]
         results = medians_ms(cases, args.runs)
@@ -111,7 +127,9 @@ def main() -> None:
     reads = [
         n
         for n in results
-        if n.split(",")[0] in {"progress", "progress --json", "plan", "week", "hours", "grades"}
+        if n.split(",")[0]
+        in {"progress", "progress --json", "plan", "week", "hours", "grades"}
+        | {"due", "assess list", "calendar", "status"}
         and "20,000" not in n
     ]
     worst = max(results[n] / floor for n in reads)

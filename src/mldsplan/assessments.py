@@ -32,7 +32,7 @@ def module_mark(items: Iterable[Assessment]) -> float | None:
     return sum(a.weight * (a.mark or 0.0) for a in items) / FULL_WEIGHT
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ModuleTarget:
     band: str
     threshold: float
@@ -65,7 +65,7 @@ def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[Mo
     return targets
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class AssessmentRow:
     name: str
     weight: float
@@ -73,7 +73,7 @@ class AssessmentRow:
     mark: float | None
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ModuleAssessments:
     code: str
     title: str
@@ -85,7 +85,7 @@ class ModuleAssessments:
     targets: list[ModuleTarget]
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class AssessListResult(Result):
     modules: list[ModuleAssessments]
 
@@ -113,7 +113,7 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
     return AssessListResult(modules=modules)
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Deadline:
     code: str
     name: str
@@ -125,7 +125,7 @@ class Deadline:
     deadline_week: bool  # its ISO week holds two or more deadlines
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class DueResult(Result):
     on: date
     days: int

@@ -11,7 +11,7 @@ from mldsplan.results import Result
 from mldsplan.terms import calendar, planned_terms, schedule, term_of
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class CalendarTerm:
     year: int
     term: int
@@ -22,7 +22,7 @@ class CalendarTerm:
     current: bool
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class CalendarResult(Result):
     start: str | None
     assumed: bool

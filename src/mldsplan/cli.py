@@ -2,9 +2,11 @@
 
 Kept light on purpose: every command and every TAB press starts a fresh
 interpreter, so the domain (pydantic) and Rich are imported inside commands.
+No `from __future__ import annotations` here: Typer reads every command's
+annotations at start-up, and as strings it would compile and evaluate each
+of them again (about 6 ms of every run, measured with benchmarks/startup.py).
+Names imported only for type checking are quoted instead.
 """
-
-from __future__ import annotations
 
 import os
 import sys
@@ -190,13 +192,13 @@ def _flags(ctx: typer.Context, **names: str) -> None:
     ctx.meta["flags"] = names
 
 
-def _cache() -> Cache:
+def _cache() -> "Cache":
     from mldsplan.cache import Cache
 
     return Cache(paths.cache_folder(dict(os.environ)))
 
 
-def _programme(ctx: typer.Context) -> Programme:
+def _programme(ctx: typer.Context) -> "Programme":
     from mldsplan.programme import default_programme_path, load_programme
 
     given = _files(ctx).programme
@@ -209,13 +211,13 @@ def _today() -> date:
     return clock.today()
 
 
-def _now() -> datetime:
+def _now() -> "datetime":
     from mldsplan import clock
 
     return clock.now()
 
 
-def _load(ctx: typer.Context) -> tuple[Programme, Progress]:
+def _load(ctx: typer.Context) -> tuple["Programme", "Progress"]:
     from mldsplan import store
 
     programme = _programme(ctx)
@@ -223,8 +225,8 @@ def _load(ctx: typer.Context) -> tuple[Programme, Progress]:
 
 
 def _update(
-    ctx: typer.Context, programme: Programme, change: Callable[[Progress], Progress]
-) -> tuple[Progress, Progress]:
+    ctx: typer.Context, programme: "Programme", change: Callable[["Progress"], "Progress"]
+) -> tuple["Progress", "Progress"]:
     """Apply `change` to the checked record under the lock; (before, after)."""
     from mldsplan import store
     from mldsplan.rules import record_problems
@@ -254,7 +256,7 @@ def _lock_timeout() -> float:
     return seconds
 
 
-def _codes(programme: Programme, typed: list[str]) -> list[str]:
+def _codes(programme: "Programme", typed: list[str]) -> list[str]:
     from mldsplan.programme import resolve_code
 
     codes = [resolve_code(programme, t) for t in typed]
@@ -601,7 +603,7 @@ def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
     _show(result, as_json, human)
 
 
-def _assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
+def _assumptions(programme: "Programme", typed: list[str]) -> dict[str, float]:
     assumed: dict[str, float] = {}
     for item in typed:
         code, sep, value = item.partition("=")
@@ -890,7 +892,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     _show(result, as_json, human)
 
 
-def _term(programme: Programme, text: str) -> tuple[int, int]:
+def _term(programme: "Programme", text: str) -> tuple[int, int]:
     from mldsplan.rules import term_from_key
 
     try:
@@ -1094,7 +1096,7 @@ def due(
 # --- the study timer -------------------------------------------------------
 
 
-def _at(text: str | None, now: datetime) -> datetime:
+def _at(text: str | None, now: "datetime") -> "datetime":
     """`--at HH:MM` as today's local time; now without it."""
     if text is None:
         return now.replace(microsecond=0)
@@ -1149,7 +1151,7 @@ def stop(
     end = _at(at, now)
     stopped: list[timer.Stopped] = []
 
-    def change(old: Progress) -> Progress:
+    def change(old: "Progress") -> "Progress":
         result = timer.stop(old, end, now)
         stopped.append(result)
         return result.progress

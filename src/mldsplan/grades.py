@@ -13,7 +13,7 @@ from mldsplan.results import Result
 from mldsplan.terms import schedule
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class MarkedModule:
     code: str
     title: str
@@ -24,14 +24,14 @@ class MarkedModule:
     weight: float  # share of the marked ECTS, 0-1
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ExitAwardReached:
     name: str
     ects: float
     reached: bool
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ProvisionalMark:
     """An in-progress module's mark so far, from its marked assessments (not in the average)."""
 
@@ -41,7 +41,7 @@ class ProvisionalMark:
     weight_marked: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class GradesResult(Result):
     average: float | None = None
     marked_ects: float = 0.0
@@ -57,7 +57,7 @@ class GradesResult(Result):
     provisional: list[ProvisionalMark] = field(default_factory=list)
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Target:
     band: str
     threshold: float
@@ -65,7 +65,7 @@ class Target:
     state: str
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class TargetResult(Result):
     average: float | None = None
     marked_ects: float = 0.0

@@ -35,7 +35,7 @@ PACE_WEEKS = 4  # recent pace: the last this-many calendar weeks, idle ones incl
 CHART_WEEKS = 10
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class PlanModule:
     code: str
     title: str
@@ -57,7 +57,7 @@ class PlanModule:
     assumed: bool
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class PlanResult(Result):
     programme: str
     programme_name: str
@@ -66,7 +66,7 @@ class PlanResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class TermProgress:
     year: int
     term: int
@@ -76,14 +76,14 @@ class TermProgress:
     ects_done: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class WeekSummary:
     week_start: date
     logged_hours: float
     target_hours: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ProgressResult(Result):
     programme: str
     programme_name: str
@@ -116,7 +116,7 @@ class ProgressResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Balance:
     """Logged hours against the weekly target over a span (klog's should/diff)."""
 
@@ -126,7 +126,7 @@ class Balance:
     difference: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class TimerStatus:
     running: bool
     module: str | None
@@ -135,7 +135,7 @@ class TimerStatus:
     elapsed_hours: float | None
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class TermLoad:
     year: int
     term: int
@@ -149,14 +149,14 @@ class TermLoad:
     source: str | None
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ModuleTime:
     code: str
     budget_hours: float
     logged_hours: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Pace:
     logged_hours: float
     entries: int
@@ -166,7 +166,7 @@ class Pace:
     overall_weekly_hours: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class HoursResult(Result):
     on: date
     hours_remaining: float
@@ -186,19 +186,19 @@ class HoursResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class DayHours:
     date: date
     hours: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class ModuleHours:
     code: str | None
     hours: float
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class WeekResult(Result):
     week_start: date
     week_end: date
@@ -248,7 +248,7 @@ def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
     )
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class _Load:
     year: int
     term: int
@@ -448,7 +448,7 @@ def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None
     )
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class StatusResult(Result):
     running: bool
     module: str | None

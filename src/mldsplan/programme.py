@@ -3,9 +3,10 @@
 The records are plain frozen dataclasses, so that a command reading a file
 that has been validated before needs neither pydantic nor its schema build;
 pydantic validates them (see `mldsplan.validation`) whenever a file is new.
+Annotations are evaluated as the classes are made (no `from __future__ import
+annotations`): rebuilding a validated file then reads them without compiling
+each again, about 5 ms of every command (benchmarks/startup.py).
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,7 +226,7 @@ def programme_problems(path: Path, data: dict[str, Any]) -> tuple[Programme | No
     return (None if problems else programme), problems
 
 
-def load_programme(path: Path, cache: Cache | None = None) -> Programme:
+def load_programme(path: Path, cache: "Cache | None" = None) -> Programme:
     """The programme in `path`, validated in full unless `cache` knows these exact bytes."""
     raw = tomlfile.read_bytes(path)
     data = tomlfile.parse(path, raw)

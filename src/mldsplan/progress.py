@@ -2,10 +2,9 @@
 
 Plain frozen dataclasses; pydantic validates them when a file's content is
 new (see `mldsplan.validation`). Changes live in `mldsplan.changes`, the file
-format in `mldsplan.document` and `mldsplan.studylog`.
+format in `mldsplan.document` and `mldsplan.studylog`. Annotations are
+evaluated as the classes are made, as in `mldsplan.programme`.
 """
-
-from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,7 +98,7 @@ class Progress:
     def start_date(self) -> date | None:
         return None if self.start is None else parse_month(self.start)
 
-    def content(self) -> Progress:
+    def content(self) -> "Progress":
         """The record without its revision, to compare what a change did."""
         from dataclasses import replace
 

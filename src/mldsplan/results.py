@@ -7,6 +7,6 @@ from dataclasses import dataclass
 from mldsplan.progress import SCHEMA_VERSION
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(kw_only=True, eq=False, repr=False)
 class Result:
     schema_version: int = SCHEMA_VERSION

@@ -68,21 +68,6 @@ def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> Log
     return LogEntry(day, amount, module, note or None)
 
 
-def _fast_entry(day: str, hours: str, module: str | None, note: str | None) -> LogEntry:
-    """The common case of a file line, checked as strictly but cheaply; ValueError otherwise."""
-    if len(day) == 10 and day[4] == "-" and day[7] == "-" and _HOURS.fullmatch(hours):
-        on = date.fromisoformat(day)  # exactly YYYY-MM-DD here, so no other form slips in
-        amount = float(hours)
-        plain_note = note is None or (
-            len(note) <= MAX_NOTE and note.isprintable() and TRIPLE_QUOTE not in note
-        )
-        plain_module = module is None or _CODE.fullmatch(module) is not None
-        in_range = FIRST_YEAR <= on.year <= LAST_YEAR and 0 < amount <= MAX_DAY_HOURS
-        if in_range and plain_note and plain_module:
-            return LogEntry(on, amount, module, note)
-    raise ValueError(day)
-
-
 def parse_log(value: Any) -> tuple[LogEntry, ...]:
     """The log from the file's text block (one entry a line) or a list of mappings."""
     if isinstance(value, str):
@@ -93,15 +78,34 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
                 if line.strip():
                     raise ValueError(f"line {number}: expected 'DATE HOURS MODULE [NOTE]'")
                 continue
-            module = None if fields[2] == "-" else fields[2]
+            day, hours, module = fields[0], fields[1], fields[2]
             note = fields[3].strip() or None if len(fields) > 3 else None
+            # The common case, checked as strictly as make_entry but inline, because a
+            # log of 20,000 lines is read by every command: exactly YYYY-MM-DD, plain
+            # ASCII digits for hours, a printable note. A module code is checked
+            # against the programme by `rules`. Anything else takes the thorough path,
+            # which says what is wrong.
+            if (
+                len(day) == 10
+                and day[4] == day[7] == "-"
+                and hours.isascii()
+                and hours.replace(".", "", 1).isdigit()
+                and (note is None or (len(note) <= MAX_NOTE and note.isprintable()))
+            ):
+                try:
+                    on = date.fromisoformat(day)
+                except ValueError:  # "2026-02-30": the thorough path says so
+                    on = date.min
+                amount = float(hours)
+                if (
+                    FIRST_YEAR <= on.year <= LAST_YEAR
+                    and 0 < amount <= MAX_DAY_HOURS
+                    and (note is None or TRIPLE_QUOTE not in note)
+                ):
+                    entries.append(LogEntry(on, amount, None if module == "-" else module, note))
+                    continue
             try:
-                entries.append(_fast_entry(fields[0], fields[1], module, note))
-                continue
-            except ValueError:
-                pass
-            try:  # the thorough path says what exactly is wrong
-                entries.append(make_entry(fields[0], fields[1], module, note))
+                entries.append(make_entry(day, hours, None if module == "-" else module, note))
             except (ValueError, DateError) as exc:
                 raise ValueError(f"line {number}: {exc}") from None
         return tuple(entries)
@@ -110,11 +114,11 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
         for number, item in enumerate(value):
             if not isinstance(item, dict) or set(item) - {"on", "hours", "module", "note"}:
                 raise ValueError(f"entry {number}: expected a table with on, hours, module, note")
-            on = item.get("on")
+            given = item.get("on")
             try:
                 entries.append(
                     make_entry(
-                        on.isoformat() if isinstance(on, date) else on,
+                        given.isoformat() if isinstance(given, date) else given,
                         item.get("hours"),
                         item.get("module"),
                         item.get("note"),
