@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -9,80 +10,121 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error
+from conftest import SHIPPED, TODAY, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan import planner, terms
 from mldsplan.programme import load_programme
 from mldsplan.progress import LogEntry, Progress
+from mldsplan.render import hours_text
 
 PROGRAMME = load_programme(SHIPPED)
+HOURS = {m.code: PROGRAMME.hours(m) for m in PROGRAMME.modules}
+OCTOBER_2025 = Progress(start="2025-10")
 
 
+def _window(year: int, term: int, record: Progress = OCTOBER_2025) -> terms.TermWindow:
+    found = terms.window(PROGRAMME, record, year, term)
+    assert found is not None
+    return found
+
+
+def _weeks(first: date, last: date) -> float:
+    """Weeks from `first` to `last`, both days counted."""
+    return ((last - first).days + 1) / 7
+
+
+# The shipped calendar (assumed, data/programme.toml): term 1 starts with the cohort,
+# term 2 three months later on the 15th, term 3 seven months later on the 1st; each
+# ends the day before the next starts; year 2 is the same a year later.
 @pytest.mark.parametrize(
     ("start", "expected_terms", "end"),
     [
         (
-            date(2025, 10, 1),
+            "2025-10",
             [
-                ("2025-10-01", "2026-01-31"),
-                ("2026-02-01", "2026-05-31"),
-                ("2026-06-01", "2026-09-30"),
-                ("2026-10-01", "2027-01-31"),
-                ("2027-02-01", "2027-05-31"),
-                ("2027-06-01", "2027-09-30"),
+                ("2025-10-01", "2026-01-14"),
+                ("2026-01-15", "2026-04-30"),
+                ("2026-05-01", "2026-09-30"),
+                ("2026-10-01", "2027-01-14"),
+                ("2027-01-15", "2027-04-30"),
+                ("2027-05-01", "2027-09-30"),
             ],
             date(2027, 9, 30),
         ),
         (
-            date(2026, 1, 1),
+            "2026-01",
             [
-                ("2026-01-01", "2026-04-30"),
-                ("2026-05-01", "2026-08-31"),
-                ("2026-09-01", "2026-12-31"),
-                ("2027-01-01", "2027-04-30"),
-                ("2027-05-01", "2027-08-31"),
-                ("2027-09-01", "2027-12-31"),
+                ("2026-01-01", "2026-04-14"),
+                ("2026-04-15", "2026-07-31"),
+                ("2026-08-01", "2026-12-31"),
+                ("2027-01-01", "2027-04-14"),
+                ("2027-04-15", "2027-07-31"),
+                ("2027-08-01", "2027-12-31"),
             ],
             date(2027, 12, 31),
         ),
         (
-            date(2023, 11, 1),  # the 2024 leap day falls in term 1
+            "2023-11",  # the 2024 leap day falls in term 2
             [
-                ("2023-11-01", "2024-02-29"),
-                ("2024-03-01", "2024-06-30"),
-                ("2024-07-01", "2024-10-31"),
-                ("2024-11-01", "2025-02-28"),
-                ("2025-03-01", "2025-06-30"),
-                ("2025-07-01", "2025-10-31"),
+                ("2023-11-01", "2024-02-14"),
+                ("2024-02-15", "2024-05-31"),
+                ("2024-06-01", "2024-10-31"),
+                ("2024-11-01", "2025-02-14"),
+                ("2025-02-15", "2025-05-31"),
+                ("2025-06-01", "2025-10-31"),
             ],
             date(2025, 10, 31),
         ),
     ],
 )
-def test_term_dates(start: date, expected_terms: list[tuple[str, str]], end: date) -> None:
-    got = [
-        (
-            terms.term_start(PROGRAMME, start, y, t).isoformat(),
-            terms.term_end(PROGRAMME, start, y, t).isoformat(),
-        )
-        for y, t in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]
-    ]
-    assert got == expected_terms
-    assert terms.programme_end(PROGRAMME, start) == end
+def test_term_dates(start: str, expected_terms: list[tuple[str, str]], end: date) -> None:
+    record = Progress(start=start)
+    windows = [_window(y, t, record) for y, t in [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)]]
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in windows] == expected_terms
+    assert all(w.source == "programme" for w in windows)
+    assert all(w.weeks == pytest.approx(_weeks(w.start, w.end)) for w in windows)
+    assert terms.programme_end(PROGRAMME, date.fromisoformat(f"{start}-01")) == end
+    assert terms.window(PROGRAMME, Progress(), 1, 1) is None  # no start month, no dates
+
+
+def test_the_calendar_has_no_gaps_or_overlaps() -> None:
+    windows = [_window(y, t) for y in (1, 2, 3) for t in (1, 2, 3)]
+    for before, after in itertools.pairwise(windows):
+        assert after.start == before.end + timedelta(days=1)
+
+
+def test_a_students_own_term_dates_replace_the_programmes(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    run("calendar", "set", "2.1", "--from", "2026-10-05", "--to", "2027-01-10")
+    data = run_json("hours")
+    current = next(t for t in data["terms"] if (t["year"], t["term"]) == (2, 1))
+    assert (current["start"], current["end"], current["source"]) == (
+        "2026-10-05",
+        "2027-01-10",
+        "student",
+    )
+    assert current["weeks_left"] == pytest.approx(_weeks(TODAY, date(2027, 1, 10)))
+    others = [t for t in data["terms"] if (t["year"], t["term"]) != (2, 1)]
+    assert others and all(t["source"] == "programme" for t in others)
 
 
 def test_term_lookup_at_the_boundaries() -> None:
-    start = date(2025, 10, 1)
-    assert terms.term_of(PROGRAMME, start, date(2025, 9, 30)) is None
-    assert terms.term_of(PROGRAMME, start, date(2025, 10, 1)) == (1, 1)
-    assert terms.term_of(PROGRAMME, start, date(2026, 1, 31)) == (1, 1)
-    assert terms.term_of(PROGRAMME, start, date(2026, 2, 1)) == (1, 2)
-    assert terms.term_of(PROGRAMME, start, date(2027, 9, 30)) == (2, 3)
-    assert terms.term_of(PROGRAMME, start, date(2027, 10, 1)) == (3, 1)
+    def term_of(day: date) -> tuple[int, int] | None:
+        return terms.term_of(PROGRAMME, OCTOBER_2025, day)
+
+    assert term_of(date(2025, 9, 30)) is None
+    assert term_of(date(2025, 10, 1)) == (1, 1)
+    assert term_of(date(2026, 1, 14)) == (1, 1)
+    assert term_of(date(2026, 1, 15)) == (1, 2)
+    assert term_of(date(2026, 4, 30)) == (1, 2)
+    assert term_of(date(2026, 5, 1)) == (1, 3)
+    assert term_of(date(2027, 9, 30)) == (2, 3)
+    assert term_of(date(2027, 10, 1)) == (3, 1)
+    assert terms.term_of(PROGRAMME, Progress(), date(2026, 1, 1)) is None
 
 
 def test_hours_json_follows_the_spec(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2025-10", "--weekly-hours", "18")
-    run("complete", "ethics-1", "programming", "maths", "--on", "2026-01-20")
+    run("complete", "ethics-1", "programming", "maths", "--on", "2026-01-10")
     data = run_json("hours", "--on", "2026-11-25")
     remaining = (90 - 12.5) * 25
     assert data["hours_remaining"] == remaining
@@ -94,28 +136,56 @@ def test_hours_json_follows_the_spec(run: Run, run_json: RunJson) -> None:
     span = (date(2027, 9, 30) - date(2026, 11, 25)).days + 1
     assert data["required_weekly_hours"] == pytest.approx(remaining / (span / 7))
     assert data["planned_end"] == "2027-09-30"
+    assert data["pace"] is None and data["balance"] is None and data["deadline_weeks"] == []
     by_term = {(t["year"], t["term"]): t for t in data["terms"]}
     # term 1 is done and over: not listed; terms 2 and 3 of year 1 are over with work left
     assert (1, 1) not in by_term
-    assert by_term[(1, 2)]["overdue"] and by_term[(1, 2)]["weekly_load"] is None
+    for over in ((1, 2), (1, 3)):
+        assert by_term[over]["overdue"] is True and by_term[over]["heavy"] is False
+        assert by_term[over]["weekly_load"] is None and by_term[over]["weeks_left"] is None
+    assert all(t["source"] == "programme" for t in data["terms"])
     current = by_term[(2, 1)]
-    weeks = ((date(2027, 1, 31) - date(2026, 11, 25)).days + 1) / 7
+    window = _window(2, 1)
+    weeks = _weeks(date(2026, 11, 25), window.end)
     assert current["hours_remaining"] == 375
+    assert current["weeks_left"] == pytest.approx(weeks)
     assert current["weekly_load"] == pytest.approx(375 / weeks)
     project = by_term[(2, 3)]
-    assert project["start"] == "2027-06-01" and project["end"] == "2027-09-30"
-    assert project["weekly_load"] == pytest.approx(500 / (122 / 7))
-    assert project["heavy"] is True
-    assert by_term[(2, 2)]["heavy"] is True  # 375 h in 17 weeks at 18 h/week
+    window = _window(2, 3)
+    assert (project["start"], project["end"]) == (str(window.start), str(window.end))
+    assert project["weekly_load"] == pytest.approx(500 / _weeks(window.start, window.end))
+    for key, t in by_term.items():
+        if not t["overdue"]:
+            assert t["heavy"] is (t["weekly_load"] > 18 * 1.1), key
+    assert by_term[(2, 3)]["heavy"] is True  # 500 h in 21.9 weeks at 18 h/week
+    # nothing logged: no overall balance, but the current term's target has been running
+    term_start = _window(2, 1).start
+    target = 18 * _weeks(term_start, date(2026, 11, 25))
+    assert data["term_balance"] == {
+        "since": str(term_start),
+        "target_hours": pytest.approx(target),
+        "logged_hours": 0,
+        "difference": pytest.approx(-target),
+    }
 
 
 def test_hours_what_if_at_another_pace(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2025-10")
-    data = run_json("hours", "--weekly-hours", "25", "--on", "2025-10-01")
-    assert data["weekly_hours"] == 25
-    assert data["weeks_remaining"] == 90
-    assert data["finish_date"] == (date(2025, 10, 1) + timedelta(days=630)).isoformat()
-    assert [t["heavy"] for t in data["terms"]] == [False, False, False, False, False, True]
+    start = "2025-10-01"
+    for weekly in (25, 21):
+        data = run_json("hours", "--weekly-hours", str(weekly), "--on", start)
+        assert data["weekly_hours"] == weekly
+        assert data["weeks_remaining"] == pytest.approx(2250 / weekly)
+        days = -(-7 * 2250 // weekly)
+        assert data["finish_date"] == (date(2025, 10, 1) + timedelta(days=days)).isoformat()
+        # on the first day each term needs its own hours over its whole length
+        expected = [
+            t.ects * 25 / _window(t.year, t.term).weeks > weekly * 1.1 for t in PROGRAMME.terms
+        ]
+        assert [t["heavy"] for t in data["terms"]] == expected
+        assert data["warnings"] == []  # never more than the programme's own load
+    assert data["weeks_remaining"] == pytest.approx(2250 / 21)
+    assert [t["heavy"] for t in data["terms"]] == [False, False, False, True, True, False]
 
 
 def test_hours_without_a_start_month(run: Run, run_json: RunJson) -> None:
@@ -128,8 +198,13 @@ def test_hours_without_a_start_month(run: Run, run_json: RunJson) -> None:
     assert "mldsplan init --start YYYY-MM" in out
 
 
-def test_hours_refuses_a_bad_pace(run: Run) -> None:
-    assert_one_line_error(run("hours", "--weekly-hours", "0", ok=False), "--weekly-hours")
+@pytest.mark.parametrize("pace", ["0", "0.5", "168.5"])
+def test_hours_refuses_a_bad_pace(run: Run, pace: str) -> None:
+    assert_one_line_error(
+        run("hours", "--weekly-hours", pace, ok=False),
+        "--weekly-hours",
+        "must be at least 1 and at most 168",
+    )
 
 
 def test_log_and_week(run: Run, run_json: RunJson, progress_file: Path) -> None:
@@ -163,7 +238,10 @@ def test_an_over_target_week_never_goes_negative(run: Run, run_json: RunJson) ->
         (["0"], "HOURS"),
         (["--", "-1"], "HOURS"),
         (["25"], "HOURS"),
-        (["2", "--on", (date.today() + timedelta(days=1)).isoformat()], "in the future"),
+        (["2", "--on", (TODAY + timedelta(days=1)).isoformat()], "in the future"),
+        (["2", "--on", "20261120"], "not a date as YYYY-MM-DD"),
+        (["2", "--on", "2026W473"], "not a date as YYYY-MM-DD"),
+        (["2", "--on", "2026-02-30"], "no such day"),
         (["2", "--module", "nonsense"], "unknown module"),
         (["2", "--note", "x" * 201], "--note"),
         (["2", "--note", "two\nlines"], "--note"),
@@ -179,6 +257,24 @@ def test_refused_log_entries_change_nothing(
     refuse("log", *args, needles=(needle,))
 
 
+def test_a_log_entry_long_before_the_cohort_start_is_refused(run: Run, refuse: Refuse) -> None:
+    run("init", "--start", "2025-10")
+    run("log", "1", "--on", "2025-04-01")  # six months before: preparing is fine
+    refuse(
+        "log",
+        "1",
+        "--on",
+        "2025-03-31",
+        needles=("2025-03-31", "more than 6 months before the cohort start 2025-10"),
+    )
+
+
+def test_log_undo_on_an_empty_log(run: Run, refuse: Refuse) -> None:
+    run("init")
+    refuse("log", "--undo", needles=("the study log is empty",))
+    refuse("log", "--remove", "1", needles=("the study log is empty",))
+
+
 def test_log_list_undo_and_remove(run: Run, run_json: RunJson) -> None:
     run("log", "1", "--on", "2026-11-01", "--note", "first")
     run("log", "2", "--on", "2026-11-02", "--note", "second")
@@ -188,36 +284,148 @@ def test_log_list_undo_and_remove(run: Run, run_json: RunJson) -> None:
     run("log", "--remove", "2")
     run("log", "--undo")
     assert [e["note"] for e in run_json("log", "--list")["entries"]] == ["first"]
-    assert_one_line_error(run("log", "--remove", "5", ok=False), "--remove")
+    assert_one_line_error(run("log", "--remove", "5", ok=False), "--remove", "no entry 5")
+
+
+def test_log_list_human_output(run: Run, run_json: RunJson) -> None:
+    assert "The study log is empty" in run("log", "--list").stdout
+    run("log", "1.5", "--on", "2026-11-01", "--module", "maths", "--note", "chapter 2")
+    run("log", "2", "--on", "2026-11-02")
+    lines = run("log", "--list").stdout.splitlines()
+    assert lines[0].split() == ["N", "Date", "Hours", "Module", "Note"]
+    rows = [line.split() for line in lines if line[:1].isdigit() or line.strip()[:1].isdigit()]
+    expected = [
+        [str(n), e["on"], hours_text(e["hours"]), e["module"] or "-", *(e["note"] or "").split()]
+        for n, e in enumerate(run_json("log", "--list")["entries"], start=1)
+    ]
+    assert rows == expected
+    assert expected == [
+        ["1", "2026-11-01", "1.5", "maths", "chapter", "2"],
+        ["2", "2026-11-02", "2", "-"],
+    ]
 
 
 def test_progress_shows_this_week(run: Run, run_json: RunJson) -> None:
     run("log", "3.5")
     data = run_json("progress")
     assert data["this_week"]["logged_hours"] == 3.5
+    assert data["this_week"]["week_start"] == str(TODAY - timedelta(days=TODAY.weekday()))
     assert "This week: 3.5 of 21 h" in run("progress").stdout
+    # the balance runs from the first entry (today) to today: one day of 21 h/week
+    assert data["balance"] == {
+        "since": str(TODAY),
+        "target_hours": pytest.approx(3),
+        "logged_hours": 3.5,
+        "difference": pytest.approx(0.5),
+    }
 
 
-def test_pace_from_the_log(run: Run, run_json: RunJson) -> None:
+LOGGED = [  # five weeks with study, one empty week in between
+    ("2026-10-12", 10),
+    ("2026-10-19", 20),
+    ("2026-11-02", 12),
+    ("2026-11-09", 14),
+    ("2026-11-16", 16),
+    ("2026-11-24", 18),
+]
+
+
+def test_pace_counts_calendar_weeks_idle_ones_too(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2025-10")
     assert run_json("hours", "--on", "2026-11-25")["pace"] is None
     assert "nothing logged yet" in run("hours").stdout
-    # five weeks with study, one empty week in between
-    for day, amount in [
-        ("2026-10-12", 10),
-        ("2026-10-19", 20),
-        ("2026-11-02", 12),
-        ("2026-11-09", 14),
-        ("2026-11-16", 16),
-        ("2026-11-24", 18),
-    ]:
+    for day, amount in LOGGED:
         run("log", str(amount), "--on", day, "--module", "deep-learning")
     pace = run_json("hours", "--on", "2026-11-25")["pace"]
+    # the last 4 calendar weeks are those of 2, 9, 16 and 23 November
     assert pace["recent_weeks"] == 4
     assert pace["recent_weekly_hours"] == pytest.approx((12 + 14 + 16 + 18) / 4)
-    assert pace["overall_weekly_hours"] == pytest.approx(90 / 7)  # 7 ISO weeks from 12 Oct
+    assert pace["overall_weekly_hours"] == pytest.approx(90 / 7)  # 7 calendar weeks from 12 Oct
+    assert (pace["logged_hours"], pace["entries"], pace["first_entry"]) == (90, 6, "2026-10-12")
+    assert "finish_date_at_recent_pace" not in pace
+    # four weeks later, with nothing logged since, the idle weeks pull both paces down
+    later = run_json("hours", "--on", "2026-12-20")["pace"]  # a Sunday; its Monday is 14 Dec
+    assert later["recent_weekly_hours"] == pytest.approx(18 / 4)  # 23 Nov to 14 Dec
+    assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
     assert modules == [{"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90}]
+
+
+def test_a_short_log_has_a_short_recent_span() -> None:
+    log = (LogEntry(date(2026, 11, 17), 3.0), LogEntry(date(2026, 11, 24), 5.0))
+    pace = planner.pace(log, date(2026, 11, 25))
+    assert pace is not None
+    assert pace.recent_weeks == 2 and pace.recent_weekly_hours == pytest.approx(4)
+    assert pace.overall_weekly_hours == pytest.approx(4)
+    only = planner.pace(log[1:], date(2026, 11, 25))
+    assert only is not None and only.recent_weeks == 1 and only.recent_weekly_hours == 5
+    assert planner.pace(log, date(2026, 11, 16)) is None  # entries after `on` do not count
+
+
+def test_logged_hours_reduce_the_hours_remaining(
+    run: Run, run_json: RunJson, progress_file: Path
+) -> None:
+    run("init", "--start", "2025-10")
+    run("log", "20", "--on", "2026-11-20", "--module", "deep-learning")
+    run("log", "10", "--on", "2026-11-21")  # no module: reduces nothing
+    run("log", "5", "--on", "2026-11-22", "--module", "maths")
+    run("complete", "maths", "--on", "2026-01-10")  # done: needs nothing, logged or not
+    for day in range(1, 8):  # 140 h: more than eda's budget, which needs 0 then, never less
+        run("log", "20", "--on", f"2026-11-0{day}", "--module", "eda")
+    logged = {"deep-learning": 20.0, "eda": 140.0}
+    expected = sum(
+        max(0.0, HOURS[m.code] - logged.get(m.code, 0.0))
+        for m in PROGRAMME.modules
+        if m.code != "maths"
+    )
+    assert expected == 2250 - HOURS["maths"] - 20 - HOURS["eda"]
+    assert run_json("hours")["hours_remaining"] == pytest.approx(expected)
+    assert run_json("progress")["hours_remaining"] == pytest.approx(expected)
+    from mldsplan import store
+
+    record = store.load(progress_file)
+    assert planner.hours_remaining(PROGRAMME, record) == pytest.approx(expected)
+
+
+def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    for day, amount in LOGGED:
+        run("log", str(amount), "--on", day, "--module", "deep-learning")
+    run("log", "2.5", "--on", "2026-11-25", "--module", "maths")
+    data = run_json("hours")
+    text = run("hours").stdout
+    p = data["pace"]
+    assert (
+        f"Your pace: {p['recent_weekly_hours']:.1f} h/week over the last {p['recent_weeks']}"
+        f" calendar weeks; {p['overall_weekly_hours']:.1f} h/week since {p['first_entry']}"
+    ) in text
+    assert "Your pace: 15.6 h/week over the last 4 calendar weeks" in text  # (12+14+16+20.5)/4
+    lines = text.splitlines()
+    header = next(
+        i for i, line in enumerate(lines) if line.split() == ["Module", "Logged", "Budget"]
+    )
+    rows = [line.split() for line in lines[header + 2 : header + 2 + len(data["modules"])]]
+    assert rows == [
+        [
+            m["code"],
+            f"{m['logged_hours']:g}",
+            f"{m['budget_hours']:,g}",
+            f"{100 * m['logged_hours'] / m['budget_hours']:.0f}%",
+        ]
+        for m in data["modules"]
+    ]
+    assert rows == [["maths", "2.5", "125", "2%"], ["deep-learning", "90", "187.5", "48%"]]
+    for t in data["terms"]:
+        words = next(w for w in map(str.split, lines) if w[:2] == [str(t["year"]), str(t["term"])])
+        load = "-" if t["weekly_load"] is None else f"{t['weekly_load']:.1f}"
+        mark = (
+            "overdue"
+            if t["overdue"]
+            else "heavy: over your weekly hours +10%"
+            if t["heavy"]
+            else ""
+        )
+        assert " ".join(words).endswith(f"{load} {mark}".strip()), words
 
 
 def test_week_chart_has_a_line_per_week_and_marks_the_target(run: Run) -> None:
@@ -241,7 +449,9 @@ def test_weekly_totals_add_up_to_the_log(raw: list[tuple[int, float]]) -> None:
     first = date(2026, 1, 5)  # a Monday
     log = tuple(LogEntry(on=first + timedelta(days=d), hours=h) for d, h in raw)
     record = Progress(log=log)
-    weeks = [planner.study_week(record, first + timedelta(weeks=w), 21) for w in range(13)]
+    weeks = [
+        planner.study_week(PROGRAMME, record, first + timedelta(weeks=w), 21) for w in range(13)
+    ]
     assert sum(w.logged_hours for w in weeks) == pytest.approx(sum(h for _, h in raw))
     assert all(w.remaining_hours >= 0 for w in weeks)
 
@@ -250,6 +460,7 @@ def test_progress_says_which_term_today_is_in(run: Run, run_json: RunJson) -> No
     assert run_json("progress")["current_term"] is None
     run("init", "--start", "2025-10")
     data = run_json("progress")
-    expected = terms.term_of(PROGRAMME, date(2025, 10, 1), date.today())
+    expected = terms.term_of(PROGRAMME, OCTOBER_2025, TODAY)
+    assert expected == (2, 1)
     assert (data["current_year"], data["current_term"]) == expected
     assert f"now year {expected[0]} term {expected[1]}" in run("progress").stdout
