@@ -377,7 +377,8 @@ def test_a_failure_after_the_rename_says_the_change_was_saved(
             raise KeyboardInterrupt
 
     def fsync_fails(folder: Path) -> None:
-        raise OSError(5, "Input/output error")
+        if "kept" in student.read_text():  # only once the new record is in place
+            raise OSError(5, "Input/output error")
 
     if when == "rename":
         monkeypatch.setattr(store.os, "replace", replace_then_interrupt)
@@ -386,6 +387,17 @@ def test_a_failure_after_the_rename_says_the_change_was_saved(
     with pytest.raises(SavedButError, match="saved"):
         store.update(student, lambda p: _with_note(p, "kept"))
     assert "kept" in student.read_text()
+
+
+def test_a_failed_backup_is_a_failed_write(student: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fsync_fails(folder: Path) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(store, "_fsync_folder", fsync_fails)
+    before = student.read_bytes()
+    with pytest.raises(StoreError, match=r"Input/output"):
+        store.update(student, lambda p: _with_note(p, "lost"))
+    assert student.read_bytes() == before
 
 
 def test_temp_cleanup_leaves_another_files_temps_alone(run: Run, student: Path) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace as with_fields
 from datetime import date, datetime
@@ -195,9 +194,10 @@ def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
     A failure after the new file is in place (the folder fsync, an interrupt)
     raises `Landed`, so no caller reports a saved change as lost.
     """
+    import tempfile  # only writes need it
+
     fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     temp = Path(temp_name)
-    replaced = False
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -205,10 +205,11 @@ def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
-        replaced = True
         _fsync_folder(path.parent)
     except BaseException as exc:
-        if replaced:
+        # An interrupt can land between the rename and the next line: the temporary
+        # file's absence, not a flag, says whether the new content is in place.
+        if not temp.exists():
             raise Landed(exc) from exc
         temp.unlink(missing_ok=True)
         raise
@@ -318,12 +319,20 @@ def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
             # Keep the pre-migration file as it was, once, beside the usual backup.
             backup = path.with_name(f"{path.name}.v{on_disk}.bak")
             if not backup.exists():
-                write_atomic(backup, old_raw)
-        write_atomic(path.with_name(f"{path.name}.bak"), old_raw)
+                _write_backup(backup, old_raw)
+        _write_backup(path.with_name(f"{path.name}.bak"), old_raw)
     # We hold the lock, so any temporary file here was left by a crashed write.
     for temp in _temp_files(path):
         temp.unlink(missing_ok=True)
     write_atomic(path, content)
+
+
+def _write_backup(backup: Path, content: bytes) -> None:
+    """A backup that failed after its rename is a failed write: the record is not changed yet."""
+    try:
+        write_atomic(backup, content)
+    except Landed as landed:
+        raise landed.cause from None
 
 
 def replace(
