@@ -951,6 +951,13 @@ NameArg = Annotated[
 ]
 
 
+def _stored_name(record: "Progress", code: str, typed: str) -> str:
+    """The assessment's name as recorded (names match in any case)."""
+    wanted = typed.strip().casefold()
+    items = record.assessments.get(code, ())
+    return next((a.name for a in items if a.name.casefold() == wanted), typed.strip())
+
+
 @assess_app.command("add")
 def assess_add(
     ctx: typer.Context,
@@ -988,8 +995,10 @@ def assess_mark(
     _flags(ctx, mark="MARK")
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
-    _update(ctx, programme, lambda old: changes.mark_assessment(old, resolved, name, value))
-    _say(f"{resolved}: '{name.strip()}' marked {value:g}")
+    before, _ = _update(
+        ctx, programme, lambda old: changes.mark_assessment(old, resolved, name, value)
+    )
+    _say(f"{resolved}: '{_stored_name(before, resolved, name)}' marked {value:g}")
 
 
 @assess_app.command("edit")
@@ -1015,12 +1024,12 @@ def assess_edit(
         raise InputError("nothing to change", hint="give --name, --weight or --due")
     clear = due is not None and due.strip().lower() == "none"
     day = None if due is None or clear else _day(due, "due")
-    _update(
+    before, _ = _update(
         ctx,
         programme,
         lambda old: changes.edit_assessment(old, resolved, name, new_name, weight, day, clear),
     )
-    _say(f"{resolved}: updated '{name.strip()}'")
+    _say(f"{resolved}: updated '{_stored_name(before, resolved, name)}'")
 
 
 @assess_app.command("remove")
@@ -1033,8 +1042,8 @@ def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
 
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
-    _update(ctx, programme, lambda old: changes.remove_assessment(old, resolved, name))
-    _say(f"{resolved}: removed '{name.strip()}'")
+    before, _ = _update(ctx, programme, lambda old: changes.remove_assessment(old, resolved, name))
+    _say(f"{resolved}: removed '{_stored_name(before, resolved, name)}'")
 
 
 @assess_app.command("list")
