@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import sys
-from datetime import date
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, Run
-from mldsplan import cli, dashboard, render, store
-from mldsplan.programme import load_programme
+from conftest import SHIPPED, TODAY, Run
+from mldsplan import dashboard, render
 from test_export import _chromium
 
-TODAY = date(2026, 11, 25)
 VOID = {
     "area",
     "base",
@@ -32,13 +31,6 @@ VOID = {
     "source",
     "wbr",
 }  # a Wednesday; the chart's weeks run from Monday 2026-09-07
-
-
-@pytest.fixture(autouse=True)
-def today(monkeypatch: pytest.MonkeyPatch) -> date:
-    """The CLI's clock: export has no --on, so the page is dated by this day."""
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
-    return TODAY
 
 
 @pytest.fixture
@@ -117,13 +109,15 @@ def test_page_shows_every_section_in_order(run: Run, student: None) -> None:
         "log",
     ]  # no deadlines: there are no assessments in the data yet
     assert "15 of 90 ECTS done (16.7%)" in page.words("progress")
-    assert "1,875 h" in page.words("progress")  # 75 ECTS x 25 h, as the terminal writes it
-    assert "finish 2028-11-24" in page.words("progress")
+    # 75 ECTS x 25 h, less the 31.5 h logged to bayesian, as the terminal writes it
+    assert "1,843.5 h" in page.words("progress")
+    finish = TODAY + timedelta(days=math.ceil(7 * 1843.5 / 18))
+    assert f"finish {finish}" in page.words("progress")
     assert "This week 2.5 of 18 h" in page.words("progress")
     assert "agents is planned no earlier" in page.words("warnings")
     assert "Average 60.00 (merit)" in page.words("marks")  # (70 x 5 + 50 x 5 [resit cap]) / 10
     assert "distinction 70 71.25 reachable" in page.words("marks")  # (70 x 90 - 600) / 80
-    assert "Y2 T1 2026-10-01 to 2027-01-31 375" in page.words("term-load")
+    assert "Y2 T1 2026-10-01 to 2027-01-14 375" in page.words("term-load")
     assert "Made with mldsplan on 2026-11-25." in " ".join(page.text)
 
 
@@ -133,8 +127,8 @@ def test_the_plan_is_one_table_with_a_body_per_term(run: Run, student: None) -> 
     assert [a.get("class") for a in page.all("table")].count("plan") == 1
     plan = page.words("plan")
     for heading in [
-        "Year 1, term 1 · 2025-10-01 to 2026-01-31 · 10 of 12.5 ECTS done",
-        "Year 3, term 2 · 2028-02-01 to 2028-05-31 · 0 of 7.5 ECTS done",
+        "Year 1, term 1 · 2025-10-01 to 2026-01-14 · 10 of 12.5 ECTS done",
+        "Year 3, term 2 · 2028-01-15 to 2028-04-30 · 0 of 7.5 ECTS done",
     ]:
         assert heading in plan
     assert text.count('<tr><th scope="colgroup" colspan="7">') == 7  # 7 planned terms
@@ -211,21 +205,19 @@ def test_other_formats_ignore_with_notes(run: Run, student: None) -> None:
         )
 
 
-def test_deadlines_are_listed_when_there_are_any(student: None, progress_file: Path) -> None:
-    programme = load_programme(SHIPPED)
-    record = store.load(progress_file)
-    none = Page(dashboard.to_html(programme, record, TODAY))
-    assert "deadlines" not in none.section_ids()
-    given = [
-        dashboard.Deadline(due=date(2026, 12, 4), title="Coursework <1>", module="bayesian"),
-        dashboard.Deadline(due=date(2026, 11, 1), title="long gone"),
-        dashboard.Deadline(due=date(2026, 11, 30), title="Quiz 3", module="deep-learning"),
-    ]
-    page = Page(dashboard.to_html(programme, record, TODAY, deadlines=given))
+def test_deadlines_are_listed_when_there_are_any(run: Run, student: None) -> None:
+    assert "deadlines" not in Page(export_html(run)).section_ids()
+    run("assess", "add", "bayesian", "Coursework <1>", "--weight", "30", "--due", "2026-12-04")
+    run("assess", "add", "deep", "Quiz 3", "--weight", "10", "--due", "2026-11-30")
+    run("assess", "add", "deep", "marked", "--weight", "10", "--due", "2026-11-01")
+    run("assess", "mark", "deep", "marked", "60")  # past and marked: not listed
+    run("assess", "add", "deep", "late", "--weight", "10", "--due", "2026-11-02")
+    page = Page(export_html(run))
     assert "deadlines" in page.section_ids()
     assert page.words("deadlines") == (
         "Upcoming deadlines Due What Module"
-        " 2026-11-30 Quiz 3 deep-learning 2026-12-04 Coursework <1> bayesian"
+        " 2026-11-02 late (10%), past due, no mark deep-learning"
+        " 2026-11-30 Quiz 3 (10%) deep-learning 2026-12-04 Coursework <1> (30%) bayesian"
     )
 
 
