@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tomllib
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 
-from conftest import SHIPPED, Run, assert_one_line_error
-from mldsplan import store
-from mldsplan.progress import Progress
-from test_files import progresses
+from conftest import SHIPPED, TODAY, Run, assert_one_line_error
+from mldsplan import store, terms
+from mldsplan.programme import load_programme
+from mldsplan.progress import SCHEMA_VERSION, Progress
+from test_files import consistent_progresses
+
+PROGRAMME = load_programme(SHIPPED)
+STUDENT = Progress(start="2025-10", deferrals={"agents": 1})
+
+
+def _window(year: int, term: int) -> terms.TermWindow:
+    found = terms.window(PROGRAMME, STUDENT, year, term)
+    assert found is not None
+    return found
 
 
 @pytest.fixture
@@ -47,8 +57,10 @@ def test_markdown_has_summary_and_a_table_per_term(run: Run, student: None) -> N
     assert out.startswith("# MSc in Machine Learning and Data Science — study plan")
     assert "- ECTS: 10 of 90 (11.1%)" in out
     assert "- Modules: 2 of 12" in out
-    assert "## Year 1, term 1 (2025-10-01 to 2026-01-31)" in out
-    assert "## Year 3, term 2 (2028-02-01 to 2028-05-31)" in out
+    first, agents = _window(1, 1), _window(3, 2)
+    assert f"## Year 1, term 1 ({first.start} to {first.end})" in out
+    assert f"## Year 3, term 2 ({agents.start} to {agents.end})" in out
+    assert "## Year 1, term 1 (2025-10-01 to 2026-01-14)" in out
     assert (
         "| programming | Programming for Data Science | 5 | 125 | done | 2026-01-20 | 68 |" in out
     )
@@ -61,7 +73,8 @@ def test_csv_rows_and_formula_neutralising(run: Run, student: None, tmp_path: Pa
     assert len(rows) == 14
     by_code = {r["code"]: r for r in rows}
     assert by_code["programming"]["mark"] == "68" and by_code["programming"]["status"] == "done"
-    assert by_code["programming"]["term_start"] == "2025-10-01"
+    assert by_code["programming"]["term_start"] == str(_window(1, 1).start)
+    assert by_code["agents"]["term_start"] == str(_window(3, 2).start)
     assert by_code["agents"]["planned_year"] == "3"
     assert by_code["deep-learning"]["title"].startswith("'=")
     assert by_code["project"]["ects"] == "20" and by_code["project"]["hours"] == "500"
@@ -75,13 +88,14 @@ def test_ics_one_event_per_module_with_stable_uids(run: Run, student: None) -> N
     assert len(events) == 15  # 14 modules and the programme's end
     by_uid = {str(e["UID"]): e for e in events}
     maths = by_uid["imperial-msc-mlds-maths@mldsplan"]
-    assert maths.decoded("DTSTART") == date(2025, 10, 1)
-    assert maths.decoded("DTEND") == date(2026, 2, 1)  # exclusive: the whole of 31 January
+    first = _window(1, 1)
+    assert maths.decoded("DTSTART") == first.start
+    assert maths.decoded("DTEND") == first.end + timedelta(days=1)  # exclusive: all of the end
     assert "5 ECTS" in str(maths["DESCRIPTION"]) and "done" in str(maths["DESCRIPTION"])
     agents = by_uid["imperial-msc-mlds-agents@mldsplan"]
-    assert agents.decoded("DTSTART") == date(2028, 2, 1)  # deferred a year
+    assert agents.decoded("DTSTART") == _window(3, 2).start  # deferred a year
     end = by_uid["imperial-msc-mlds-programme-end@mldsplan"]
-    assert end.decoded("DTSTART") == date(2027, 9, 30)
+    assert end.decoded("DTSTART") == terms.programme_end(PROGRAMME, _window(1, 1).start)
     assert sorted(by_uid) == sorted(
         str(e["UID"]) for e in Calendar.from_ical(second).walk("VEVENT")
     )
@@ -147,7 +161,9 @@ def test_import_restores_exactly_and_keeps_a_backup(
     run("uncomplete", "maths")
     changed = progress_file.read_bytes()
     run("import", str(backup))
-    assert store.load(progress_file) == saved
+    restored = store.load(progress_file)
+    assert restored.content() == saved.content()
+    assert restored.revision == store.parse(progress_file, changed).revision + 1  # a write
     assert progress_file.with_name("progress.toml.bak").read_bytes() == changed
 
 
@@ -178,7 +194,7 @@ def test_import_restores_exactly_and_keeps_a_backup(
             ' "log": [{"on": "2026-13-01", "hours": 1}]}',
             "log",
         ),
-        ('{"kind": ', "line 1, column 10"),
+        ('{"kind": ', "is not an mldsplan export (json or toml)"),
     ],
 )
 def test_import_refuses_bad_exports_and_changes_nothing(
@@ -192,6 +208,152 @@ def test_import_refuses_bad_exports_and_changes_nothing(
     assert progress_file.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("fmt", "mode"),
+    [("json", 0o600), ("toml", 0o600), ("markdown", 0o644), ("csv", 0o644)],
+)
+def test_output_file_modes(run: Run, student: None, tmp_path: Path, fmt: str, mode: int) -> None:
+    """A json or toml export is the whole record (notes, marks): private to the student."""
+    target = tmp_path / f"plan.{fmt}"
+    run("export", "--format", fmt, "--output", str(target))
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    target.chmod(0o644)
+    run("export", "--format", fmt, "--output", str(target), "--force")
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+
+
+def test_output_refuses_mldsplans_own_files(
+    run: Run, student: None, progress_file: Path, tmp_path: Path
+) -> None:
+    own = [
+        progress_file,
+        progress_file.with_name("progress.toml.bak"),
+        progress_file.with_name("progress.toml.lock"),
+        SHIPPED,
+    ]
+    for path in own:
+        before = path.read_bytes() if path.exists() else None
+        result = run("export", "--format", "json", "--output", str(path), "--force", ok=False)
+        assert_one_line_error(result, "--output", "mldsplan's own file")
+        assert (path.read_bytes() if path.exists() else None) == before
+    # the same file by another name is still the progress file
+    alias = tmp_path / "alias.toml"
+    os.link(progress_file, alias)
+    before = progress_file.read_bytes()
+    result = run("export", "--format", "toml", "--output", str(alias), "--force", ok=False)
+    assert_one_line_error(result, "--output", "mldsplan's own file")
+    assert progress_file.read_bytes() == before
+
+
+def test_output_refuses_symlinks_and_special_files(run: Run, student: None, tmp_path: Path) -> None:
+    real = tmp_path / "real.md"
+    real.write_text("mine")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    result = run("export", "--format", "markdown", "--output", str(link), "--force", ok=False)
+    assert_one_line_error(result, "--output", "is a symlink")
+    assert real.read_text() == "mine" and link.is_symlink()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run("export", "--format", "markdown", "--output", str(fifo), "--force", ok=False)
+    assert_one_line_error(result, "--output", "not a regular file")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_to_a_folder_even_with_force(run: Run, student: None, tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    for force in ([], ["--force"]):
+        result = run("export", "--format", "markdown", "--output", str(folder), *force, ok=False)
+        assert_one_line_error(result, "--output", f"{folder} is a folder")
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("plan.md", "# MSc in Machine Learning and Data Science — study plan\n"),
+        ("plan.csv", "code,title,ects\nmaths,Applicable Maths,5\n"),
+        ("plan.ics", "BEGIN:VCALENDAR\nEND:VCALENDAR\n"),
+        ("plan.html", "<!DOCTYPE html><title>x</title>"),
+        ("list.json", "[1, 2, 3]"),
+        ("other.toml", 'kind = "something-else"\n'),
+        ("empty.json", ""),
+    ],
+)
+def test_import_of_what_is_not_an_export(
+    run: Run, progress_file: Path, tmp_path: Path, name: str, content: str
+) -> None:
+    run("complete", "eda", "--on", "2026-05-01")
+    before = progress_file.read_bytes()
+    path = tmp_path / name
+    path.write_text(content)
+    assert_one_line_error(
+        run("import", str(path), ok=False), str(path), "is not an mldsplan export (json or toml)"
+    )
+    assert progress_file.read_bytes() == before
+
+
+EXPORT_HEAD = (
+    '{"kind": "mldsplan-export", "schema_version": 2, "programme": {"id": "imperial-msc-mlds"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("log", "needle"),
+    [
+        ('[{"on": "2026-13-01", "hours": 1}]', "log: entry 0: '2026-13-01': no such day"),
+        (
+            '[{"on": "20261101", "hours": 1}]',
+            "log: entry 0: '20261101' is not a date as YYYY-MM-DD",
+        ),
+        ('[{"on": 20261101, "hours": 1}]', "log: entry 0: date 20261101 is not a date"),
+        ('[{"on": "2026-11-01", "hours": true}]', "log: entry 0: hours True is not a number"),
+        ('[{"on": "2026-11-01", "hours": 30}]', "log: entry 0: hours 30 must be more than 0"),
+        ('[{"on": "2026-11-01", "hours": 0}]', "log: entry 0: hours 0 must be more than 0"),
+        ('[{"on": "2026-11-01"}]', "log: entry 0: hours None is not a number"),
+        (
+            '[{"on": "2026-11-01", "hours": 1, "minutes": 5}]',
+            "log: entry 0: expected a table with on, hours, module, note",
+        ),
+        ('[{"on": "2026-11-01", "hours": 1, "module": "Maths!"}]', "log: entry 0: module"),
+        ('[{"on": "2026-11-01", "hours": 1, "note": 7}]', "log: entry 0: note 7 is not text"),
+        ('[{"on": "2026-11-01", "hours": 1, "module": "nope"}]', "log[0].module: unknown module"),
+        ('[{"on": "2026-12-01", "hours": 1}]', "log[0].on: 2026-12-01 is in the future"),
+        (
+            '[{"on": "2026-11-01", "hours": 20}, {"on": "2026-11-01", "hours": 5}]',
+            "log: 2026-11-01 adds up to 25 hours, more than 24",
+        ),
+        ('{"2026-11-01": 1}', "log: expected the study log as text, one entry a line"),
+        ('"2026-11-01 lots -"', "log: line 1: hours 'lots' is not a number like 1.5"),
+    ],
+)
+def test_import_refuses_bad_log_entries(
+    run: Run, progress_file: Path, tmp_path: Path, log: str, needle: str
+) -> None:
+    run("complete", "eda", "--on", "2026-05-01")
+    before = progress_file.read_bytes()
+    path = tmp_path / "bad-log.json"
+    path.write_text(f'{EXPORT_HEAD}, "log": {log}}}')
+    assert_one_line_error(run("import", str(path), ok=False), str(path), needle)
+    assert progress_file.read_bytes() == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="product bug: studylog.make_entry accepts a JSON string as hours ('1' is read as"
+    " 1 h) in a json export's log, though the export writes numbers and files are strictly"
+    ' typed (mark = "71" is refused)',
+)
+def test_import_refuses_hours_given_as_text(run: Run, progress_file: Path, tmp_path: Path) -> None:
+    run("complete", "eda", "--on", "2026-05-01")
+    before = progress_file.read_bytes()
+    path = tmp_path / "text-hours.json"
+    path.write_text(f'{EXPORT_HEAD}, "log": [{{"on": "2026-11-01", "hours": "1"}}]}}')
+    assert_one_line_error(run("import", str(path), ok=False), str(path), "log: entry 0: hours")
+    assert progress_file.read_bytes() == before
+
+
 def test_import_of_a_missing_file(run: Run, tmp_path: Path) -> None:
     assert_one_line_error(run("import", str(tmp_path / "nope.json"), ok=False), "cannot read")
 
@@ -199,24 +361,25 @@ def test_import_of_a_missing_file(run: Run, tmp_path: Path) -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(progresses)
+@given(consistent_progresses)
 def test_export_then_import_round_trips(
     run: Run, progress_file: Path, tmp_path: Path, record: Progress
 ) -> None:
-    kept = {c: v for c, v in record.completions.items() if c not in record.deferrals}
-    record = dataclasses.replace(record, completions=kept)
     progress_file.parent.mkdir(parents=True, exist_ok=True)
     progress_file.write_bytes(store.serialise(record))
     for fmt in ("json", "toml"):
         out = tmp_path / f"export.{fmt}"
         run("export", "--format", fmt, "--output", str(out), "--force")
         if fmt == "json":
-            assert json.loads(out.read_text())["schema_version"] == 1
+            assert json.loads(out.read_text())["schema_version"] == SCHEMA_VERSION
         else:
             assert tomllib.loads(out.read_text())["kind"] == "mldsplan-export"
         progress_file.write_bytes(store.serialise(Progress()))
         run("import", str(out))
-        assert store.load(progress_file) == record
+        imported = store.load(progress_file)
+        assert imported.content() == record.content()
+        # a write counts one revision; importing what is there already writes nothing
+        assert imported.revision == (0 if record.content() == Progress().content() else 1)
 
 
 def _chromium() -> str | None:
@@ -272,4 +435,4 @@ def test_the_page_renders_in_a_real_browser(run: Run, student: None, tmp_path: P
 
 def test_exports_are_dated_by_today(run: Run, student: None) -> None:
     out = run("export", "--format", "html").stdout
-    assert f"Made with mldsplan on {date.today()}" in out
+    assert f"Made with mldsplan on {TODAY}" in out
