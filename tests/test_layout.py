@@ -16,19 +16,18 @@ from typing import Any
 
 import pytest
 
-from conftest import Run, RunJson
-from mldsplan import cli
+from conftest import TODAY, Run, RunJson
+from mldsplan.progress import SCHEMA_VERSION
 from mldsplan.render import hours_text
 
-TODAY = date(2026, 11, 25)
 WIDTHS = [60, 80, 120]
 NOTE = "lecture 4 on variational inference, with the worked examples from the notes"
 
 
 @pytest.fixture(autouse=True)
-def student(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def student(run: Run) -> None:
     """A second-year student: marks (one a resit), study log, deferrals, plan warnings."""
-    monkeypatch.setattr(cli, "_today", lambda: TODAY)
+    assert str(TODAY) == "2026-11-25"  # the data below is dated for this day
     run("init", "--start", "2025-10", "--weekly-hours", "17.5")
     run("complete", "programming", "--mark", "72.5", "--on", "2026-01-20")
     run("complete", "maths", "--mark", "64", "--on", "2026-02-10")
@@ -121,7 +120,11 @@ def test_progress(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, 
         d["programme_end"],
         d["planned_end"],
         hours_text(d["this_week"]["logged_hours"]),
+        f"{d['average']:.2f}",
+        g(d["marked_ects"]),
+        d["balance"]["since"],
     )
+    assert f"({d['band']})" in text
     for t in d["terms"]:
         words = row(text, str(t["year"]), str(t["term"]))
         assert t["start"] in words and g(t["ects"]) in words and g(t["ects_done"]) in words
@@ -155,8 +158,18 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         f"{d['pace']['recent_weekly_hours']:.1f}",
         f"{d['pace']['overall_weekly_hours']:.1f}",
         d["pace"]["first_entry"],
-        d["pace"]["finish_date_at_recent_pace"],
+        str(d["pace"]["recent_weeks"]),
     )
+    assert "finish_date_at_recent_pace" not in d["pace"]
+    for key, label in (
+        ("balance", f"Balance since {d['balance']['since']}"),
+        ("term_balance", "Balance this term"),
+    ):
+        b = d[key]
+        assert b is not None
+        assert f"{label}: " in flat(text)
+        assert_whole(text, hours_text(b["logged_hours"]), hours_text(b["target_hours"]))
+        assert hours_text(abs(b["difference"])) in flat(text)
     for t in d["terms"]:
         words = row(text, str(t["year"]), str(t["term"]), t["start"])
         assert hours_text(t["hours_remaining"]) in words
@@ -324,7 +337,7 @@ def test_json_output_does_not_import_rich(command: tuple[str, ...]) -> None:
     )
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert result.stderr.endswith("rich imported: False"), result.stderr
 
 
