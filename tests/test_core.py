@@ -24,7 +24,7 @@ from conftest import (
 )
 from mldsplan import terms
 from mldsplan.programme import load_programme
-from mldsplan.progress import Progress
+from mldsplan.progress import SCHEMA_VERSION, Progress
 
 PROGRAMME = load_programme(SHIPPED)
 YEAR_ONE = [m.code for m in PROGRAMME.modules if m.year == 1]
@@ -60,6 +60,27 @@ def test_progress_json_of_a_new_student(run_json: RunJson) -> None:
         (2, 3, 20),
     ]
     assert data["programme_end"] is None
+    assert data["schema_version"] == SCHEMA_VERSION == 2
+    for key in ("balance", "term_balance", "average", "band", "next_deadline", "timer"):
+        assert data[key] is None, key
+    assert data["marked_ects"] == 0
+
+
+def test_progress_json_with_marks_and_a_log(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--mark", "74", "--on", "2026-01-10")
+    run("complete", "eda", "--mark", "61", "--on", "2026-04-10")
+    run("log", "3", "--on", "2026-11-24")
+    data = run_json("progress")
+    assert data["average"] == pytest.approx((74 * 5 + 61 * 5) / 10)
+    assert data["band"] == "merit" and data["marked_ects"] == 10
+    assert data["balance"]["since"] == "2026-11-24" and data["balance"]["logged_hours"] == 3
+    term = terms.window(PROGRAMME, OCTOBER_2025, 2, 1)
+    assert term is not None and term.start <= TODAY <= term.end
+    assert data["term_balance"]["since"] == str(term.start)
+    assert data["term_balance"]["target_hours"] == pytest.approx(
+        21 * ((TODAY - term.start).days + 1) / 7
+    )
 
 
 def test_year_one_numbers(run: Run, run_json: RunJson, set_now: Callable[[datetime], None]) -> None:

@@ -224,3 +224,36 @@ def test_progress_shows_the_average_where_marks_are_set(run: Run) -> None:
     assert "Marks" not in run("progress").stdout
     run("complete", "maths", "--mark", "74", "--on", "2026-01-01")
     assert "Marks    average 74.00 (distinction) over 5 ECTS" in run("progress").stdout
+
+
+def test_a_module_assumed_twice_is_refused(run: Run) -> None:
+    run("complete", "maths", "--mark", "60", "--on", "2026-01-01")
+    result = run("target", "--assume", "project=70", "--assume", "PROJ=75", ok=False)
+    assert_one_line_error(result, "--assume", "project is given twice")
+
+
+def test_the_target_table(run: Run, run_json: RunJson) -> None:
+    assert "No marks yet; 90 ECTS still to mark" in run("target").stdout
+    run("complete", "maths", "--mark", "74", "--on", "2026-01-01")
+    run("complete", "supervised", "--mark", "66", "--on", "2026-01-01")
+    args = ("target", "--assume", "project=75")
+    data = run_json(*args)
+    lines = run(*args).stdout.splitlines()
+    weighted = 74 * 5 + 66 * 7.5 + 75 * 20
+    assert lines[0] == (
+        f"Average {weighted / 32.5:.2f} over 32.5 ECTS including assumed project=75;"
+        " 57.5 ECTS still to mark"
+    )
+    header = next(i for i, line in enumerate(lines) if line.split()[:1] == ["Band"])
+    assert lines[header].split() == ["Band", "Threshold", "Needed", "State"]
+    rows = [line.split() for line in lines[header + 2 : header + 5]]
+    expected = []
+    for band, threshold in [("pass", 50), ("merit", 60), ("distinction", 70)]:
+        needed = (threshold * 90 - weighted) / 57.5
+        state = "secured" if needed <= 50 else "reachable" if needed <= 100 else "out of reach"
+        expected.append([band, f"{threshold}", f"{needed:.2f}", *state.split()])
+    assert rows == expected
+    assert [r[:3] for r in rows] == [
+        [t["band"], f"{t['threshold']:g}", f"{t['needed_average']:.2f}"] for t in data["targets"]
+    ]
+    assert "secured: reached if you pass every remaining module" in lines
