@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -180,7 +181,7 @@ FAULTS = [
     (
         "permission denied",
         lambda m: m.setattr(
-            store.tempfile,
+            tempfile,
             "mkstemp",
             _fail_with(PermissionError(errno.EACCES, "Permission denied")),
         ),
@@ -189,7 +190,7 @@ FAULTS = [
     (
         "read-only folder",
         lambda m: m.setattr(
-            store.tempfile, "mkstemp", _fail_with(OSError(errno.EROFS, "Read-only file system"))
+            tempfile, "mkstemp", _fail_with(OSError(errno.EROFS, "Read-only file system"))
         ),
         "Read-only file system",
     ),
@@ -290,12 +291,6 @@ def test_a_failure_after_the_rename_says_the_change_was_saved(
     assert after.revision == before.revision + 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: store._write_versions writes <file>.bak with write_atomic, whose"
-    " Landed (a failure after the .bak's rename) store.update reports as 'the change was"
-    " saved ... do not repeat the command' though the progress file was never replaced",
-)
 @pytest.mark.parametrize(
     "error", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")], ids=["SIGINT", "EIO"]
 )
@@ -312,6 +307,13 @@ def test_a_failure_after_the_backup_is_renamed_is_not_called_saved(
         result = run("complete", "eda", "--on", "2026-05-01", ok=False)
     assert progress_file.read_bytes() == before, "the change did not land"
     assert "the change was saved" not in result.stderr, result.stderr
+    if isinstance(error, KeyboardInterrupt):
+        assert result.exit_code == 130
+        assert result.stderr.strip() == "Error: interrupted; nothing was changed"
+    else:
+        assert_one_line_error(result, "cannot write", "Input/output error")
+        assert "hint: the file is unchanged" in result.stderr
+    assert list(progress_file.parent.glob(".progress.toml.*.tmp")) == []
 
 
 def _mount(*args: str) -> bool:
