@@ -152,7 +152,7 @@ BAD_PROGRESS = [
     (b'schema_version = "one"\n', "schema_version"),
     (
         b"schema_version = 1\nlog = '''\n2026-01-01 0 maths\n'''\n",
-        "log: line 1: hours 0 must be more than 0",
+        "log: line 1: hours 0 must be at least 0.01",
     ),
     (
         b"schema_version = 1\nlog = '''\n2026-01-01 3 nonsense\n'''\n",

@@ -16,7 +16,7 @@ from mldsplan.dates import DateError, parse_month
 from mldsplan.errors import InputError
 from mldsplan.programme import Programme
 from mldsplan.progress import Assessment, Completion, LogEntry, Progress, TermDates, Timer
-from mldsplan.studylog import MAX_DAY_HOURS, NoteError, check_note
+from mldsplan.studylog import MAX_DAY_HOURS, NoteError, check_hours, check_note
 from mldsplan.terms import term_key
 
 MAX_DEFER_YEARS = 10
@@ -36,7 +36,7 @@ def note_or_none(note: str | None, argument: str = "note") -> str | None:
 def check_weekly_hours(hours: float) -> float:
     if not MIN_WEEKLY_HOURS <= hours <= MAX_WEEKLY_HOURS:
         raise InputError(
-            f"{hours:g} must be at least {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
+            f"{hours:.10g} must be at least {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
             argument="weekly_hours",
         )
     return hours
@@ -59,10 +59,10 @@ def check_mark(programme: Programme, mark: float, argument: str = "mark") -> Non
     """A completion's mark: 0-100 and a pass (a resit too; its cap is on the counted mark)."""
     pass_mark = programme.classification.pass_mark
     if not 0 <= mark <= 100:
-        raise InputError(f"{mark:g} is outside 0-100", argument=argument)
+        raise InputError(f"{mark:.10g} is outside 0-100", argument=argument)
     if mark < pass_mark:
         raise InputError(
-            f"{mark:g} is below the pass mark {pass_mark:g}; a completion is a pass",
+            f"{mark:.10g} is below the pass mark {pass_mark:g}; a completion is a pass",
             hint="a resit counts once it is passed; its counted mark is then capped",
             argument=argument,
         )
@@ -150,10 +150,10 @@ def add_log(
     module: str | None = None,
     note: str | None = None,
 ) -> Progress:
-    if not 0 < hours <= MAX_DAY_HOURS:
-        raise InputError(
-            f"{hours:g} must be more than 0 and at most {MAX_DAY_HOURS:g}", argument="hours"
-        )
+    try:
+        check_hours(hours)
+    except ValueError as exc:
+        raise InputError(str(exc), argument="hours") from None
     check_not_future(on, today)
     entry = LogEntry(on=on, hours=hours, module=module, note=note_or_none(note))
     return add_entries(progress, [entry], argument="hours")
@@ -264,7 +264,7 @@ def _check_name(name: str) -> str:
 
 def _check_weight(weight: float) -> float:
     if not 0 < weight <= 100:
-        raise InputError(f"{weight:g} must be more than 0 and at most 100", argument="weight")
+        raise InputError(f"{weight:.10g} must be more than 0 and at most 100", argument="weight")
     return weight
 
 
@@ -292,7 +292,7 @@ def add_assessment(
 
 def mark_assessment(progress: Progress, code: str, name: str, mark: float | None) -> Progress:
     if mark is not None and not 0 <= mark <= 100:
-        raise InputError(f"{mark:g} is outside 0-100", argument="mark")
+        raise InputError(f"{mark:.10g} is outside 0-100", argument="mark")
     items = list(progress.assessments.get(code, ()))
     i = _find(tuple(items), code, name)
     items[i] = replace(items[i], mark=mark)

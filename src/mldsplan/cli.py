@@ -70,10 +70,17 @@ _HINTS = {
 }
 
 
+def _visible(text: str) -> str:
+    """`text` on one line, with control characters shown as escapes, never sent to the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
-    print(f"Error: {message}", file=sys.stderr)
+    print(f"Error: {_visible(message)}", file=sys.stderr)
     if hint:
-        print(f"hint: {hint}", file=sys.stderr)
+        print(f"hint: {_visible(hint)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -173,6 +180,9 @@ def main(
     ] = False,
 ) -> None:
     """Track ECTS, hours and marks toward the 90-ECTS MSc. With no command: progress."""
+    for option, given in (("--file", file), ("--programme", programme)):
+        if given is not None and not given.name:
+            _fail(f"{option}: '{given}' names no file", "give the path of a file")
     ctx.obj = _Files(progress=file or paths.default_progress(), programme=programme)
     if ctx.invoked_subcommand is None:
         progress(ctx)
@@ -784,6 +794,8 @@ def export(
     _flags(ctx, output="--output", days="--alarm-days")
     if not 0 <= alarm_days <= 60:
         raise InputError(f"{alarm_days} must be 0 to 60", argument="days")
+    if output is not None and str(output) == "-":
+        output = None  # "-" is stdout, as for most tools
     if output is not None:
         _guard_output(ctx, output, force)
     programme, record = _load(ctx)
@@ -792,8 +804,7 @@ def export(
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    private = fmt.value in exporters.PRIVATE_FORMATS or (fmt.value == "html" and with_notes)
-    mode = 0o600 if private else 0o644
+    mode = 0o600 if fmt.value in exporters.PRIVATE_FORMATS else 0o644
     try:
         store.write_atomic(output, content, mode=mode)
     except OSError as exc:
@@ -1155,6 +1166,8 @@ def stop(
     """
     from mldsplan import timer
 
+    if at is None:
+        _flags(ctx, at="stop")  # the time is now, not an --at the student gave
     programme = _programme(ctx)
     now = _now()
     end = _at(at, now)

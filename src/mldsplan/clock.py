@@ -25,6 +25,12 @@ def now() -> datetime:
             from mldsplan.errors import InputError
 
             raise InputError(f"{NOW_ENV}: '{given}' is not a date-time with a UTC offset")
+        from mldsplan.dates import FIRST_YEAR, LAST_YEAR
+
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            from mldsplan.errors import InputError
+
+            raise InputError(f"{NOW_ENV}: {given} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
         return moment
     return datetime.now().astimezone()
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 # Every date mldsplan stores or is given lies in these years, so that no
 # week, term or finish-date arithmetic can leave Python's date range.
 FIRST_YEAR = 1970
@@ -25,13 +25,13 @@ def _in_range(day: date) -> date:
 
 def parse_day(text: str) -> date:
     """`YYYY-MM-DD` only (not `20261020` or `2026W443`), a day that exists, in range."""
-    match = _DAY.fullmatch(text.strip())
+    match = _DAY.fullmatch(text)
     if not match:
         raise DateError(f"'{text}' is not a date as YYYY-MM-DD")
     try:
         day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise DateError(f"'{text.strip()}': no such day") from None
+        raise DateError(f"'{text}': no such day") from None
     return _in_range(day)
 
 

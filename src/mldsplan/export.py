@@ -41,8 +41,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark"]
-# Formats that hold the study log and its notes: written readable by the owner only.
-PRIVATE_FORMATS = {"json", "toml"}
+# Formats that hold the study log (the page lists recent weeks' entries): owner-only files.
+PRIVATE_FORMATS = {"json", "toml", "html"}
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,9 @@ def record_problems(progress: Progress, programme: Programme, today: date) -> li
         t = progress.timer
         if t.module is not None and t.module not in codes:
             problems.append(f"timer.module: unknown module '{t.module}'")
-        if t.started_at.date() > today + timedelta(days=1):
+        if not _in_years(t.started_at.date()):
+            problems.append(f"timer.started_at: {t.started_at.isoformat()} is out of range")
+        elif t.started_at.date() > today + timedelta(days=1):
             problems.append(f"timer.started_at: {t.started_at.isoformat()} is in the future")
     return problems
 
@@ -155,7 +157,7 @@ def _log_problems(
 def term_from_key(text: str, programme: Programme) -> tuple[int, int]:
     """`Y.T` as (year, term); ValueError when it names no term of this programme."""
     parts = text.strip().split(".")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         raise ValueError(f"'{text}' is not a term as YEAR.TERM, for example 1.2")
     year, term = int(parts[0]), int(parts[1])
     if not (1 <= term <= programme.terms_per_year and 1 <= year <= 9):

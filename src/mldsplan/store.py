@@ -233,6 +233,16 @@ def target(path: Path) -> Path:
     return path
 
 
+def _lock_file(path: Path) -> str:
+    """`<file>.lock`, made sure to be creatable: filelock would take a failure for a busy lock."""
+    lock = f"{path}.lock"
+    try:
+        os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise StoreError(f"{lock}: cannot create the lock file: {exc.strerror}") from None
+    return lock
+
+
 def _special(path: Path) -> bool:
     try:
         return not stat.S_ISREG(path.stat().st_mode)
@@ -261,7 +271,7 @@ def update(
     if _special(path):
         raise FileFormatError(f"{path}: is not a regular file", hint="use --file with a file path")
     _make_folder(path.parent)
-    lock = FileLock(f"{path}.lock", timeout=timeout)
+    lock = FileLock(_lock_file(path), timeout=timeout)
     written = False
     try:
         with lock:
@@ -356,13 +366,18 @@ def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Pr
 
     path = target(path)
     backup = path.with_name(f"{path.name}.bak")
-    lock = FileLock(f"{path}.lock", timeout=timeout)
+    lock = FileLock(_lock_file(path), timeout=timeout)
     try:
         with lock:
             old_raw = read_bytes(backup)
             if old_raw is None:
                 raise StoreError(f"{backup}: there is no earlier version to put back")
-            restored = parse(backup, old_raw)
+            try:
+                restored = parse(backup, old_raw)
+            except FileFormatError as exc:
+                raise StoreError(
+                    f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
+                ) from None
             current = read_bytes(path)
             broken = False
             if current is not None:
@@ -415,6 +430,8 @@ def read_export(path: Path, programme_id: str) -> Progress:
         raise _not_an_export(path)
     identity = data.get("programme")
     given = identity.get("id") if isinstance(identity, dict) else identity
+    if given is None:
+        raise FileFormatError(f"{path}: programme: the export names no programme")
     if given != programme_id:
         raise FileFormatError(
             f"{path}: programme: the export is for {given!r}, not {programme_id!r}",

@@ -12,9 +12,10 @@ from mldsplan.progress import LogEntry
 
 MAX_NOTE = 200
 MAX_DAY_HOURS = 24.0
+MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
 TRIPLE_QUOTE = "'" * 3  # ends the TOML literal string the log is written in
 # Hours as the file writes them: digits, an optional fraction (no `1_0`, `inf`, `1e3`).
-_HOURS = re.compile(r"\d{1,2}(\.\d+)?")
+_HOURS = re.compile(r"[0-9]{1,2}(\.[0-9]+)?")
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
@@ -34,8 +35,10 @@ def check_note(note: str) -> str:
 
 
 def check_hours(hours: float) -> float:
-    if not 0 < hours <= MAX_DAY_HOURS:
-        raise ValueError(f"{hours:g} must be more than 0 and at most {MAX_DAY_HOURS:g}")
+    if not MIN_HOURS <= hours <= MAX_DAY_HOURS:
+        raise ValueError(
+            f"{hours:.10g} must be at least {MIN_HOURS:g} and at most {MAX_DAY_HOURS:g}"
+        )
     return hours
 
 
@@ -99,7 +102,7 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
                 amount = float(hours)
                 if (
                     FIRST_YEAR <= on.year <= LAST_YEAR
-                    and 0 < amount <= MAX_DAY_HOURS
+                    and MIN_HOURS <= amount <= MAX_DAY_HOURS
                     and (note is None or TRIPLE_QUOTE not in note)
                 ):
                     entries.append(LogEntry(on, amount, None if module == "-" else module, note))
@@ -115,6 +118,8 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
             if not isinstance(item, dict) or set(item) - {"on", "hours", "module", "note"}:
                 raise ValueError(f"entry {number}: expected a table with on, hours, module, note")
             given = item.get("on")
+            if isinstance(item.get("hours"), str):  # a table holds numbers; text is for lines
+                raise ValueError(f"entry {number}: hours {item['hours']!r} is not a number")
             try:
                 entries.append(
                     make_entry(

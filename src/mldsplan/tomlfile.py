@@ -51,6 +51,10 @@ def parse(path: Path, raw: bytes) -> dict[str, Any]:
             what, _, where = message.rpartition(" (at ")
             message = f"{where[:-1]}: {what[:1].lower()}{what[1:]}"
         raise FileFormatError(f"{path}: {message}", hint="fix the TOML syntax there") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise FileFormatError(f"{path}: a number has too many digits") from None
+    except RecursionError:
+        raise FileFormatError(f"{path}: arrays or tables are nested too deeply") from None
 
 
 def read_bytes(path: Path) -> bytes:
