@@ -237,7 +237,7 @@ def _lock_file(path: Path) -> str:
     """`<file>.lock`, made sure to be creatable: filelock would take a failure for a busy lock."""
     lock = f"{path}.lock"
     try:
-        os.close(os.open(lock, os.O_RDWR | os.O_CREAT, 0o600))
+        os.close(os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
     except OSError as exc:
         raise StoreError(f"{lock}: cannot create the lock file: {exc.strerror}") from None
     return lock
