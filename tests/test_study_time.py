@@ -348,7 +348,9 @@ def test_pace_counts_calendar_weeks_idle_ones_too(run: Run, run_json: RunJson) -
     assert later["recent_weekly_hours"] == pytest.approx(18 / 4)  # 23 Nov to 14 Dec
     assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
-    assert modules == [{"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90}]
+    assert modules == [
+        {"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90, "percent_used": 48}
+    ]
 
 
 def test_a_short_log_has_a_short_recent_span() -> None:

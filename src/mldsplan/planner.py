@@ -23,8 +23,7 @@ from mldsplan.terms import (
     programme_end,
     registration_end,
     schedule,
-    shipped_term_end,
-    shipped_term_start,
+    shipped_window,
     term_index,
     term_of,
     window,
@@ -154,6 +153,7 @@ class ModuleTime:
     code: str
     budget_hours: float
     logged_hours: float
+    percent_used: float  # logged hours as a percentage of the budget
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -238,14 +238,7 @@ def hours_remaining(programme: Programme, progress: Progress) -> float:
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
     """A term's window for a cohort starting in the entry month (when no start is set)."""
-    start = date(2001, programme.entry_month or 10, 1)
-    return TermWindow(
-        year,
-        term,
-        shipped_term_start(programme, start, year, term),
-        shipped_term_end(programme, start, year, term),
-        "programme",
-    )
+    return shipped_window(programme, date(2001, programme.entry_month or 10, 1), year, term)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -618,7 +611,10 @@ def hours_summary(
     logged = logged_by_module(progress.log)
     modules = [
         ModuleTime(
-            code=m.code, budget_hours=programme.hours(m), logged_hours=logged.get(m.code, 0.0)
+            code=m.code,
+            budget_hours=programme.hours(m),
+            logged_hours=logged.get(m.code, 0.0),
+            percent_used=100 * logged.get(m.code, 0.0) / programme.hours(m),
         )
         for m in programme.modules
         if m.code in logged

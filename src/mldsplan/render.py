@@ -394,7 +394,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
                         _text(m.code),
                         hours_text(m.logged_hours),
                         hours_text(m.budget_hours),
-                        f"{100 * m.logged_hours / m.budget_hours:.0f}%",
+                        f"{m.percent_used:.0f}%",
                     ]
                     for m in r.modules
                 ],

@@ -243,6 +243,13 @@ def _lock_file(path: Path) -> str:
     return lock
 
 
+def _busy(path: Path, timeout: float) -> StoreError:
+    return StoreError(
+        f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
+        hint="try again when it has finished",
+    )
+
+
 def _special(path: Path) -> bool:
     try:
         return not stat.S_ISREG(path.stat().st_mode)
@@ -297,10 +304,7 @@ def update(
             ) from None
         raise
     except Timeout:
-        raise StoreError(
-            f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
-            hint="try again when it has finished",
-        ) from None
+        raise _busy(path, timeout) from None
     except Landed as landed:
         raise SavedButError(
             f"the change was saved to {path}, but then: {_describe(landed.cause)}",
@@ -393,10 +397,7 @@ def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Pr
                 write_atomic(backup, current)
             return restored
     except Timeout:
-        raise StoreError(
-            f"another mldsplan is writing to {path} (gave up after {timeout:g} s)",
-            hint="try again when it has finished",
-        ) from None
+        raise _busy(path, timeout) from None
     except Landed as landed:
         raise SavedButError(
             f"{path} was put back, but then: {_describe(landed.cause)}",

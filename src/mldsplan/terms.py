@@ -49,8 +49,11 @@ def window(programme: Programme, progress: Progress, year: int, term: int) -> Te
     if own is not None:
         return TermWindow(year, term, own.start, own.end, "student")
     start = progress.start_date()
-    if start is None:
-        return None
+    return None if start is None else shipped_window(programme, start, year, term)
+
+
+def shipped_window(programme: Programme, start: date, year: int, term: int) -> TermWindow:
+    """A term's window from the programme's term starts, for a cohort starting on `start`."""
     return TermWindow(
         year,
         term,
