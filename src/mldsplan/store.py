@@ -335,8 +335,9 @@ def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
             if not backup.exists():
                 _write_backup(backup, old_raw)
         _write_backup(path.with_name(f"{path.name}.bak"), old_raw)
-    # We hold the lock, so any temporary file here was left by a crashed write.
-    for temp in _temp_files(path):
+    # We hold the lock, so any temporary file of ours here was left by a crashed write.
+    backups = [path.with_name(f"{path.name}.bak"), *path.parent.glob(f"{path.name}.v*.bak")]
+    for temp in [t for p in (path, *backups) for t in _temp_files(p)]:
         temp.unlink(missing_ok=True)
     write_atomic(path, content)
 
