@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, TODAY, Run, assert_one_line_error
-from mldsplan import store
+from mldsplan import store, terms
 from mldsplan.errors import MldsplanError
 from mldsplan.programme import load_programme
 from mldsplan.progress import SCHEMA_VERSION, Assessment, Completion, LogEntry, Progress, TermDates
@@ -59,10 +59,16 @@ def test_fifty_concurrent_writers_lose_nothing_and_readers_see_whole_files(
 ) -> None:
     env = {**child_env(progress_file), "MLDSPLAN_LOCK_TIMEOUT": "120"}  # 56 starts on a slow CI
     subprocess.run(
-        [*mldsplan(), "init", "--start", "2025-10"], env=env, check=True, capture_output=True
+        [*mldsplan(), "init", "--start", "2024-10"], env=env, check=True, capture_output=True
     )
     first = date(2026, 1, 1)
-    writers = [[*mldsplan(), "complete", code, "--on", "2026-01-20"] for code in CODES]
+    # With a 2024 start every module's term has begun by this day (and by TODAY).
+    assert all(
+        w.start <= date(2026, 11, 1) <= TODAY
+        for y, t in {(m.year, m.term) for m in PROGRAMME.modules}
+        if (w := terms.window(PROGRAMME, Progress(start="2024-10"), y, t)) is not None
+    )
+    writers = [[*mldsplan(), "complete", code, "--on", "2026-11-01"] for code in CODES]
     writers += [
         [*mldsplan(), "log", "1.5", "--on", str(first + timedelta(days=i)), "--note", f"writer {i}"]
         for i in range(50 - len(CODES))
