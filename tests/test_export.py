@@ -309,7 +309,10 @@ EXPORT_HEAD = (
         ),
         ('[{"on": 20261101, "hours": 1}]', "log: entry 0: date 20261101 is not a date"),
         ('[{"on": "2026-11-01", "hours": true}]', "log: entry 0: hours True is not a number"),
-        ('[{"on": "2026-11-01", "hours": 30}]', "log: entry 0: hours 30 must be at least 0.01 and at most 24"),
+        (
+            '[{"on": "2026-11-01", "hours": 30}]',
+            "log: entry 0: hours 30 must be at least 0.01 and at most 24",
+        ),
         ('[{"on": "2026-11-01", "hours": 0}]', "log: entry 0: hours 0 must be at least 0.01"),
         ('[{"on": "2026-11-01"}]', "log: entry 0: hours None is not a number"),
         (
