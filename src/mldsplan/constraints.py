@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
-MONTH_PATTERN = r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # YYYY-MM (the years' range: dates.parse_month)
 TERM_KEY_PATTERN = r"^[1-9]\.[1-9]$"
 # Text fields are one line: no control characters (which would reach the
 # terminal, a calendar or a CSV cell unescaped).

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from mldsplan.constraints import MONTH_PATTERN
+
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only
-_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+_MONTH = re.compile(MONTH_PATTERN)
 # Every date mldsplan stores or is given lies in these years, so that no
 # week, term or finish-date arithmetic can leave Python's date range.
 FIRST_YEAR = 1970
@@ -37,10 +39,10 @@ def parse_day(text: str) -> date:
 
 def parse_month(text: str) -> date:
     """`YYYY-MM` as the first day of that month."""
-    match = _MONTH.fullmatch(text.strip())
-    if not match or not 1 <= int(match[2]) <= 12:
+    text = text.strip()
+    if not _MONTH.fullmatch(text):
         raise DateError(f"'{text}' is not a month as YYYY-MM")
-    return _in_range(date(int(match[1]), int(match[2]), 1))
+    return _in_range(date(int(text[:4]), int(text[5:7]), 1))
 
 
 def check_range(day: date) -> date:

@@ -94,7 +94,7 @@ def _mark(m: PlanModule) -> str:
 
 
 def _status(m: PlanModule) -> str:
-    return m.status + (f" (moved from year {m.year})" if m.deferred_years else "")
+    return m.status_text
 
 
 def to_markdown(s: Snapshot) -> str:

@@ -55,6 +55,11 @@ class PlanModule:
     term_end: date | None
     assumed: bool
 
+    @property
+    def status_text(self) -> str:
+        """The status as every report words it."""
+        return self.status + (f" (moved from year {self.year})" if self.deferred_years else "")
+
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class PlanResult(Result):
@@ -210,6 +215,8 @@ class WeekResult(Result):
     modules: list[ModuleHours]
     recent_weeks: list[WeekSummary]
     deadlines: list[Deadline]
+    balance: Balance | None
+    term_balance: Balance | None
     timer: TimerStatus | None
 
 
@@ -684,5 +691,7 @@ def study_week(
             for i in range(CHART_WEEKS)
         ],
         deadlines=deadlines(progress, first, last, on, overdue=False),
+        balance=balance(progress.log, on, target),
+        term_balance=term_balance(programme, progress, on, target),
         timer=timer_status(progress, now),
     )

@@ -226,7 +226,7 @@ def plan(programme: Programme, result: PlanResult) -> None:
                 heading += f"  ({_dates(modules[0].term_start, modules[0].term_end)})"
             rows: list[list[str | Text]] = []
             for m in modules:
-                status = m.status + (f" (from year {m.year})" if m.deferred_years else "")
+                status = m.status_text
                 mark = "" if m.mark is None else f"{m.mark:g}"
                 if m.resit and m.mark is not None:
                     mark += f" (resit {m.counted_mark:g})"
@@ -444,6 +444,10 @@ def week(result: WeekResult) -> None:
             out.line(line)
         for d in r.deadlines:
             out.line(f"Due {d.due}: {d.code} {d.name} ({d.weight:g}%)")
+        if r.balance is not None:
+            out.line(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
+        if r.term_balance is not None:
+            out.line(f"Balance this term: {balance_text(r.term_balance)}")
         if r.timer is not None:
             out.line(timer_text(r.timer))
 

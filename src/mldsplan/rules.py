@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from mldsplan.dates import FIRST_YEAR, LAST_YEAR, add_months
+from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months
 from mldsplan.programme import Programme
 from mldsplan.progress import Progress
 from mldsplan.terms import schedule, term_key, window
@@ -28,7 +28,10 @@ def record_problems(progress: Progress, programme: Programme, today: date) -> li
     problems: list[str] = []
     codes = set(programme.codes)
     pass_mark = programme.classification.pass_mark
-    start = progress.start_date()
+    try:
+        start = progress.start_date()
+    except DateError as exc:
+        return [f"start: {exc}"]
     planned = {p.module.code: p for p in schedule(programme, progress)}
     for code, done in progress.completions.items():
         where = f"completions.{code}"
