@@ -244,10 +244,10 @@ def test_a_folder_that_cannot_be_created(run: Run, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     path = blocker / "sub" / "progress.toml"
-    for args in (["init"], ["progress"]):
-        assert_one_line_error(
-            run("--file", str(path), *args, ok=False), str(path), "Not a directory"
-        )
+    write = run("--file", str(path), "init", ok=False)
+    assert_one_line_error(write, str(path.parent), "cannot create the folder", "Not a directory")
+    read = run("--file", str(path), "progress", ok=False)
+    assert_one_line_error(read, str(path), "cannot read", "Not a directory")
     assert blocker.read_text() == "not a folder"
 
 

@@ -253,7 +253,7 @@ def _busy(path: Path, timeout: float) -> StoreError:
 def _special(path: Path) -> bool:
     try:
         return not stat.S_ISREG(path.stat().st_mode)
-    except FileNotFoundError:
+    except OSError:  # missing, or not reachable: the read that follows says which
         return False
 
 
