@@ -293,6 +293,10 @@ REPORTS = [
     ("target",),
     ("log", "--list"),
     ("check",),
+    ("calendar",),
+    ("assess", "list"),
+    ("due",),
+    ("status",),
 ]
 
 
@@ -368,3 +372,43 @@ def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
     assert_fits(text, 60)
     assert row(text, code)[-1] == "2026-02-01"
     assert_whole(text, "2026-05-31")
+
+
+@pytest.fixture
+def assessed(run: Run) -> None:
+    run("assess", "add", "unsupervised", "Coursework 1", "--weight", "20", "--due", "2026-11-02")
+    run("assess", "mark", "unsupervised", "coursework 1", "68")
+    run("assess", "add", "unsupervised", "Group project", "--weight", "30", "--due", "2026-12-04")
+    run("assess", "add", "deep-learning", "Quiz", "--weight", "10", "--due", "2026-12-03")
+    run("calendar", "set", "2.2", "--from", "2027-01-18", "--to", "2027-04-23")
+    run("start", "unsupervised", "--at", "19:15")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_new_reports(
+    run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, assessed: None, width: int
+) -> None:
+    calendar = terminal(run, monkeypatch, width, "calendar")
+    assert_fits(calendar, width)
+    for t in run_json("calendar")["terms"]:
+        words = row(calendar, str(t["year"]), str(t["term"]))
+        assert t["start"] in words and t["end"] in words and f"{t['weeks']:.1f}" in words
+    listing = terminal(run, monkeypatch, width, "assess", "list")
+    assert_fits(listing, width)
+    for m in run_json("assess", "list")["modules"]:
+        assert_whole(listing, m["code"])
+        for a in m["assessments"]:
+            assert f"{a['weight']:g}%" in row(listing, *a["name"].split()[:1])
+            if a["due"]:
+                assert_whole(listing, a["due"])
+        for t in m["targets"]:
+            if t["needed_average"] is not None:
+                assert_whole(listing, f"{t['needed_average']:.2f}")
+    due = terminal(run, monkeypatch, width, "due")
+    assert_fits(due, width)
+    for d in run_json("due")["deadlines"]:
+        words = row(due, d["due"])
+        assert d["code"] in words and f"{d['weight']:g}%" in words
+    status = terminal(run, monkeypatch, width, "status")
+    assert_fits(status, width)
+    assert "Timer: unsupervised" in status and "(since 19:15)" in status
