@@ -182,3 +182,32 @@ def test_ics_sequence_grows_when_content_changes(assessed: None, run: Run) -> No
     after = sequences()
     assert set(before) == set(after)  # UIDs are stable
     assert all(after[uid] > before[uid] for uid in after)  # the revision grew with the change
+
+
+def test_a_completed_modules_assessments_make_no_deadline_week(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--on", "2026-01-10")
+    run("assess", "add", "maths", "Exam", "--weight", "50", "--due", "2026-12-01")
+    run("assess", "add", "bayes", "CW", "--weight", "50", "--due", "2026-12-02")
+    assert run_json("hours")["deadline_weeks"] == []
+    assert [d["deadline_week"] for d in run_json("due", "--days", "30")["deadlines"]] == [False]
+
+
+def test_completing_again_records_the_module_mark_once_there_is_one(
+    run: Run, run_json: RunJson
+) -> None:
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--on", "2026-01-10")
+    run("assess", "add", "maths", "Exam", "--weight", "100")
+    run("assess", "mark", "maths", "exam", "72")
+    run("complete", "maths")
+    assert run_json("grades")["average"] == 72
+
+
+def test_the_module_mark_is_not_rounded_before_the_pass_check(run: Run, refuse: Refuse) -> None:
+    run("init", "--start", "2025-10")
+    run("assess", "add", "maths", "A", "--weight", "33.33")
+    run("assess", "add", "maths", "B", "--weight", "66.67")
+    run("assess", "mark", "maths", "a", "49.99")
+    run("assess", "mark", "maths", "b", "50")
+    refuse("complete", "maths", "--on", "2026-01-10", needles=("below the pass mark",))

@@ -216,3 +216,23 @@ def test_json_keys_are_documented(run: Run, run_json: RunJson) -> None:
 
     missing = sorted(k for d in documents for k in keys(d) if f"`{k}`" not in doc)
     assert missing == []
+
+
+def test_a_what_if_pace_changes_the_finish_not_the_loads(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    run("log", "3", "--on", "2026-11-20")
+    own = run_json("hours")
+    what_if = run_json("hours", "--weekly-hours", "40")
+    assert what_if["finish_date"] < own["finish_date"]
+    assert what_if["balance"] == own["balance"]
+    assert [t["heavy"] for t in what_if["terms"]] == [t["heavy"] for t in own["terms"]]
+
+
+def test_without_a_start_month_a_warned_term_is_marked_in_the_table(
+    run: Run, run_json: RunJson
+) -> None:
+    run("defer", "maths", "programming", "ethics-1")
+    warned = run_json("plan")["warnings"]
+    assert any(w.startswith("year 2 term 1 needs") for w in warned)
+    y2t1 = next(t for t in run_json("hours")["terms"] if (t["year"], t["term"]) == (2, 1))
+    assert y2t1["heavy"] is True and y2t1["weekly_load"] is not None

@@ -673,8 +673,9 @@ def test_revision_counts_every_write_and_only_writes(run: Run, progress_file: Pa
     run("complete", "maths")  # nothing changes: no write
     run("progress")
     assert store.load(progress_file).revision == 3
-    run("undo")  # puts back the file before the last write, revision and all
-    assert store.load(progress_file).revision == 2
+    run("undo")  # puts back the content before the last write, as a newer revision
+    restored = store.load(progress_file)
+    assert restored.revision == 4 and restored.log == ()
 
 
 # --- 6. check --------------------------------------------------------------

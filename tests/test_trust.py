@@ -125,15 +125,17 @@ def test_undo_puts_back_the_last_version_and_a_second_undo_redoes(
     assert run_json("progress")["ects_done"] == 10
 
 
-def test_undo_replaces_a_broken_file_and_keeps_it(run: Run, student: Path) -> None:
-    good = student.read_bytes()
+def test_undo_replaces_a_broken_file_and_keeps_it(
+    run: Run, run_json: RunJson, student: Path
+) -> None:
+    good = run_json("log", "--list")
     run("log", "1", "--on", "2026-11-21")
     student.write_text("schema_version = [broken\n")
     result = run("progress", ok=False)
     assert_one_line_error(result, "line 1")
     assert f"{student}.bak" in result.stderr and "mldsplan undo" in result.stderr
     run("undo")
-    assert student.read_bytes() == good
+    assert run_json("log", "--list") == good
     broken = list(student.parent.glob(student.name + ".broken-*"))
     assert [p.read_text() for p in broken] == ["schema_version = [broken\n"]
 
@@ -472,3 +474,35 @@ def test_constrained_types_are_plain_module_names() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_interrupted_undo_keeps_both_versions(
+    run: Run, student: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("log", "1", "--on", "2026-11-21")
+    newest = student.read_bytes()
+    real_replace = os.replace
+
+    def interrupt_after_the_file(src: Any, dst: Any) -> None:
+        real_replace(src, dst)
+        if Path(dst) == student:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(store.os, "replace", interrupt_after_the_file)
+    with pytest.raises(SavedButError, match="put back"):
+        store.undo(student, NOW)
+    redo = student.with_name(student.name + ".redo")
+    assert redo.read_bytes() == newest  # the version undone is still on disk
+    assert "2026-11-21" not in student.read_text()
+
+
+def test_undo_never_lowers_the_revision(run: Run, run_json: RunJson, student: Path) -> None:
+    def revision() -> int:
+        return int(student.read_text().split("revision = ")[1].split()[0])
+
+    run("log", "1", "--on", "2026-11-21")
+    before = revision()
+    run("undo")
+    assert revision() == before + 1
+    run("log", "1", "--on", "2026-11-22")
+    assert revision() == before + 2

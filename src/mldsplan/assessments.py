@@ -136,7 +136,9 @@ class DueResult(Result):
 def deadline_weeks(progress: Progress) -> set[date]:
     """Mondays of ISO weeks with two or more assessments due."""
     counts: dict[date, int] = {}
-    for items in progress.assessments.values():
+    for code, items in progress.assessments.items():
+        if code in progress.completions:
+            continue  # as in `deadlines`: a completed module has no open deadlines
         for a in items:
             if a.due is not None:
                 counts[monday(a.due)] = counts.get(monday(a.due), 0) + 1

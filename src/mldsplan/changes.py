@@ -97,11 +97,11 @@ def complete(
     completions = dict(progress.completions)
     for code in codes:
         given = mark
-        if given is None and code not in completions:
+        old = completions.get(code)
+        if given is None and (old is None or old.mark is None):
             given = module_mark(progress.assessments.get(code, ()))
             if given is not None:
-                check_mark(programme, round(given, 2), argument="module_mark")
-        old = completions.get(code)
+                check_mark(programme, given, argument="module_mark")
         if old is None:
             completions[code] = Completion(on=on or today, mark=given, resit=resit)
         else:

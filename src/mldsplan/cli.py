@@ -51,6 +51,7 @@ _FLAGS = {
     "to": "--to",
     "at": "--at",
     "remove": "--remove",
+    "module": "--module",
     "format": "--format",
     "days": "--days",
     "module_mark": "the module mark from its assessments",
@@ -67,6 +68,7 @@ _HINTS = {
     "no_timer": "start one with: mldsplan start [CODE]",
     "timer_forgotten": "stop it when you ended: mldsplan stop --at HH:MM, or mldsplan cancel",
     "no_start": "set it with: mldsplan init --start YYYY-MM",
+    "unknown_code": "'mldsplan plan' lists the codes",
 }
 
 
@@ -266,10 +268,10 @@ def _lock_timeout() -> float:
     return seconds
 
 
-def _codes(programme: "Programme", typed: list[str]) -> list[str]:
+def _codes(programme: "Programme", typed: list[str], argument: str = "code") -> list[str]:
     from mldsplan.programme import resolve_code
 
-    codes = [resolve_code(programme, t) for t in typed]
+    codes = [resolve_code(programme, t, argument) for t in typed]
     return list(dict.fromkeys(codes))
 
 
@@ -565,7 +567,7 @@ def log(
         _say(f"removed {format_log_line(gone)}")
         return
     day = _on(on)
-    studied = _codes(programme, [module])[0] if module else None
+    studied = _codes(programme, [module], "module")[0] if module else None
     _, after = _update(
         ctx, programme, lambda old: changes.add_log(old, amount, day, _today(), studied, note)
     )
@@ -627,7 +629,7 @@ def _assumptions(programme: "Programme", typed: list[str]) -> dict[str, float]:
             mark = float(value)
         except ValueError:
             raise InputError(f"'{value}' in '{item}' is not a number", argument="assume") from None
-        resolved = _codes(programme, [code])[0]
+        resolved = _codes(programme, [code], "assume")[0]
         if resolved in assumed:
             raise InputError(f"{resolved} is given twice", argument="assume")
         assumed[resolved] = mark
@@ -716,6 +718,7 @@ def _guard_output(ctx: typer.Context, output: Path, force: bool) -> None:
         progress_file.with_name(progress_file.name + ".lock"),
     ]
     own += list(progress_file.parent.glob(progress_file.name + ".v*.bak"))
+    own.append(progress_file.with_name(progress_file.name + ".redo"))
     own += list(progress_file.parent.glob(progress_file.name + ".broken-*"))
     if files.programme is not None:
         own.append(files.programme)

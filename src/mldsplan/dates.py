@@ -45,10 +45,6 @@ def parse_month(text: str) -> date:
     return _in_range(date(int(text[:4]), int(text[5:7]), 1))
 
 
-def check_range(day: date) -> date:
-    return _in_range(day)
-
-
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later (clamped to the month's last day)."""
     index = day.year * 12 + day.month - 1 + months

@@ -588,7 +588,10 @@ def term_balance(
 def hours_summary(
     programme: Programme, progress: Progress, on: date, weekly: float | None = None
 ) -> HoursResult:
-    weekly = progress.weekly(programme) if weekly is None else weekly
+    """`weekly`: a what-if pace for the weeks and the finish date. Loads, heavy terms and
+    balances stay measured against the student's own weekly hours, as in every command."""
+    own_weekly = progress.weekly(programme)
+    weekly = own_weekly if weekly is None else weekly
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     end = programme_end(programme, start) if start else None
@@ -608,9 +611,9 @@ def hours_summary(
                 start=load.window.start if load.window else None,
                 end=load.window.end if load.window else None,
                 hours_remaining=load.todo,
-                weeks_left=load.weeks_left if load.window else None,
-                weekly_load=load.needed if load.window else None,
-                heavy=is_heavy(load, weekly) if load.window else False,
+                weeks_left=load.weeks_left,
+                weekly_load=load.needed,
+                heavy=is_heavy(load, own_weekly),
                 overdue=load.overdue,
                 source=load.window.source if load.window else None,
             )
@@ -638,8 +641,8 @@ def hours_summary(
         registration_end=registration_end(programme, start) if start else None,
         terms=terms,
         pace=pace(progress.log, on),
-        balance=balance(progress.log, on, weekly),
-        term_balance=term_balance(programme, progress, on, weekly),
+        balance=balance(progress.log, on, own_weekly),
+        term_balance=term_balance(programme, progress, on, own_weekly),
         modules=modules,
         deadline_weeks=sorted(w for w in deadline_weeks(progress) if w >= monday(on)),
         warnings=plan_warnings(programme, progress, on),

@@ -251,7 +251,7 @@ def default_programme_path() -> Path:
     return path
 
 
-def resolve_code(programme: Programme, typed: str, argument: str = "CODE") -> str:
+def resolve_code(programme: Programme, typed: str, argument: str = "code") -> str:
     """The module code a student meant: exact, any case, or a unique prefix."""
     codes = programme.codes
     wanted = typed.strip().lower()
@@ -262,11 +262,16 @@ def resolve_code(programme: Programme, typed: str, argument: str = "CODE") -> st
         return matches[0]
     if matches:
         raise InputError(
-            f"{argument}: '{typed}' matches several modules: {', '.join(matches)}",
+            f"'{typed}' matches several modules: {', '.join(matches)}",
             hint="type more of the code",
+            argument=argument,
         )
     import difflib
 
     close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.5)
-    hint = f"did you mean {' or '.join(close)}?" if close else "'mldsplan plan' lists the codes"
-    raise InputError(f"{argument}: unknown module '{typed}'", hint=hint)
+    raise InputError(
+        f"unknown module '{typed}'",
+        hint=f"did you mean {' or '.join(close)}?" if close else None,
+        argument=argument,
+        reason=None if close else "unknown_code",
+    )

@@ -13,10 +13,10 @@ from datetime import date, timedelta
 from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months
 from mldsplan.programme import Programme
 from mldsplan.progress import Progress
+from mldsplan.studylog import MAX_DAY_HOURS
 from mldsplan.terms import schedule, term_key, window
 
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
-MAX_TIMER_HOURS = 16
 
 
 def _in_years(day: date) -> bool:
@@ -77,7 +77,7 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[str]:
     keys = set()
     for key, d in sorted(progress.term_dates.items()):
         year, term = (int(x) for x in key.split("."))
-        if term > programme.terms_per_year or year > 20:
+        if term > programme.terms_per_year:
             problems.append(f"term_dates.{key}: no year {year} term {term} in this programme")
             continue
         keys.add((year, term))
@@ -152,7 +152,7 @@ def _log_problems(
     problems += [
         f"log: {day} adds up to {total:g} hours, more than 24"
         for day, total in totals.items()
-        if total > 24 + 1e-9
+        if total > MAX_DAY_HOURS + 1e-9
     ]
     return problems
 

@@ -364,14 +364,20 @@ def replace(
 def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Progress:
     """Put `<file>.bak` back; the replaced version becomes the new `.bak` (so undo redoes).
 
-    On a file that does not parse, this is the one command that replaces it;
-    the broken file is kept as `<file>.broken-<timestamp>`.
+    Both versions are on disk at every moment: the current one is first copied
+    to `<file>.redo`, then the backup's record goes into place, then `.redo`
+    becomes the `.bak`. The restored record gets a revision above the current
+    one, so calendar SEQUENCE numbers never go back. On a file that does not
+    parse, this is the one command that replaces it; the broken file is kept
+    as `<file>.broken-<timestamp>`.
     """
     from filelock import FileLock, Timeout
 
     path = target(path)
     backup = path.with_name(f"{path.name}.bak")
+    redo = path.with_name(f"{path.name}.redo")
     lock = FileLock(_lock_file(path), timeout=timeout)
+    placed = False
     try:
         with lock:
             old_raw = read_bytes(backup)
@@ -383,29 +389,38 @@ def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Pr
                 raise StoreError(
                     f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
                 ) from None
-            current = read_bytes(path)
-            broken = False
-            if current is not None:
+            current_raw = read_bytes(path)
+            current: Progress | None = None
+            if current_raw is not None:
                 try:
-                    parse(path, current)
+                    current = parse(path, current_raw)
                 except FileFormatError:
-                    broken = True
-            if broken and current is not None:
-                kept = path.with_name(f"{path.name}.broken-{now:%Y%m%dT%H%M%S}")
-                write_atomic(kept, current)
-            write_atomic(path, old_raw)
-            if current is not None and not broken:
-                write_atomic(backup, current)
-            return restored
+                    kept = path.with_name(f"{path.name}.broken-{now:%Y%m%dT%H%M%S}")
+                    write_atomic(kept, current_raw)
+            revision = max(restored.revision, current.revision if current else 0) + 1
+            restored = with_fields(restored, revision=revision)
+            if current is not None and current_raw is not None:
+                write_atomic(redo, current_raw)
+            write_atomic(path, serialise(restored))
+            placed = True
+            if current is not None:
+                os.replace(redo, backup)
+                _fsync_folder(path.parent)
+        return restored
     except Timeout:
         raise _busy(path, timeout) from None
-    except Landed as landed:
-        raise SavedButError(
-            f"{path} was put back, but then: {_describe(landed.cause)}",
-            hint="do not repeat the command; 'mldsplan check' shows the file",
+    except (Landed, OSError, KeyboardInterrupt) as exc:
+        if placed or isinstance(exc, Landed):
+            raise SavedButError(
+                f"{path} was put back, but then: {_describe(exc)}",
+                hint=f"the version you undid is in {redo}; do not repeat the command",
+            ) from None
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise StoreError(
+            f"{exc.filename or path}: cannot write: {exc.strerror or exc}",
+            hint="the file is unchanged",
         ) from None
-    except OSError as exc:
-        raise StoreError(f"{exc.filename or path}: cannot write: {exc.strerror or exc}") from None
 
 
 EXPORT_KIND = "mldsplan-export"

@@ -14,8 +14,6 @@ MAX_NOTE = 200
 MAX_DAY_HOURS = 24.0
 MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
 TRIPLE_QUOTE = "'" * 3  # ends the TOML literal string the log is written in
-# Hours as the file writes them: digits, an optional fraction (no `1_0`, `inf`, `1e3`).
-_HOURS = re.compile(r"[0-9]{1,2}(\.[0-9]+)?")
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
@@ -34,6 +32,11 @@ def check_note(note: str) -> str:
     return note
 
 
+def plain_hours(text: str) -> bool:
+    """Hours written as ASCII digits with at most one '.' (no `1_0`, `inf`, `1e3`, `٢`)."""
+    return text.isascii() and text.replace(".", "", 1).isdigit()
+
+
 def check_hours(hours: float) -> float:
     if not MIN_HOURS <= hours <= MAX_DAY_HOURS:
         raise ValueError(
@@ -48,7 +51,7 @@ def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> Log
         raise ValueError(f"date {on!r} is not a date as YYYY-MM-DD")
     day = parse_day(on)
     if isinstance(hours, str):
-        if not _HOURS.fullmatch(hours):
+        if not plain_hours(hours):
             raise ValueError(f"hours '{hours}' is not a number like 1.5")
         amount = float(hours)
     elif isinstance(hours, int | float) and not isinstance(hours, bool):
@@ -91,8 +94,7 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
             if (
                 len(day) == 10
                 and day[4] == day[7] == "-"
-                and hours.isascii()
-                and hours.replace(".", "", 1).isdigit()
+                and plain_hours(hours)
                 and (note is None or (len(note) <= MAX_NOTE and note.isprintable()))
             ):
                 try:
