@@ -287,10 +287,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
             )
         w = r.this_week
         out.line(f"This week: {hours_text(w.logged_hours)} of {w.target_hours:g} h")
-        if r.balance is not None:
-            out.line(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
-        if r.term_balance is not None:
-            out.line(f"Balance this term: {balance_text(r.term_balance)}")
+        balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             out.line(timer_text(r.timer))
         out.blank()
@@ -379,10 +376,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
                 f" calendar week{'s' * (p.recent_weeks > 1)}; {p.overall_weekly_hours:.1f} h/week"
                 f" since {p.first_entry}"
             )
-        if r.balance is not None:
-            out.line(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
-        if r.term_balance is not None:
-            out.line(f"Balance this term: {balance_text(r.term_balance)}")
+        balances(out, r.balance, r.term_balance)
         for monday in r.deadline_weeks:
             out.line(f"Deadline week from {monday}: two or more assessments due (mldsplan due)")
         if r.modules:
@@ -444,10 +438,7 @@ def week(result: WeekResult) -> None:
             out.line(line)
         for d in r.deadlines:
             out.line(f"Due {d.due}: {d.code} {d.name} ({d.weight:g}%)")
-        if r.balance is not None:
-            out.line(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
-        if r.term_balance is not None:
-            out.line(f"Balance this term: {balance_text(r.term_balance)}")
+        balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             out.line(timer_text(r.timer))
 
@@ -577,6 +568,14 @@ def report(lines: Sequence[str]) -> None:
         for line in lines:
             kind, sep, _ = line.partition(": ")
             out.line(line, indent=len(kind) + 2 if sep and " " not in kind else 2)
+
+
+def balances(out: Screen, since_first: Balance | None, this_term: Balance | None) -> None:
+    """The balance lines that progress, hours and week share."""
+    if since_first is not None:
+        out.line(f"Balance since {since_first.since}: {balance_text(since_first)}")
+    if this_term is not None:
+        out.line(f"Balance this term: {balance_text(this_term)}")
 
 
 def balance_text(b: Balance) -> str:
