@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SHIPPED, TODAY, Run
 from mldsplan import dashboard, render
-from test_export import _chromium
+from test_export import _chromium, _flags
 
 VOID = {
     "area",
@@ -278,20 +278,6 @@ window.addEventListener("load", () => {
 });
 </script>
 """
-
-
-def _flags(profile: Path) -> list[str]:
-    return [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--hide-scrollbars",
-        f"--user-data-dir={profile}",
-    ]
 
 
 @pytest.mark.browser

@@ -379,6 +379,21 @@ def test_export_then_import_round_trips(
         assert imported.revision == (0 if record.content() == Progress().content() else 1)
 
 
+def _flags(profile: Path) -> list[str]:
+    """Headless Chromium as this closed network needs it: no background connections."""
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--hide-scrollbars",
+        f"--user-data-dir={profile}",
+    ]
+
+
 def _chromium() -> str | None:
     return (
         shutil.which("chromium")
@@ -396,16 +411,7 @@ def test_the_page_renders_in_a_real_browser(run: Run, student: None, tmp_path: P
     run("export", "--format", "html", "--output", str(page))
     browser = _chromium()
     assert browser is not None
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ]
+    flags = _flags(tmp_path / "profile")
     dom = subprocess.run(
         [browser, *flags, "--dump-dom", page.as_uri()],
         capture_output=True,
