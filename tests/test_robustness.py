@@ -300,18 +300,26 @@ def test_a_failure_after_the_rename_says_the_change_was_saved(
 @pytest.mark.parametrize(
     "error", [KeyboardInterrupt(), OSError(errno.EIO, "Input/output error")], ids=["SIGINT", "EIO"]
 )
-def test_a_failure_after_the_backup_is_renamed_is_not_called_saved(
+def test_a_failure_after_the_old_version_is_staged_is_not_called_saved(
     run: Run, progress_file: Path, error: BaseException
 ) -> None:
-    """The backup lands before the progress file: a failure then has not saved the change."""
+    """The version being replaced is staged as `.redo` before the file changes: a failure
+    then has not saved the change, and the previous `.bak` is as it was (issue 18.2)."""
     run("complete", "maths", "--on", "2026-01-20")
-    run("complete", "programming", "--on", "2026-01-20")  # so that a .bak exists to change
+    run("complete", "programming", "--on", "2026-01-20")  # so that a .bak exists to keep
     backup = progress_file.with_name("progress.toml.bak")
-    before = progress_file.read_bytes()
+    redo = progress_file.with_name("progress.toml.redo")
+    before, backup_before = progress_file.read_bytes(), backup.read_bytes()
+
+    def fsync_folder(folder: Path) -> None:  # fails once the staged copy is in place
+        if redo.exists():
+            raise error
+
     with pytest.MonkeyPatch.context() as faulty:
-        faulty.setattr(store, "_fsync_folder", _fail_after_the_rename_of(backup, error))
+        faulty.setattr(store, "_fsync_folder", fsync_folder)
         result = run("complete", "eda", "--on", "2026-05-01", ok=False)
     assert progress_file.read_bytes() == before, "the change did not land"
+    assert backup.read_bytes() == backup_before, "undo still reverts the last good change"
     assert "the change was saved" not in result.stderr, result.stderr
     if isinstance(error, KeyboardInterrupt):
         assert result.exit_code == 130

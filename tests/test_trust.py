@@ -491,8 +491,8 @@ def test_an_interrupted_undo_keeps_both_versions(
     monkeypatch.setattr(store.os, "replace", interrupt_after_the_file)
     with pytest.raises(SavedButError, match="put back"):
         store.undo(student, NOW)
-    redo = student.with_name(student.name + ".redo")
-    assert redo.read_bytes() == newest  # the version undone is still on disk
+    backup = student.with_name(student.name + ".bak")
+    assert backup.read_bytes() == newest  # the version undone is still on disk: undo redoes it
     assert "2026-11-21" not in student.read_text()
 
 

@@ -1,3 +1,3 @@
-from mldsplan.cli import app
+from mldsplan.cli import entry
 
-app(prog_name="mldsplan")
+entry()

@@ -11,6 +11,7 @@ Names imported only for type checking are quoted instead.
 import os
 import sys
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +21,7 @@ import typer
 from typer.core import TyperGroup
 
 from mldsplan import __version__, paths
-from mldsplan.errors import ExitCode, InputError, MldsplanError
+from mldsplan.errors import ExitCode, InputError, MldsplanError, SavedButError
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -167,7 +168,13 @@ def main(
     ctx: typer.Context,
     file: Annotated[
         Path | None,
-        typer.Option("--file", envvar=paths.FILE_ENV, help="Progress file.", show_default=False),
+        typer.Option(
+            "--file",
+            envvar=paths.FILE_ENV,
+            help="Progress file.",
+            show_default=False,
+            readable=False,  # our read reports an unreadable file (one line, exit 1)
+        ),
     ] = None,
     programme: Annotated[
         Path | None,
@@ -175,6 +182,7 @@ def main(
             "--programme",
             envvar=paths.PROGRAMME_ENV,
             help="Programme file (default: the shipped one).",
+            readable=False,
         ),
     ] = None,
     version: Annotated[
@@ -188,6 +196,21 @@ def main(
     ctx.obj = _Files(progress=file or paths.default_progress(), programme=programme)
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def entry() -> None:
+    """The console script and `python -m mldsplan`: the app, with Ctrl-C handled.
+
+    Once a change has started to land, an interrupt waits (`mldsplan.interrupts`);
+    after the command nothing is left to interrupt, so none breaks the shutdown.
+    """
+    from mldsplan import interrupts
+
+    interrupts.install()
+    try:
+        app(prog_name="mldsplan")
+    finally:
+        interrupts.ignore()
 
 
 # --- helpers ---------------------------------------------------------------
@@ -249,6 +272,7 @@ def _update(
         change,
         lambda record: record_problems(record, programme, today),
         _lock_timeout(),
+        _warn,
     )
 
 
@@ -300,7 +324,12 @@ def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
 
 
 def _say(message: str) -> None:
-    print(message, file=sys.stderr)
+    """A confirmation on stderr; paths and arguments in it cannot send control characters."""
+    print(_visible(message), file=sys.stderr)
+
+
+def _warn(message: str) -> None:
+    _say(f"warning: {message}")
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
@@ -710,31 +739,37 @@ def _guard_output(ctx: typer.Context, output: Path, force: bool) -> None:
     """Refuse an --output that is mldsplan's own file, a special file or a link."""
     import stat
 
+    from mldsplan import store
+
     files = _files(ctx)
-    progress_file = files.progress
-    own = [
-        progress_file,
-        progress_file.with_name(progress_file.name + ".bak"),
-        progress_file.with_name(progress_file.name + ".lock"),
-    ]
-    own += list(progress_file.parent.glob(progress_file.name + ".v*.bak"))
-    own.append(progress_file.with_name(progress_file.name + ".redo"))
-    own += list(progress_file.parent.glob(progress_file.name + ".broken-*"))
+    # The progress file as given and, behind a symlink, its target: each with every
+    # file kept beside it (.bak, .lock, .redo, .vN.bak, .broken-*, temporary files).
+    progress_files = {files.progress.absolute()}
+    with suppress(MldsplanError):
+        progress_files.add(store.target(files.progress))
+    resolved = output.resolve()
+    protected: list[Path] = []
+    for progress_file in progress_files:
+        if resolved.parent == progress_file.parent.resolve() and store.is_own_name(
+            progress_file.name, resolved.name
+        ):
+            protected.append(progress_file.parent / resolved.name)
+        protected += store.own_files(progress_file)
     if files.programme is not None:
-        own.append(files.programme)
+        protected.append(files.programme)
     else:
         from mldsplan.paths import shipped_programme
 
         shipped = shipped_programme()
-        own += [shipped] if shipped else []
+        protected += [shipped] if shipped else []
     try:
         out_info = os.stat(output)
     except FileNotFoundError:
         out_info = None
     except OSError as exc:
         raise InputError(f"cannot use {output}: {exc.strerror}", argument="output") from None
-    for path in own:
-        same_path = output.resolve() == path.resolve()
+    for path in protected:
+        same_path = resolved == path.resolve()
         try:
             info = os.stat(path)
             same_file = out_info is not None and (info.st_dev, info.st_ino) == (
@@ -775,7 +810,10 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file (default: stdout).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write to this file (default: stdout).", readable=False
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --output file.")
@@ -810,6 +848,11 @@ def export(
     mode = 0o600 if fmt.value in exporters.PRIVATE_FORMATS else 0o644
     try:
         store.write_atomic(output, content, mode=mode)
+    except store.Landed as landed:
+        raise SavedButError(
+            f"wrote {output}, but then: {store.describe(landed.cause)}",
+            hint="the export is complete; 'mldsplan export' again writes it anew",
+        ) from None
     except OSError as exc:
         raise InputError(
             f"cannot write {output}: {exc.strerror or exc}", argument="output"
@@ -820,7 +863,9 @@ def export(
 @app.command(name="import")
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A json or toml export.", show_default=False)],
+    path: Annotated[
+        Path, typer.Argument(help="A json or toml export.", show_default=False, readable=False)
+    ],
 ) -> None:
     """Restore progress from a json or toml export (the old file is kept as .bak).
 
@@ -867,12 +912,15 @@ def undo(ctx: typer.Context) -> None:
     from mldsplan import store
 
     path = _files(ctx).progress
-    restored = store.undo(path, _now(), _lock_timeout())
-    _say(
+    restored, kept = store.undo(path, _now(), _lock_timeout(), _warn)
+    summary = (
         f"restored {path} to revision {restored.revision}"
-        f" ({len(restored.completions)} completions, {len(restored.log)} log entries);"
-        " 'mldsplan undo' again redoes the change"
+        f" ({len(restored.completions)} completions, {len(restored.log)} log entries)"
     )
+    if kept is not None:
+        _say(f"{summary}; the damaged file is kept as {kept}")
+    else:
+        _say(f"{summary}; 'mldsplan undo' again redoes the change")
 
 
 # --- the term calendar -----------------------------------------------------
@@ -1120,18 +1168,25 @@ def due(
 
 
 def _at(text: str | None, now: "datetime") -> "datetime":
-    """`--at HH:MM` as today's local time; now without it."""
+    """`--at HH:MM` as that time today in the student's time zone; now without it."""
     if text is None:
         return now.replace(microsecond=0)
     import re
-    from datetime import datetime as moment
-    from datetime import time
+
+    from mldsplan import clock
+    from mldsplan.dates import DateError, wall_time
 
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise InputError(f"'{text}' is not a time as HH:MM", argument="at")
-    local = moment.combine(now.date(), time(int(match[1]), int(match[2])), tzinfo=now.tzinfo)
-    return local.astimezone(now.tzinfo)
+    zone = clock.local_zone(now)
+    try:
+        moment, note = wall_time(now.astimezone(zone).date(), int(match[1]), int(match[2]), zone)
+    except DateError as exc:
+        raise InputError(str(exc), argument="at") from None
+    if note:
+        _say(f"note: {note}")
+    return moment
 
 
 @app.command()

@@ -8,7 +8,7 @@ then". Tests in the same process replace `now` itself.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
 NOW_ENV = "MLDSPLAN_NOW"
 
@@ -37,3 +37,26 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def local_zone(now: datetime) -> tzinfo:
+    """The student's time zone: TZ's zone name, else /etc/localtime, else `now`'s offset.
+
+    Wall times (`--at 00:30`) are resolved in it for their own date, so that a
+    daylight-saving change between that time and now counts.
+    """
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").removeprefix(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, OSError, KeyError):  # not a zone name, e.g. a POSIX rule
+            pass
+    try:
+        with open("/etc/localtime", "rb") as handle:
+            return ZoneInfo.from_file(handle, key="localtime")
+    except (ValueError, OSError):
+        fixed = now.tzinfo
+        assert fixed is not None  # `now` is always aware
+        return fixed

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from mldsplan.constraints import MONTH_PATTERN
 
@@ -55,3 +55,32 @@ def add_months(day: date, months: int) -> date:
 
 def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def wall_time(day: date, hour: int, minute: int, zone: tzinfo) -> tuple[datetime, str | None]:
+    """The instant a clock in `zone` showed `hour:minute` on `day`, with its own UTC offset.
+
+    The offset is that of the time itself, not of today, so a time across a
+    daylight-saving change is right. A time that happened twice (the clocks went
+    back) is taken the first time, and the note says so; a time that never
+    happened (the clocks went forward) is a DateError.
+    """
+    wall = datetime.combine(day, time(hour, minute), tzinfo=zone)
+    offset = wall.utcoffset()
+    assert offset is not None  # an aware time of a real zone
+    if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        raise DateError(f"{hour:02d}:{minute:02d} did not exist on {day} (the clocks went forward)")
+    note = None
+    if wall.replace(fold=1).utcoffset() != offset:
+        later = wall.replace(fold=1).utcoffset()
+        note = (
+            f"{hour:02d}:{minute:02d} happened twice on {day} (the clocks went back);"
+            f" taken as the first, UTC{_offset_text(offset)} (not UTC{_offset_text(later)})"
+        )
+    return wall.astimezone(timezone(offset)), note
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = round((offset or timedelta()).total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"

@@ -13,16 +13,24 @@ successful write. A symlinked progress file is written through to its target.
 from __future__ import annotations
 
 import os
+import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace as with_fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mldsplan import tomlfile
+from mldsplan import interrupts, tomlfile
 from mldsplan.document import from_document, from_validated, to_document
-from mldsplan.errors import FileFormatError, InputError, SavedButError, StoreError
+from mldsplan.errors import (
+    FileFormatError,
+    InputError,
+    MldsplanError,
+    SavedButError,
+    StoreError,
+)
 from mldsplan.programme import Programme
 from mldsplan.progress import SCHEMA_VERSION, Progress
 from mldsplan.rules import record_problems
@@ -65,7 +73,7 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def broken_hint(path: Path) -> str:
-    return f"the version before the last change is {path}.bak; 'mldsplan undo' puts it back"
+    return f"the version before the last change is {path}{BACKUP}; 'mldsplan undo' puts it back"
 
 
 def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
@@ -165,16 +173,78 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}.mldsplan-"
+# --- the files mldsplan keeps beside the progress file -----------------------
+
+BACKUP = ".bak"  # the version before the last change (`undo` puts it back)
+LOCK = ".lock"
+# The version a change replaces, kept whole until the new one has landed; it then
+# becomes the `.bak`. One left behind means a write or an undo was killed.
+REDO = ".redo"
+BROKEN = ".broken-"  # a file that did not parse, kept by `undo`
+TEMP_MARK = ".mldsplan-"  # temporary files are `.<name>.mldsplan-XXXXXXXX.tmp`
+_MIGRATED = re.compile(r"\.v[0-9]+\.bak")  # the pre-migration copy, `.v1.bak`
+
+
+def sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _kept_name(progress_name: str, name: str) -> bool:
+    """`name` is the progress file or a file mldsplan keeps beside it (not a temporary one)."""
+    if not name.startswith(progress_name):
+        return False
+    rest = name[len(progress_name) :]
+    return (
+        rest in ("", BACKUP, LOCK, REDO)
+        or rest.startswith(BROKEN)
+        or _MIGRATED.fullmatch(rest) is not None
+    )
+
+
+def _temp_owner(name: str) -> str | None:
+    """The name a temporary file `.<name>.mldsplan-XXXXXXXX.tmp` was written for, or None."""
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return None
+    owner, mark, _ = name[1:].rpartition(TEMP_MARK)
+    return owner if mark else None
+
+
+def is_own_name(progress_name: str, name: str) -> bool:
+    """`name` is one of mldsplan's files for a progress file named `progress_name`.
+
+    Names are compared literally, never as glob patterns: `p[1].toml` says
+    nothing about `p1.toml`.
+    """
+    owner = _temp_owner(name)
+    return _kept_name(progress_name, name if owner is None else owner)
+
+
+def _folder_names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def own_files(path: Path) -> list[Path]:
+    """The files of mldsplan's for `path` that exist now, temporary ones included."""
+    return [path.parent / n for n in _folder_names(path.parent) if is_own_name(path.name, n)]
 
 
 def _temp_files(path: Path) -> list[Path]:
-    """Temporary files a crashed write to `path` (not to `path.x`) may have left."""
-    return list(path.parent.glob(f"{_temp_prefix(path)}*{TEMP_SUFFIX}"))
+    """Temporary files that crashed writes of `path` or of the files kept beside it left."""
+    return [
+        path.parent / n
+        for n in _folder_names(path.parent)
+        if (owner := _temp_owner(n)) is not None and _kept_name(path.name, owner)
+    ]
 
 
-def _describe(error: BaseException) -> str:
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}{TEMP_MARK}"
+
+
+def describe(error: BaseException) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return str(error) or type(error).__name__
@@ -188,11 +258,12 @@ class Landed(Exception):
         self.cause = cause
 
 
-def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
+def write_atomic(path: Path, content: bytes, mode: int = 0o600, *, commit: bool = False) -> None:
     """Replace `path` with `content`, whole or not at all.
 
     A failure after the new file is in place (the folder fsync, an interrupt)
-    raises `Landed`, so no caller reports a saved change as lost.
+    raises `Landed`, so no caller reports a saved change as lost. `commit`: this
+    rename commits a change, so from here on Ctrl-C waits (`mldsplan.interrupts`).
     """
     import tempfile  # only writes need it
 
@@ -204,6 +275,8 @@ def write_atomic(path: Path, content: bytes, mode: int = 0o600) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, mode)
+        if commit:
+            interrupts.hold()
         os.replace(temp, path)
         _fsync_folder(path.parent)
     except BaseException as exc:
@@ -235,7 +308,7 @@ def target(path: Path) -> Path:
 
 def _lock_file(path: Path) -> str:
     """`<file>.lock`, made sure to be creatable: filelock would take a failure for a busy lock."""
-    lock = f"{path}.lock"
+    lock = str(sibling(path, LOCK))
     try:
         os.close(os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600))
     except OSError as exc:
@@ -257,20 +330,11 @@ def _special(path: Path) -> bool:
         return False
 
 
-Rules = Callable[[Progress], list[str]]
+@contextmanager
+def _locked(path: Path, timeout: float) -> Iterator[Path]:
+    """Hold `<file>.lock`; yields the file writes go to (a symlink's target).
 
-
-def update(
-    path: Path,
-    change: Callable[[Progress], Progress],
-    rules: Rules | None = None,
-    timeout: float = LOCK_TIMEOUT_SECONDS,
-) -> tuple[Progress, Progress]:
-    """Apply `change` to the record under the lock; returns (before, after).
-
-    `rules` lists what is wrong with a record (see `mldsplan.rules`): the record
-    read must have nothing wrong, and a change whose result has is refused.
-    Nothing is written when `change` raises or changes nothing.
+    What is not a regular file is refused before anything is created beside it.
     """
     from filelock import FileLock, Timeout
 
@@ -279,45 +343,130 @@ def update(
         raise FileFormatError(f"{path}: is not a regular file", hint="use --file with a file path")
     _make_folder(path.parent)
     lock = FileLock(_lock_file(path), timeout=timeout)
-    written = False
     try:
-        with lock:
-            old_raw = read_bytes(path)
-            before = Progress() if old_raw is None else parse(path, old_raw)
-            if rules is not None:
-                _refuse_broken(path, rules(before))
-            after = change(before)
-            if after.content() == before.content() and old_raw is not None:
-                return before, before
-            after = with_fields(after, revision=before.revision + 1)
-            problems = [] if rules is None else rules(after)
-            if problems:
-                raise InputError(problems[0])
-            _write_versions(path, old_raw, after)
-            written = True
-        return before, after
-    except KeyboardInterrupt:
-        if written:
-            raise SavedButError(
-                f"interrupted, but the change was saved to {path}",
-                hint="do not repeat the command",
-            ) from None
-        raise
+        lock.acquire()
     except Timeout:
         raise _busy(path, timeout) from None
-    except Landed as landed:
-        raise SavedButError(
-            f"the change was saved to {path}, but then: {_describe(landed.cause)}",
+    try:
+        yield path
+    finally:
+        lock.release()
+
+
+def _finish_interrupted(path: Path) -> str | None:
+    """Complete or reverse a change (or an undo) that was killed; says which, or None.
+
+    `.redo` holds the version a change replaces until the new one has landed. If
+    the file still holds that version the change never landed, and `.redo` goes;
+    otherwise it landed, and `.redo` becomes the `.bak` it was meant to be.
+    """
+    redo = sibling(path, REDO)
+    kept = read_bytes(redo)
+    if kept is None:
+        return None
+    if read_bytes(path) == kept:
+        redo.unlink()
+        _fsync_folder(path.parent)
+        return f"an interrupted change to {path} had not landed; nothing was lost"
+    os.replace(redo, sibling(path, BACKUP))
+    _fsync_folder(path.parent)
+    return (
+        f"finished an interrupted change to {path}: the version it replaced"
+        f" is {sibling(path, BACKUP)} again"
+    )
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether the file on disk now holds exactly `content` (read back, not assumed)."""
+    try:
+        return read_bytes(path) == content
+    except (MldsplanError, OSError):
+        return False
+
+
+def _failure(path: Path, content: bytes, error: BaseException, saved: str) -> BaseException:
+    """What to raise for `error` during a write of `content`: the disk says whether it landed."""
+    cause = error.cause if isinstance(error, Landed) else error
+    landed = _holds(path, content)
+    with suppress(BaseException):  # tidy up now if we can; otherwise the next write does
+        _finish_interrupted(path)
+    if landed:
+        return SavedButError(
+            f"{saved}, but then: {describe(cause)}",
             hint="do not repeat the command; 'mldsplan check' shows the file",
-        ) from None
-    except OSError as exc:
-        raise StoreError(
-            f"{exc.filename or path}: cannot write: {exc.strerror or exc}",
+        )
+    if isinstance(cause, OSError):
+        return StoreError(
+            f"{cause.filename or path}: cannot write: {cause.strerror or cause}",
             hint="the file is unchanged",
-        ) from None
+        )
+    return cause
 
 
-def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
+def _commit(path: Path, content: bytes, old: bytes | None) -> None:
+    """Put `content` in place and keep `old` as the `.bak`, losing no version at any instant.
+
+    1. `.redo` := the old version, whole; 2. the file := the new one; 3. `.redo`
+    becomes `.bak`. Until step 3 the previous `.bak` is untouched, so a write that
+    fails leaves `undo` reverting the last good change; a kill between steps is
+    finished or reversed by the next locked command (`_finish_interrupted`).
+    """
+    if old is None:
+        write_atomic(path, content, commit=True)
+        return
+    redo = sibling(path, REDO)
+    _write_backup(redo, old)
+    write_atomic(path, content, commit=True)
+    try:
+        os.replace(redo, sibling(path, BACKUP))
+        _fsync_folder(path.parent)
+    except BaseException as exc:
+        raise Landed(exc) from exc
+
+
+Rules = Callable[[Progress], list[str]]
+Notify = Callable[[str], None]
+
+
+def update(
+    path: Path,
+    change: Callable[[Progress], Progress],
+    rules: Rules | None = None,
+    timeout: float = LOCK_TIMEOUT_SECONDS,
+    notify: Notify | None = None,
+) -> tuple[Progress, Progress]:
+    """Apply `change` to the record under the lock; returns (before, after).
+
+    `rules` lists what is wrong with a record (see `mldsplan.rules`): the record
+    read must have nothing wrong, and a change whose result has is refused.
+    Nothing is written when `change` raises or changes nothing. `notify` hears
+    of an interrupted earlier change that this one finished first.
+    """
+    with _locked(path, timeout) as path:
+        done = _finish_interrupted(path)
+        if done and notify:
+            notify(done)
+        old_raw = read_bytes(path)
+        before = Progress() if old_raw is None else parse(path, old_raw)
+        if rules is not None:
+            _refuse_broken(path, rules(before))
+        after = change(before)
+        if after.content() == before.content() and old_raw is not None:
+            return before, before
+        after = with_fields(after, revision=before.revision + 1)
+        problems = [] if rules is None else rules(after)
+        if problems:
+            raise InputError(problems[0])
+        content = _content(path, after)
+        try:
+            _write_versions(path, old_raw, content)
+        except BaseException as exc:
+            raise _failure(path, content, exc, f"the change was saved to {path}") from None
+    return before, after
+
+
+def _content(path: Path, after: Progress) -> bytes:
+    """The file's new bytes, refused unless they read back as exactly `after`."""
     content = serialise(after)
     if len(content) > tomlfile.MAX_FILE_BYTES:
         raise StoreError(
@@ -327,19 +476,21 @@ def _write_versions(path: Path, old_raw: bytes | None, after: Progress) -> None:
     # What is written must read back as exactly this record, validated in full.
     if parse(path, content) != after:
         raise StoreError(f"{path}: internal check failed: the record would not read back whole")
+    return content
+
+
+def _write_versions(path: Path, old_raw: bytes | None, content: bytes) -> None:
     if old_raw is not None:
         on_disk = tomlfile.parse(path, old_raw).get("schema_version")
         if on_disk != SCHEMA_VERSION:
             # Keep the pre-migration file as it was, once, beside the usual backup.
-            backup = path.with_name(f"{path.name}.v{on_disk}.bak")
+            backup = sibling(path, f".v{on_disk}.bak")
             if not backup.exists():
                 _write_backup(backup, old_raw)
-        _write_backup(path.with_name(f"{path.name}.bak"), old_raw)
     # We hold the lock, so any temporary file of ours here was left by a crashed write.
-    backups = [path.with_name(f"{path.name}.bak"), *path.parent.glob(f"{path.name}.v*.bak")]
-    for temp in [t for p in (path, *backups) for t in _temp_files(p)]:
+    for temp in _temp_files(path):
         temp.unlink(missing_ok=True)
-    write_atomic(path, content)
+    _commit(path, content, old_raw)
 
 
 def _write_backup(backup: Path, content: bytes) -> None:
@@ -355,72 +506,81 @@ def replace(
     progress: Progress,
     rules: Rules | None = None,
     timeout: float = LOCK_TIMEOUT_SECONDS,
+    notify: Notify | None = None,
 ) -> Progress:
     """Replace the whole record (import), keeping the previous as `.bak`."""
-    _, after = update(path, lambda _old: progress, rules, timeout)
+    _, after = update(path, lambda _old: progress, rules, timeout, notify)
     return after
 
 
-def undo(path: Path, now: datetime, timeout: float = LOCK_TIMEOUT_SECONDS) -> Progress:
+def _revision_in(raw: bytes) -> int:
+    """The revision a file that does not validate still states (so undo never reuses it)."""
+    try:
+        value = tomlfile.parse(Path("-"), raw).get("revision")
+    except FileFormatError:
+        found = re.search(rb"(?m)^[ \t]*revision[ \t]*=[ \t]*([0-9]{1,18})[ \t]*(#.*)?$", raw)
+        value = int(found[1]) if found else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def undo(
+    path: Path,
+    now: datetime,
+    timeout: float = LOCK_TIMEOUT_SECONDS,
+    notify: Notify | None = None,
+) -> tuple[Progress, Path | None]:
     """Put `<file>.bak` back; the replaced version becomes the new `.bak` (so undo redoes).
 
-    Both versions are on disk at every moment: the current one is first copied
-    to `<file>.redo`, then the backup's record goes into place, then `.redo`
-    becomes the `.bak`. The restored record gets a revision above the current
-    one, so calendar SEQUENCE numbers never go back. On a file that does not
-    parse, this is the one command that replaces it; the broken file is kept
-    as `<file>.broken-<timestamp>`.
+    Written as any change is (`_commit`), so both versions are whole on disk at
+    every instant. The restored record gets a revision above every one the file
+    had, so calendar SEQUENCE numbers never go back. On a file that does not
+    parse, this is the one command that replaces it: the broken file is kept as
+    `<file>.broken-<timestamp>` (returned), and there is then nothing to redo.
     """
-    from filelock import FileLock, Timeout
-
-    path = target(path)
-    backup = path.with_name(f"{path.name}.bak")
-    redo = path.with_name(f"{path.name}.redo")
-    lock = FileLock(_lock_file(path), timeout=timeout)
-    placed = False
-    try:
-        with lock:
-            old_raw = read_bytes(backup)
-            if old_raw is None:
-                raise StoreError(f"{backup}: there is no earlier version to put back")
-            try:
-                restored = parse(backup, old_raw)
-            except FileFormatError as exc:
-                raise StoreError(
-                    f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
-                ) from None
-            current_raw = read_bytes(path)
-            current: Progress | None = None
-            if current_raw is not None:
-                try:
-                    current = parse(path, current_raw)
-                except FileFormatError:
-                    kept = path.with_name(f"{path.name}.broken-{now:%Y%m%dT%H%M%S}")
-                    write_atomic(kept, current_raw)
-            revision = max(restored.revision, current.revision if current else 0) + 1
-            restored = with_fields(restored, revision=revision)
-            if current is not None and current_raw is not None:
-                write_atomic(redo, current_raw)
-            write_atomic(path, serialise(restored))
-            placed = True
-            if current is not None:
-                os.replace(redo, backup)
-                _fsync_folder(path.parent)
-        return restored
-    except Timeout:
-        raise _busy(path, timeout) from None
-    except (Landed, OSError, KeyboardInterrupt) as exc:
-        if placed or isinstance(exc, Landed):
-            raise SavedButError(
-                f"{path} was put back, but then: {_describe(exc)}",
-                hint=f"the version you undid is in {redo}; do not repeat the command",
+    with _locked(path, timeout) as path:
+        done = _finish_interrupted(path)
+        if done and notify:
+            notify(done)
+        backup = sibling(path, BACKUP)
+        old_raw = read_bytes(backup)
+        if old_raw is None:
+            raise StoreError(f"{backup}: there is no earlier version to put back")
+        try:
+            restored = parse(backup, old_raw)
+        except FileFormatError as exc:
+            raise StoreError(
+                f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
             ) from None
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise StoreError(
-            f"{exc.filename or path}: cannot write: {exc.strerror or exc}",
-            hint="the file is unchanged",
-        ) from None
+        current_raw = read_bytes(path)
+        latest, broken = 0, current_raw is not None
+        if current_raw is not None:
+            try:
+                latest = parse(path, current_raw).revision
+                broken = False
+            except FileFormatError:
+                latest = _revision_in(current_raw)
+        restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
+        content = serialise(restored)
+        kept = _broken_name(path, now) if broken else None
+        try:
+            if kept is not None and current_raw is not None:
+                _write_backup(kept, current_raw)
+                write_atomic(path, content, commit=True)
+            else:
+                _commit(path, content, current_raw)
+        except BaseException as exc:
+            raise _failure(path, content, exc, f"{path} was put back") from None
+    return restored, kept
+
+
+def _broken_name(path: Path, now: datetime) -> Path:
+    """`<file>.broken-<timestamp>`, never one that exists already."""
+    stamp = f"{BROKEN}{now:%Y%m%dT%H%M%S}"
+    kept, n = sibling(path, stamp), 1
+    while kept.exists() or kept.is_symlink():
+        n += 1
+        kept = sibling(path, f"{stamp}-{n}")
+    return kept
 
 
 EXPORT_KIND = "mldsplan-export"
