@@ -368,6 +368,10 @@ def _finish_interrupted(path: Path) -> str | None:
         redo.unlink()
         _fsync_folder(path.parent)
         return f"an interrupted change to {path} had not landed; nothing was lost"
+    try:
+        parse(redo, kept)
+    except FileFormatError:  # not ours: never let it become the backup
+        return f"ignored {redo}: it is not a whole progress file"
     os.replace(redo, sibling(path, BACKUP))
     _fsync_folder(path.parent)
     return (
