@@ -540,23 +540,11 @@ def test_undoing_a_file_that_does_not_validate_reads_its_revision(
 
 
 # --- 12. unreadable files (as a user the file system refuses) ---------------
+# (the progress file's own case is test_files.test_an_unreadable_progress_file)
 
 as_non_root = pytest.mark.skipif(
     os.geteuid() == 0, reason="root reads a file of mode 000; .ci/run runs these as nobody"
 )
-
-
-@as_non_root
-def test_an_unreadable_progress_file_is_one_error_line(run: Run, progress_file: Path) -> None:
-    run("log", "1", "--on", "2026-11-20")
-    progress_file.chmod(0)
-    try:
-        for args in (("progress",), ("log", "1"), ("--file", str(progress_file), "progress")):
-            assert_one_line_error(run(*args, ok=False), "cannot read", "Permission denied")
-        checked = run("check", ok=False)
-        assert checked.exit_code == 1 and "Permission denied" in checked.output
-    finally:
-        progress_file.chmod(0o600)
 
 
 @as_non_root
