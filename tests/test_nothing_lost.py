@@ -584,3 +584,14 @@ def test_undo_on_what_is_not_a_regular_file_creates_nothing_beside_it(
     assert_one_line_error(result, "is not a regular file")
     assert "bak" not in result.stderr
     assert sorted(os.listdir(tmp_path)) == ["fifo"]
+
+
+def test_check_shows_a_path_with_control_characters_escaped(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "\x1b[2J\u202e"
+    monkeypatch.setenv("MLDSPLAN_FILE", str(folder / "progress.toml"))
+    run("log", "1", "--on", "2026-11-20")
+    checked = run("check")
+    assert "\x1b" not in checked.output and "\u202e" not in checked.output
+    assert "\\x1b[2J\\u202e" in checked.stdout

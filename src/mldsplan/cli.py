@@ -22,6 +22,7 @@ from typer.core import TyperGroup
 
 from mldsplan import __version__, paths
 from mldsplan.errors import ExitCode, InputError, MldsplanError, SavedButError
+from mldsplan.visible import visible
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -73,17 +74,10 @@ _HINTS = {
 }
 
 
-def _visible(text: str) -> str:
-    """`text` on one line, with control characters shown as escapes, never sent to the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
 def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
-    print(f"Error: {_visible(message)}", file=sys.stderr)
+    print(f"Error: {visible(message)}", file=sys.stderr)
     if hint:
-        print(f"hint: {_visible(hint)}", file=sys.stderr)
+        print(f"hint: {visible(hint)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -266,11 +260,11 @@ def _update(
     from mldsplan import store
     from mldsplan.rules import record_problems
 
-    today = _today()
+    now = _now()
     return store.update(
         _files(ctx).progress,
         change,
-        lambda record: record_problems(record, programme, today),
+        lambda record: record_problems(record, programme, now.date(), now=now),
         _lock_timeout(),
         _warn,
     )
@@ -325,7 +319,7 @@ def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
 
 def _say(message: str) -> None:
     """A confirmation on stderr; paths and arguments in it cannot send control characters."""
-    print(_visible(message), file=sys.stderr)
+    print(visible(message), file=sys.stderr)
 
 
 def _warn(message: str) -> None:
@@ -876,7 +870,8 @@ def import_(
 
     programme = _programme(ctx)
     record = store.read_export(path, programme.id)
-    problems = record_problems(record, programme, _today())
+    now = _now()
+    problems = record_problems(record, programme, now.date(), now=now)
     if problems:
         raise InputError(f"{path}: {problems[0]}")
     target_file = _files(ctx).progress
@@ -896,7 +891,7 @@ def check(ctx: typer.Context) -> None:
     from mldsplan import checks, render
 
     files = _files(ctx)
-    report = checks.check(files.programme, files.progress, _today())
+    report = checks.check(files.programme, files.progress, _now())
     render.report(report.lines)
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")

@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from mldsplan.visible import visible
+
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
     from rich.text import Text
@@ -85,6 +87,7 @@ class Screen:
         """Print `text` (after `label`), wrapped at spaces with continuation lines indented."""
         from rich.text import Text
 
+        text = visible(text)  # a path in `check`'s lines may hold an ESC
         if self.wraps:
             lines = textwrap.wrap(
                 text,
