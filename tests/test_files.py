@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import SHIPPED, TODAY, Run, RunJson, assert_one_line_error
 from mldsplan import store, terms
 from mldsplan.cache import Cache
+from mldsplan.constraints import is_line, name_key
 from mldsplan.dates import add_months
 from mldsplan.errors import FileFormatError
 from mldsplan.programme import default_programme_path, load_programme
@@ -341,11 +342,16 @@ def test_missing_parent_folders_are_created(run: Run, tmp_path: Path) -> None:
 # --- Hypothesis ------------------------------------------------------------
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2026, 11, 1))
-line_text = st.text(
-    alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=("Cc", "Cs", "Zl", "Zp")),
-    max_size=40,
-).map(str.strip)
-notes = line_text.filter(lambda s: "'''" not in s)
+# What a name or note may be: the one definition in constraints (no controls, no ''').
+line_text = (
+    st.text(
+        alphabet=st.characters(max_codepoint=0x2FFF, exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(is_line)
+)
+notes = line_text
 completions = st.builds(
     Completion,
     on=dates,
@@ -374,7 +380,7 @@ assessments = st.lists(
     ),
     min_size=1,
     max_size=3,
-    unique_by=lambda a: a.name.casefold(),
+    unique_by=lambda a: name_key(a.name),
 ).map(tuple)
 timers = st.builds(
     StudyTimer,

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from mldsplan.constraints import EPSILON, MAX_NAME, name_key, shown, text_problem
 from mldsplan.dates import DateError, parse_month
 from mldsplan.errors import InputError
 from mldsplan.programme import Programme
@@ -36,7 +37,8 @@ def note_or_none(note: str | None, argument: str = "note") -> str | None:
 def check_weekly_hours(hours: float) -> float:
     if not MIN_WEEKLY_HOURS <= hours <= MAX_WEEKLY_HOURS:
         raise InputError(
-            f"{hours:.10g} must be at least {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
+            f"{shown(hours, MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS)} must be at least"
+            f" {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
             argument="weekly_hours",
         )
     return hours
@@ -55,14 +57,20 @@ def set_settings(progress: Progress, start: str | None, weekly_hours: float | No
     return replace(progress, **changes)
 
 
+def check_percent(mark: float, argument: str = "mark") -> None:
+    """A mark is 0-100, exactly as the file's limit has it."""
+    if not 0 <= mark <= 100:
+        raise InputError(f"{shown(mark, 0, 100)} is outside 0-100", argument=argument)
+
+
 def check_mark(programme: Programme, mark: float, argument: str = "mark") -> None:
     """A completion's mark: 0-100 and a pass (a resit too; its cap is on the counted mark)."""
     pass_mark = programme.classification.pass_mark
-    if not 0 <= mark <= 100:
-        raise InputError(f"{mark:.10g} is outside 0-100", argument=argument)
+    check_percent(mark, argument)
     if mark < pass_mark:
         raise InputError(
-            f"{mark:.10g} is below the pass mark {pass_mark:g}; a completion is a pass",
+            f"{shown(mark, pass_mark)} is below the pass mark {pass_mark:g};"
+            " a completion is a pass",
             hint="a resit counts once it is passed; its counted mark is then capped",
             argument=argument,
         )
@@ -161,12 +169,15 @@ def add_log(
 
 def add_entries(progress: Progress, entries: list[LogEntry], argument: str) -> Progress:
     """Append study-log entries, keeping each day's total at most 24 h."""
-    for day in {e.on for e in entries}:
+    for day in sorted({e.on for e in entries}):
         day_total = sum(e.hours for e in progress.log if e.on == day)
         adding = sum(e.hours for e in entries if e.on == day)
-        if day_total + adding > MAX_DAY_HOURS + 1e-9:
+        total = day_total + adding
+        if total > MAX_DAY_HOURS + EPSILON:
             raise InputError(
-                f"{day} already has {day_total:g} h logged; {adding:g} more would pass 24",
+                f"{day} already has {shown(day_total, MAX_DAY_HOURS)} h logged;"
+                f" {shown(adding, MAX_DAY_HOURS - day_total)} more would pass {MAX_DAY_HOURS:g}"
+                f" ({shown(total, MAX_DAY_HOURS)} h)",
                 argument=argument,
                 reason="day_full",
             )
@@ -240,9 +251,9 @@ def reset_term_dates(progress: Progress, key: str | None) -> Progress:
 
 
 def _find(items: tuple[Assessment, ...], code: str, name: str) -> int:
-    wanted = name.strip().casefold()
+    wanted = name_key(name)
     for i, a in enumerate(items):
-        if a.name.casefold() == wanted:
+        if name_key(a.name) == wanted:
             return i
     known = ", ".join(a.name for a in items) or "none yet"
     raise InputError(
@@ -253,26 +264,27 @@ def _find(items: tuple[Assessment, ...], code: str, name: str) -> int:
     )
 
 
-def _check_name(name: str) -> str:
+def _check_name(name: str, argument: str = "name") -> str:
     name = name.strip()
-    if not name or len(name) > 80 or not name.isprintable():
-        raise InputError(
-            f"'{name}' must be 1 to 80 characters of one line of text", argument="name"
-        )
+    problem = text_problem(name, MAX_NAME)
+    if problem is not None:
+        raise InputError(f"'{name}' {problem}", argument=argument)
     return name
 
 
 def _check_weight(weight: float) -> float:
     if not 0 < weight <= 100:
-        raise InputError(f"{weight:.10g} must be more than 0 and at most 100", argument="weight")
+        raise InputError(
+            f"{shown(weight, 0, 100)} must be more than 0 and at most 100", argument="weight"
+        )
     return weight
 
 
 def _check_total(code: str, items: list[Assessment]) -> None:
     total = sum(a.weight for a in items)
-    if total > 100 + 1e-9:
+    if total > 100 + EPSILON:
         raise InputError(
-            f"{code}'s weights would add up to {total:g}%, more than 100%"
+            f"{code}'s weights would add up to {shown(total, 100)}%, more than 100%"
             f" ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
             argument="weight",
         )
@@ -283,7 +295,7 @@ def add_assessment(
 ) -> Progress:
     name = _check_name(name)
     items = list(progress.assessments.get(code, ()))
-    if any(a.name.casefold() == name.casefold() for a in items):
+    if any(name_key(a.name) == name_key(name) for a in items):
         raise InputError(f"{code} already has an assessment '{name}'", argument="name")
     items.append(Assessment(name=name, weight=_check_weight(weight), due=due))
     _check_total(code, items)
@@ -291,8 +303,8 @@ def add_assessment(
 
 
 def mark_assessment(progress: Progress, code: str, name: str, mark: float | None) -> Progress:
-    if mark is not None and not 0 <= mark <= 100:
-        raise InputError(f"{mark:.10g} is outside 0-100", argument="mark")
+    if mark is not None:
+        check_percent(mark)
     items = list(progress.assessments.get(code, ()))
     i = _find(tuple(items), code, name)
     items[i] = replace(items[i], mark=mark)
@@ -312,8 +324,8 @@ def edit_assessment(
     i = _find(tuple(items), code, name)
     changed = items[i]
     if new_name is not None:
-        new_name = _check_name(new_name)
-        if any(a.name.casefold() == new_name.casefold() for j, a in enumerate(items) if j != i):
+        new_name = _check_name(new_name, argument="new_name")
+        if any(name_key(a.name) == name_key(new_name) for j, a in enumerate(items) if j != i):
             raise InputError(f"{code} already has an assessment '{new_name}'", argument="new_name")
         changed = replace(changed, name=new_name)
     if weight is not None:

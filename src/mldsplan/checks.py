@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from mldsplan import store, tomlfile
@@ -38,7 +38,7 @@ def _check_programme(path: Path, report: Report) -> Programme | None:
     return programme
 
 
-def check(programme_path: Path | None, progress_path: Path, today: date) -> Report:
+def check(programme_path: Path | None, progress_path: Path, now: datetime) -> Report:
     report = Report()
     try:
         path = programme_path or default_programme_path()
@@ -59,7 +59,8 @@ def check(programme_path: Path | None, progress_path: Path, today: date) -> Repo
     if programme is None:
         report.lines.append(f"skipped: {progress_path}: cannot check it against a broken programme")
         return report
-    problems = record_problems(record, programme, today)
+    today = now.date()
+    problems = record_problems(record, programme, today, now=now)
     for text in problems:
         report.problem(f"{progress_path}: {text}")
     if not problems:

@@ -25,12 +25,19 @@ def now() -> datetime:
             from mldsplan.errors import InputError
 
             raise InputError(f"{NOW_ENV}: '{given}' is not a date-time with a UTC offset")
-        from mldsplan.dates import FIRST_YEAR, LAST_YEAR
+        from mldsplan.dates import FIRST_YEAR, LAST_YEAR, whole_minute_offset
 
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
             from mldsplan.errors import InputError
 
             raise InputError(f"{NOW_ENV}: {given} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
+        if not whole_minute_offset(moment):
+            from mldsplan.errors import InputError
+
+            raise InputError(
+                f"{NOW_ENV}: '{given}' has a UTC offset with seconds",
+                hint="give the offset as +HH:MM or -HH:MM",
+            )
         return moment
     return datetime.now().astimezone()
 

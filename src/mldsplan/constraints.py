@@ -16,9 +16,90 @@ from typing import Annotated, Any
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # YYYY-MM (the years' range: dates.parse_month)
 TERM_KEY_PATTERN = r"^[1-9]\.[1-9]$"
-# Text fields are one line: no control characters (which would reach the
-# terminal, a calendar or a CSV cell unescaped).
-LINE_PATTERN = r"^[^\x00-\x1f\x7f\u0085\u2028\u2029]*$"
+
+# --- one-line text: every name, title and note, in both files and in arguments ---
+#
+# No control characters, which would reach a terminal, a calendar or a CSV cell
+# as they are: C0 (tab and newline too: a field is one line), DEL, C1 (U+0085
+# and U+009B, a terminal's CSI, among them), the line and paragraph separators,
+# and the bidirectional controls that reorder what is shown (U+061C, U+200E,
+# U+200F, U+202A-U+202E, U+2066-U+2069). No white space at either end (what
+# `str.strip` removes; the others are controls). No `'''`, which would end
+# the TOML literal string the study log is written in.
+CONTROLS = r"\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+SPACES = r" \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+TRIPLE_QUOTE = "'" * 3
+MAX_NAME = 80
+MAX_TEXT = 200  # titles and notes
+
+
+def _line_pattern(controls: str) -> str:
+    # Without look-arounds, which pydantic's regex engine lacks: the text is runs
+    # of quotes (one or two) between runs of anything else, and starts and ends
+    # with neither white space nor a control.
+    other = f"[^{controls}']"  # any allowed character but a quote
+    solid = f"[^{controls}{SPACES}']"  # ... and not white space
+    from_quote = f"'{{1,2}}(?:{other}+'{{1,2}})*(?:{other}*{solid})?"
+    return f"^(?:{from_quote}|{solid}(?:{other}*(?:{from_quote}|{solid}))?)?$"
+
+
+LINE_PATTERN = _line_pattern(CONTROLS)
+_line: Any = None  # LINE_PATTERN compiled by Python, lone surrogates refused too
+
+
+def is_line(text: str) -> bool:
+    """Whether `text` is one line of plain text as the files hold it (or empty).
+
+    The same pattern the records' `Text`, `Name` and `Note` fields apply, with
+    lone surrogates (from undecodable arguments) refused as pydantic refuses them.
+    """
+    global _line
+    if _line is None:
+        import re
+
+        _line = re.compile(_line_pattern(CONTROLS + r"\ud800-\udfff"))
+    return _line.fullmatch(text) is not None
+
+
+LINE_RULES = f"one line of plain text (no control characters or {TRIPLE_QUOTE})"
+
+
+def text_problem(text: str, most: int) -> str | None:
+    """Why `text` (already stripped) cannot be a name, title or note; None when it can."""
+    if not text:
+        return "is empty"
+    if len(text) > most:
+        return f"has {len(text)} characters, more than {most}"
+    if not is_line(text):
+        return f"must be {LINE_RULES}"
+    return None
+
+
+def name_key(name: str) -> str:
+    """The comparable form of a name: NFC-normalised and case-folded (Unicode's
+    canonical caseless match), so that "Café" typed either way is one name."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name.strip()).casefold())
+
+
+# --- numbers ----------------------------------------------------------------
+
+# The one tolerance for comparing sums of floats with a limit (ECTS, weights,
+# hours): adding 0.1 three times is not exactly 0.3. A single value is compared
+# exactly, as the files' limits compare it.
+EPSILON = 1e-9
+
+
+def shown(value: float, *limits: float) -> str:
+    """`value` for a message: `:g`, or with just enough digits more to show on
+    which side of each limit it lies (never "100 is more than 100")."""
+    for digits in range(6, 18):
+        text = f"{value:.{digits}g}"
+        near = float(text)
+        if all((near > x) == (value > x) and (near < x) == (value < x) for x in limits):
+            return text
+    return repr(value)
 
 
 class Rule:
@@ -39,9 +120,9 @@ class Rule:
 
 
 Code = Annotated[str, Rule(pattern=CODE_PATTERN)]
-Text = Annotated[str, Rule(min_length=1, max_length=200, pattern=LINE_PATTERN)]
-Name = Annotated[str, Rule(min_length=1, max_length=80, pattern=LINE_PATTERN)]
-Note = Annotated[str, Rule(max_length=200, pattern=LINE_PATTERN)]
+Text = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTERN)]
+Name = Annotated[str, Rule(min_length=1, max_length=MAX_NAME, pattern=LINE_PATTERN)]
+Note = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTERN)]
 Positive = Annotated[float, Rule(gt=0, le=100_000)]
 Hours = Annotated[float, Rule(ge=1, le=168)]
 Mark = Annotated[float, Rule(ge=0, le=100)]

@@ -57,6 +57,13 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def whole_minute_offset(moment: datetime) -> bool:
+    """Whether `moment` has a UTC offset of whole minutes: TOML writes one as +HH:MM,
+    so an offset with seconds (a zone's local mean time of old) cannot be stored."""
+    offset = moment.utcoffset()
+    return offset is not None and not offset % timedelta(minutes=1)
+
+
 def wall_time(day: date, hour: int, minute: int, zone: tzinfo) -> tuple[datetime, str | None]:
     """The instant a clock in `zone` showed `hour:minute` on `day`, with its own UTC offset.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mldsplan.assessments import current_mark
+from mldsplan.constraints import EPSILON, shown
 from mldsplan.errors import InputError
 from mldsplan.planner import counted_mark, ects_done
 from mldsplan.programme import Programme
@@ -183,7 +184,9 @@ def targets(
         elif m.code in assume:
             mark = assume[m.code]
             if not 0 <= mark <= 100:
-                raise InputError(f"{m.code}={mark:g} is outside 0-100", argument="assume")
+                raise InputError(
+                    f"{m.code}={shown(mark, 0, 100)} is outside 0-100", argument="assume"
+                )
             marks.append((mark, m.ects))
     marked_ects = sum(ects for _, ects in marks)
     weighted = sum(mark * ects for mark, ects in marks)
@@ -191,7 +194,7 @@ def targets(
     average = weighted_average(marks)
     result = []
     for band, threshold in programme.classification.bands:
-        if remaining <= 1e-9:
+        if remaining <= EPSILON:
             needed = None
             reached = average is not None and average >= threshold
             state = "secured" if reached else "out_of_reach"

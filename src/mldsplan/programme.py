@@ -13,14 +13,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 from mldsplan import tomlfile, validation
-from mldsplan.constraints import Code, Count, Flag, Hours, Mark, Month, Months, Positive, Rule, Text
+from mldsplan.constraints import (
+    EPSILON,
+    Code,
+    Count,
+    Flag,
+    Hours,
+    Mark,
+    Month,
+    Months,
+    Positive,
+    Rule,
+    Text,
+    shown,
+)
 from mldsplan.errors import FileFormatError, InputError
 from mldsplan.paths import shipped_programme
 
 if TYPE_CHECKING:
     from mldsplan.cache import Cache
 
-EPSILON = 1e-9  # ECTS sums of halves and quarters are exact; this absorbs any other float
 FORBID_EXTRA = {"extra": "forbid"}  # read by pydantic when it validates these dataclasses
 
 
@@ -101,7 +113,7 @@ class Programme:
     id: Code
     name: Text
     institution: Text = "Imperial College London"
-    programme_code: str | None = None
+    programme_code: Text | None = None
     total_ects: Positive
     module_count: Count | None = None
     weekly_hours: Hours
@@ -195,12 +207,15 @@ def consistency_problems(programme: Programme) -> list[str]:
         total = sum(m.ects for m in p.modules if (m.year, m.term) == (t.year, t.term))
         if abs(total - t.ects) > EPSILON:
             problems.append(
-                f"terms[{i}].ects: year {t.year} term {t.term} is {t.ects:g} ECTS"
-                f" but its modules add up to {total:g}"
+                f"terms[{i}].ects: year {t.year} term {t.term} is {shown(t.ects, total)} ECTS"
+                f" but its modules add up to {shown(total, t.ects)}"
             )
     terms_total = sum(t.ects for t in p.terms)
     if abs(terms_total - p.total_ects) > EPSILON:
-        problems.append(f"total_ects: {p.total_ects:g} but the terms add up to {terms_total:g}")
+        problems.append(
+            f"total_ects: {shown(p.total_ects, terms_total)} but the terms add up to"
+            f" {shown(terms_total, p.total_ects)}"
+        )
     if p.module_count is not None and p.module_count != p.counted_modules:
         problems.append(
             f"module_count: {p.module_count} but the modules count {p.counted_modules}"

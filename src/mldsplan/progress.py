@@ -92,6 +92,14 @@ class Progress:
     timer: Timer | None = None
     log: tuple[LogEntry, ...] = ()
 
+    def __post_init__(self) -> None:
+        # A module listed with no assessments (`bayesian = []`, by hand or in an
+        # export) has none: the record drops it, as the file it writes does, so
+        # what is read equals what is written.
+        if not all(self.assessments.values()):
+            kept = {code: items for code, items in self.assessments.items() if items}
+            object.__setattr__(self, "assessments", kept)
+
     def weekly(self, programme: Programme) -> float:
         return programme.weekly_hours if self.weekly_hours is None else self.weekly_hours
 

@@ -8,9 +8,10 @@ a record that breaks one.
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months
+from mldsplan.constraints import EPSILON, name_key, shown
+from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.programme import Programme
 from mldsplan.progress import Progress
 from mldsplan.studylog import MAX_DAY_HOURS
@@ -23,8 +24,14 @@ def _in_years(day: date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
-def record_problems(progress: Progress, programme: Programme, today: date) -> list[str]:
-    """Everything in a well-formed record that does not fit, as `field: message` lines."""
+def record_problems(
+    progress: Progress, programme: Programme, today: date, *, now: datetime | None = None
+) -> list[str]:
+    """Everything in a well-formed record that does not fit, as `field: message` lines.
+
+    `now` (on `today`) places a running timer exactly; without it, a timer is in
+    the future only once it is past the end of `today` in every time zone.
+    """
     problems: list[str] = []
     codes = set(programme.codes)
     pass_mark = programme.classification.pass_mark
@@ -39,7 +46,9 @@ def record_problems(progress: Progress, programme: Programme, today: date) -> li
             problems.append(f"{where}: unknown module '{code}'")
             continue
         if done.mark is not None and done.mark < pass_mark:
-            problems.append(f"{where}.mark: {done.mark:g} is below the pass mark {pass_mark:g}")
+            problems.append(
+                f"{where}.mark: {shown(done.mark, pass_mark)} is below the pass mark {pass_mark:g}"
+            )
         if done.on > today:
             problems.append(f"{where}.on: {done.on} is in the future")
         elif not _in_years(done.on):
@@ -62,13 +71,30 @@ def record_problems(progress: Progress, programme: Programme, today: date) -> li
     problems += _assessment_problems(progress, codes)
     problems += _log_problems(progress, codes, start, today)
     if progress.timer is not None:
-        t = progress.timer
-        if t.module is not None and t.module not in codes:
-            problems.append(f"timer.module: unknown module '{t.module}'")
-        if not _in_years(t.started_at.date()):
-            problems.append(f"timer.started_at: {t.started_at.isoformat()} is out of range")
-        elif t.started_at.date() > today + timedelta(days=1):
-            problems.append(f"timer.started_at: {t.started_at.isoformat()} is in the future")
+        problems += _timer_problems(progress, codes, today, now)
+    return problems
+
+
+def _timer_problems(
+    progress: Progress, codes: set[str], today: date, now: datetime | None
+) -> list[str]:
+    assert progress.timer is not None
+    t = progress.timer
+    problems = []
+    if t.module is not None and t.module not in codes:
+        problems.append(f"timer.module: unknown module '{t.module}'")
+    # UTC offsets are less than a day, so `today` has ended everywhere 2 days after its UTC start.
+    latest = now if now is not None else datetime.combine(today + timedelta(days=2), time(), UTC)
+    started = t.started_at.isoformat()
+    if not whole_minute_offset(t.started_at):
+        problems.append(f"timer.started_at: {started} has a UTC offset with seconds")
+    elif not _in_years(t.started_at.date()):
+        problems.append(f"timer.started_at: {started} is out of range")
+    elif t.started_at > latest:
+        problems.append(
+            f"timer.started_at: {started} is in the future"
+            + (f" (it is {now.isoformat(timespec='minutes')})" if now is not None else "")
+        )
     return problems
 
 
@@ -109,15 +135,21 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[str]:
     for code, items in progress.assessments.items():
         if code not in codes:
             problems.append(f"assessments.{code}: unknown module '{code}'")
-        names = [a.name.casefold() for a in items]
+        names = [name_key(a.name) for a in items]
         for i, a in enumerate(items):
-            if names.count(a.name.casefold()) > 1 and names.index(a.name.casefold()) < i:
-                problems.append(f"assessments.{code}[{i}].name: '{a.name}' is used twice")
+            if names.index(names[i]) < i:
+                first = items[names.index(names[i])].name
+                problems.append(
+                    f"assessments.{code}[{i}].name: '{a.name}' is used twice"
+                    + ("" if first == a.name else f" (as '{first}')")
+                )
             if a.due is not None and not _in_years(a.due):
                 problems.append(f"assessments.{code}[{i}].due: {a.due} is out of range")
         total = sum(a.weight for a in items)
-        if total > 100 + 1e-9:
-            problems.append(f"assessments.{code}: weights add up to {total:g}, more than 100")
+        if total > 100 + EPSILON:
+            problems.append(
+                f"assessments.{code}: weights add up to {shown(total, 100)}, more than 100"
+            )
     return problems
 
 
@@ -150,9 +182,9 @@ def _log_problems(
     for entry in log:
         totals[entry.on] = totals.get(entry.on, 0.0) + entry.hours
     problems += [
-        f"log: {day} adds up to {total:g} hours, more than 24"
+        f"log: {day} adds up to {shown(total, MAX_DAY_HOURS)} hours, more than {MAX_DAY_HOURS:g}"
         for day, total in totals.items()
-        if total > MAX_DAY_HOURS + 1e-9
+        if total > MAX_DAY_HOURS + EPSILON
     ]
     return problems
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Any
 
+from mldsplan.constraints import MAX_TEXT, is_line, shown, text_problem
 from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_day
 from mldsplan.progress import LogEntry
 
-MAX_NOTE = 200
+MAX_NOTE = MAX_TEXT
 MAX_DAY_HOURS = 24.0
 MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
-TRIPLE_QUOTE = "'" * 3  # ends the TOML literal string the log is written in
 _CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 
 
@@ -22,13 +21,14 @@ class NoteError(ValueError):
 
 
 def check_note(note: str) -> str:
-    """The note stripped; NoteError when it is not one short line of plain text."""
+    """The note stripped ("" for none); NoteError when it is not one line of plain text.
+
+    What it returns, when not empty, is exactly what the record's `Note` holds.
+    """
     note = note.strip()
-    if len(note) > MAX_NOTE:
-        raise NoteError(f"{len(note)} characters, more than {MAX_NOTE}")
-    bad = any(unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"} for ch in note)
-    if bad or TRIPLE_QUOTE in note:
-        raise NoteError(f"must be one line of plain text (no control characters or {TRIPLE_QUOTE})")
+    problem = text_problem(note, MAX_NOTE) if note else None
+    if problem is not None:
+        raise NoteError(problem)
     return note
 
 
@@ -40,7 +40,8 @@ def plain_hours(text: str) -> bool:
 def check_hours(hours: float) -> float:
     if not MIN_HOURS <= hours <= MAX_DAY_HOURS:
         raise ValueError(
-            f"{hours:.10g} must be at least {MIN_HOURS:g} and at most {MAX_DAY_HOURS:g}"
+            f"{shown(hours, MIN_HOURS, MAX_DAY_HOURS)} must be at least {MIN_HOURS:g}"
+            f" and at most {MAX_DAY_HOURS:g}"
         )
     return hours
 
@@ -88,25 +89,21 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
             note = fields[3].strip() or None if len(fields) > 3 else None
             # The common case, checked as strictly as make_entry but inline, because a
             # log of 20,000 lines is read by every command: exactly YYYY-MM-DD, plain
-            # ASCII digits for hours, a printable note. A module code is checked
-            # against the programme by `rules`. Anything else takes the thorough path,
-            # which says what is wrong.
+            # ASCII digits for hours, a note as `check_note` takes it. A module code is
+            # checked against the programme by `rules`. Anything else takes the thorough
+            # path, which says what is wrong.
             if (
                 len(day) == 10
                 and day[4] == day[7] == "-"
                 and plain_hours(hours)
-                and (note is None or (len(note) <= MAX_NOTE and note.isprintable()))
+                and (note is None or (len(note) <= MAX_NOTE and is_line(note)))
             ):
                 try:
                     on = date.fromisoformat(day)
                 except ValueError:  # "2026-02-30": the thorough path says so
                     on = date.min
                 amount = float(hours)
-                if (
-                    FIRST_YEAR <= on.year <= LAST_YEAR
-                    and MIN_HOURS <= amount <= MAX_DAY_HOURS
-                    and (note is None or TRIPLE_QUOTE not in note)
-                ):
+                if FIRST_YEAR <= on.year <= LAST_YEAR and MIN_HOURS <= amount <= MAX_DAY_HOURS:
                     entries.append(LogEntry(on, amount, None if module == "-" else module, note))
                     continue
             try:

@@ -26,13 +26,18 @@ def split_by_date(start: datetime, end: datetime) -> list[tuple[date, int]]:
     change or a change of time zone is split at the local midnight the student saw,
     and the parts always add up to the true elapsed time.
     """
-    total = round((end - start).total_seconds() / 60)
+    total = elapsed_minutes(start, end)
     if start.date() >= end.date():
         return [(start.date(), total)] if total > 0 else []
     midnight = datetime.combine(start.date() + timedelta(days=1), time(0), tzinfo=start.tzinfo)
     first = max(0, min(total, round((midnight - start).total_seconds() / 60)))
     parts = [(start.date(), first), (end.date(), total - first)]
     return [(day, minutes) for day, minutes in parts if minutes > 0]
+
+
+def elapsed_minutes(start: datetime, end: datetime) -> int:
+    """Whole minutes from `start` to `end`, as the log records them (rounded)."""
+    return round((end - start).total_seconds() / 60)
 
 
 def elapsed_hours(started_at: datetime, now: datetime) -> float:
@@ -52,10 +57,12 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
             f"{end:%Y-%m-%d %H:%M} is before the timer started ({timer.started_at:%Y-%m-%d %H:%M})",
             argument="at",
         )
-    hours = elapsed_hours(timer.started_at, end)
-    if hours > MAX_SESSION_HOURS:
+    # The limit is on what would be logged: whole minutes.
+    minutes = elapsed_minutes(timer.started_at, end)
+    if minutes > MAX_SESSION_HOURS * 60:
+        ran = f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
         raise InputError(
-            f"the timer has run {hours:.1f} h, more than {MAX_SESSION_HOURS} h: it was forgotten",
+            f"the timer has run {ran}, more than {MAX_SESSION_HOURS} h: it was forgotten",
             reason="timer_forgotten",
         )
     parts = split_by_date(timer.started_at, end)
