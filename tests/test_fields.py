@@ -5,6 +5,7 @@ text is text; a limit and the message that states it agree; names compare as Uni
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -599,3 +600,22 @@ def test_the_comparable_form_of_a_name() -> None:
     assert name_key("Stra\u00dfe") == name_key("STRASSE")
     assert name_key("\u1e9e") == name_key("ss")
     assert name_key("Exam") != name_key("Exams")
+
+
+# --- the revision: a number TOML can hold, one more each write ------------------
+
+
+@pytest.mark.parametrize(
+    "revision,field",
+    [("9" * 4300, "revision"), (str(2**63), "revision"), (str(2**63 - 1), "revision: ")],
+    ids=["4300-digits", "past-toml", "last"],
+)
+def test_a_revision_no_write_could_follow_is_refused(
+    run: Run, refuse: Refuse, student: Path, revision: str, field: str
+) -> None:
+    student.write_text(
+        re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", student.read_text())
+    )
+    ok, report = checked(run)
+    assert not ok and field in report, report
+    refuse("log", "1", needles=(field,))  # was: an internal error, or a file TOML cannot hold

@@ -85,6 +85,8 @@ def name_key(name: str) -> str:
 
 # --- numbers ----------------------------------------------------------------
 
+MAX_REVISION = 2**63 - 1  # TOML's largest integer: what a progress file can hold
+
 # The one tolerance for comparing sums of floats with a limit (ECTS, weights,
 # hours): adding 0.1 three times is not exactly 0.3. A single value is compared
 # exactly, as the files' limits compare it.
@@ -131,7 +133,7 @@ Count = Annotated[int, Rule(ge=1, le=1000)]
 Month = Annotated[int, Rule(ge=1, le=12)]
 Months = Annotated[int, Rule(ge=1, le=240)]
 Years = Annotated[int, Rule(ge=1, le=10)]
-Revision = Annotated[int, Rule(ge=0)]
+Revision = Annotated[int, Rule(ge=0, le=MAX_REVISION)]
 MonthText = Annotated[str, Rule(pattern=MONTH_PATTERN)]
 TermKey = Annotated[str, Rule(pattern=TERM_KEY_PATTERN)]
 Flag = Annotated[bool, Rule()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
-from mldsplan.constraints import EPSILON, name_key, shown
+from mldsplan.constraints import EPSILON, MAX_REVISION, name_key, shown
 from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.programme import Programme
 from mldsplan.progress import Progress
@@ -39,6 +39,8 @@ def record_problems(
         start = progress.start_date()
     except DateError as exc:
         return [f"start: {exc}"]
+    if progress.revision >= MAX_REVISION:  # every write adds 1
+        problems.append(f"revision: {progress.revision} is the last a file can hold")
     planned = {p.module.code: p for p in schedule(programme, progress)}
     for code, done in progress.completions.items():
         where = f"completions.{code}"
