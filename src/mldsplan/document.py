@@ -35,8 +35,18 @@ def from_document(path: Path, data: dict[str, Any], *, from_json: bool = False) 
 
 
 def from_validated(path: Path, data: dict[str, Any]) -> Progress:
-    """A document whose exact bytes passed `from_document` before, rebuilt without pydantic."""
-    progress: Progress = validation.build(Progress, _settings(data))
+    """A current-schema document whose exact bytes a cache marker says passed before.
+
+    Rebuilt without pydantic; but a marker can be forged, so when `build` finds
+    a value the rules might refuse, the document is validated in full exactly as
+    a read without a marker would (same errors, naming the file and field).
+    """
+    try:
+        progress: Progress = validation.build(Progress, _settings(data))
+    except validation.Unchecked:
+        from mldsplan.store import migrate  # store imports this module
+
+        return from_document(path, migrate(path, data))
     return _with_log(path, progress, data)
 
 
