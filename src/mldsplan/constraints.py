@@ -11,7 +11,10 @@ wrong, not quietly converted.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+if TYPE_CHECKING:
+    import re
 
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # YYYY-MM (the years' range: dates.parse_month)
@@ -44,7 +47,7 @@ def _line_pattern(controls: str) -> str:
 
 
 LINE_PATTERN = _line_pattern(CONTROLS)
-_line: Any = None  # LINE_PATTERN compiled by Python, lone surrogates refused too
+_line: re.Pattern[str] | None = None  # compiled by Python, lone surrogates refused too
 
 
 def is_line(text: str) -> bool:
