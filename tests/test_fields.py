@@ -558,6 +558,23 @@ def test_the_timer_limit_is_on_the_minutes_logged(
         run("stop")
 
 
+@pytest.mark.parametrize(
+    "weights,mark", [(("16.6", "67.4", "16"), "100"), (("0.1", "33.3", "66.6"), "50")]
+)
+def test_a_module_mark_from_assessments_is_settled_before_it_is_checked(
+    run: Run, student: Path, weights: tuple[str, ...], mark: str
+) -> None:
+    # Σ(w·m)/100 gives 100.00000000000001 and 49.99999999999999 here.
+    for i, weight in enumerate(weights):
+        run("assess", "add", "maths", f"part {i}", "--weight", weight)
+        run("assess", "mark", "maths", f"part {i}", mark)
+    run("complete", "maths")  # was: outside 0-100 / below the pass mark
+    (maths,) = [
+        m for m in json.loads(run("plan", "--json").stdout)["modules"] if m["code"] == "maths"
+    ]
+    assert maths["mark"] == float(mark)
+
+
 def test_the_programme_totals_show_their_difference(run: Run, tmp_path: Path) -> None:
     text = SHIPPED.read_text()
     old = 'code = "maths"'

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from mldsplan.constraints import EPSILON, MAX_NAME, name_key, shown, text_problem
+from mldsplan.constraints import EPSILON, MAX_NAME, name_key, settled, shown, text_problem
 from mldsplan.dates import DateError, parse_month
 from mldsplan.errors import InputError
 from mldsplan.programme import Programme
@@ -109,6 +109,7 @@ def complete(
         if given is None and (old is None or old.mark is None):
             given = module_mark(progress.assessments.get(code, ()))
             if given is not None:
+                given = settled(given)
                 check_mark(programme, given, argument="module_mark")
         if old is None:
             completions[code] = Completion(on=on or today, mark=given, resit=resit)

@@ -93,7 +93,14 @@ MAX_REVISION = 2**63 - 1  # TOML's largest integer: what a progress file can hol
 # The one tolerance for comparing sums of floats with a limit (ECTS, weights,
 # hours): adding 0.1 three times is not exactly 0.3. A single value is compared
 # exactly, as the files' limits compare it.
-EPSILON = 1e-9
+DECIMALS = 9
+EPSILON = 10.0**-DECIMALS
+
+
+def settled(value: float) -> float:
+    """A value computed from floats, without the noise below EPSILON: a weighted mean
+    of marks of 100 is 100, not 100.00000000000001, before it is checked or stored."""
+    return round(value, DECIMALS)
 
 
 def shown(value: float, *limits: float) -> str:
