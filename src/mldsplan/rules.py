@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from mldsplan.constraints import EPSILON, MAX_REVISION, name_key, shown
 from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.programme import Programme
-from mldsplan.progress import Progress
+from mldsplan.progress import Progress, Timer
 from mldsplan.studylog import MAX_DAY_HOURS
 from mldsplan.terms import schedule, term_key, window
 
@@ -73,15 +73,11 @@ def record_problems(
     problems += _assessment_problems(progress, codes)
     problems += _log_problems(progress, codes, start, today)
     if progress.timer is not None:
-        problems += _timer_problems(progress, codes, today, now)
+        problems += _timer_problems(progress.timer, codes, today, now)
     return problems
 
 
-def _timer_problems(
-    progress: Progress, codes: set[str], today: date, now: datetime | None
-) -> list[str]:
-    assert progress.timer is not None
-    t = progress.timer
+def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None) -> list[str]:
     problems = []
     if t.module is not None and t.module not in codes:
         problems.append(f"timer.module: unknown module '{t.module}'")
