@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import NOW, Run, assert_one_line_error
+from conftest import NOW, SHIPPED, Run, assert_one_line_error
 from mldsplan import constraints, document, store, validation
 from mldsplan.cache import Cache
 from mldsplan.errors import FileFormatError
@@ -208,7 +208,11 @@ _word = st.text(st.characters(categories=("L", "N", "P", "S")), min_size=1, max_
 
 
 def _line(most: int) -> st.SearchStrategy[str]:
-    return st.lists(_word, min_size=1, max_size=8).map(" ".join).filter(lambda t: len(t) <= most)
+    return (
+        st.lists(_word, min_size=1, max_size=8)
+        .map(" ".join)
+        .filter(lambda t: len(t) <= most and constraints.is_line(t))
+    )
 
 
 # Anything a TOML file can hold (no lone surrogates; build refuses those too, see HOSTILE).
@@ -383,3 +387,25 @@ def test_every_limit_of_every_rule_is_one_build_checks() -> None:
 def test_from_validated_falls_back_to_full_validation() -> None:
     with pytest.raises(FileFormatError, match=r"weekly_hours: Input should be less than or equal"):
         document.from_validated(PATH, {"schema_version": 2, "weekly_hours": float("nan")})
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("total_ects = 90", "total_ects = 95", "total_ects"),  # a rule across fields
+        ("weekly_hours = 21", "weekly_hours = nan", "weekly_hours"),  # a field's own limit
+    ],
+)
+def test_a_forged_programme_marker_gives_the_error_full_validation_gives(
+    run: Any, tmp_path: Path, old: str, new: str, needle: str
+) -> None:
+    text = SHIPPED.read_text()
+    assert old in text
+    bad = tmp_path / "programme.toml"
+    bad.write_text(text.replace(old, new))
+    unmarked = run("--programme", str(bad), "plan", ok=False)
+    Cache(tmp_path / "cache").remember("programme", bad.read_bytes())
+    marked = run("--programme", str(bad), "plan", ok=False)
+    assert "internal error" not in marked.stderr
+    assert_one_line_error(marked, needle)
+    assert marked.stderr == unmarked.stderr

@@ -250,7 +250,7 @@ def _load(ctx: typer.Context) -> tuple["Programme", "Progress"]:
     from mldsplan import store
 
     programme = _programme(ctx)
-    return programme, store.load_for(_files(ctx).progress, programme, _today(), _cache())
+    return programme, store.load_for(_files(ctx).progress, programme, _now(), _cache())
 
 
 def _update(
@@ -1009,10 +1009,12 @@ NameArg = Annotated[
 
 
 def _stored_name(record: "Progress", code: str, typed: str) -> str:
-    """The assessment's name as recorded (names match in any case)."""
-    wanted = typed.strip().casefold()
+    """The assessment's name as recorded (names match in any case and normal form)."""
+    from mldsplan.constraints import name_key
+
+    wanted = name_key(typed)
     items = record.assessments.get(code, ())
-    return next((a.name for a in items if a.name.casefold() == wanted), typed.strip())
+    return next((a.name for a in items if name_key(a.name) == wanted), typed.strip())
 
 
 @assess_app.command("add")

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace as with_fields
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,11 +99,6 @@ def _refuse_broken(path: Path, problems: list[str]) -> None:
         )
 
 
-def check_against(path: Path, progress: Progress, programme: Programme, today: date) -> Progress:
-    _refuse_broken(path, record_problems(progress, programme, today))
-    return progress
-
-
 def read_bytes(path: Path) -> bytes | None:
     """The file's bytes; None when there is none. Refuses what is not a regular file."""
     if path.is_symlink() and not path.exists():
@@ -125,8 +120,13 @@ def load(path: Path, cache: Cache | None = None) -> Progress:
     return Progress() if raw is None else parse(path, raw, cache)
 
 
-def load_for(path: Path, programme: Programme, today: date, cache: Cache | None = None) -> Progress:
-    return check_against(path, load(path, cache), programme, today)
+def load_for(
+    path: Path, programme: Programme, now: datetime, cache: Cache | None = None
+) -> Progress:
+    """The record in `path`, refused when it breaks a rule (as `check` would say)."""
+    progress = load(path, cache)
+    _refuse_broken(path, record_problems(progress, programme, now.date(), now=now))
+    return progress
 
 
 def serialise(progress: Progress) -> bytes:
@@ -418,11 +418,16 @@ def _commit(path: Path, content: bytes, old: bytes | None) -> None:
     if old is None:
         write_atomic(path, content, commit=True)
         return
-    redo = sibling(path, REDO)
+    redo, backup = sibling(path, REDO), sibling(path, BACKUP)
+    if backup.is_dir() and not backup.is_symlink():  # step 3 could not happen: change nothing
+        raise StoreError(
+            f"{backup}: is a folder, where mldsplan keeps the version before the last change",
+            hint="move the folder away; the file is unchanged",
+        )
     _write_backup(redo, old)
     write_atomic(path, content, commit=True)
     try:
-        os.replace(redo, sibling(path, BACKUP))
+        os.replace(redo, backup)
         _fsync_folder(path.parent)
     except BaseException as exc:
         raise Landed(exc) from exc
