@@ -64,7 +64,9 @@ def is_line(text: str) -> bool:
     return _line.fullmatch(text) is not None
 
 
-LINE_RULES = f"one line of plain text (no control characters or {TRIPLE_QUOTE})"
+LINE_RULES = (
+    f"one line of plain text (no control characters, no space at either end, no {TRIPLE_QUOTE})"
+)
 
 
 def text_problem(text: str, most: int) -> str | None:

@@ -569,7 +569,7 @@ def undo(
             except FileFormatError:
                 latest = _revision_in(current_raw)
         restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
-        content = serialise(restored)
+        content = _content(path, restored)
         kept = _broken_name(path, now) if broken else None
         try:
             if kept is not None and current_raw is not None:

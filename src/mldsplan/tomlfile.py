@@ -111,6 +111,13 @@ _MESSAGES = {
 }
 
 
+def visible_repr(value: Any) -> str:
+    """`repr` of a value, which escapes what a terminal would act on (and the bidi controls)."""
+    from mldsplan.visible import visible
+
+    return visible(repr(value))
+
+
 def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
     """One line per pydantic error: `<file>: <field path>: <message>`."""
     problems = []
@@ -118,6 +125,10 @@ def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
         message = _MESSAGES.get(error["type"], str(error["msg"]))
         if error["type"] == "string_pattern_mismatch":
-            message = f"{error['input']!r} is not valid here"
+            from mldsplan.constraints import LINE_PATTERN, LINE_RULES
+
+            rule = error.get("ctx", {}).get("pattern")
+            reason = f"must be {LINE_RULES}" if rule == LINE_PATTERN else "is not valid here"
+            message = f"{visible_repr(error['input'])} {reason}"
         problems.append(f"{path}: {field_path(loc)}: {message}")
     return problems
