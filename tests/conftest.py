@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mldsplan.cli import app
-from mldsplan.progress import SCHEMA_VERSION
+from mldsplan.domain.progress import SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "data" / "programme.toml"

@@ -25,10 +25,11 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from conftest import NOW, SHIPPED, Run, assert_one_line_error
-from mldsplan import constraints, document, store, validation
-from mldsplan.cache import Cache
-from mldsplan.errors import FileFormatError
-from mldsplan.progress import Progress
+from mldsplan.domain import constraints
+from mldsplan.domain.errors import FileFormatError
+from mldsplan.domain.progress import Progress
+from mldsplan.storage import document, store, validation
+from mldsplan.storage.cache import Cache
 
 VALID = """\
 schema_version = 2

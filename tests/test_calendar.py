@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED, TODAY, Refuse, Run, RunJson
-from mldsplan.dates import add_months
+from mldsplan.domain.dates import add_months
 
 DATA = tomllib.loads(SHIPPED.read_text())
 HOURS_PER_ECTS = DATA["hours_per_ects"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED, TODAY, Run
-from mldsplan import dashboard, render
+from mldsplan.output import dashboard, render
 from test_export import _chromium, _flags
 
 VOID = {
@@ -244,7 +244,7 @@ def test_hours_text_is_the_terminals(value: float) -> None:
 
 def test_dashboard_imports_neither_rich_nor_typer() -> None:
     code = (
-        "import sys, mldsplan.dashboard, mldsplan.export\n"
+        "import sys, mldsplan.output.dashboard, mldsplan.output.formats\n"
         "bad = [m for m in ('typer', 'rich', 'jinja2') if m in sys.modules]\n"
         "assert not bad, bad\n"
     )

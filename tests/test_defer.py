@@ -14,11 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import NOW, SHIPPED, TODAY, Refuse, Run, RunJson
-from mldsplan import planner, store, terms
-from mldsplan.changes import defer, undefer
-from mldsplan.programme import load_programme
-from mldsplan.progress import Completion, Progress
-from mldsplan.rules import record_problems
+from mldsplan.domain import terms
+from mldsplan.domain import workload as planner
+from mldsplan.domain.changes import defer, undefer
+from mldsplan.domain.progress import Completion, Progress
+from mldsplan.domain.rules import record_problems
+from mldsplan.storage import store
+from mldsplan.storage.programme_file import load_programme
 
 PROGRAMME = load_programme(SHIPPED)
 OCTOBER_2025 = Progress(start="2025-10")

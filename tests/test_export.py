@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 
 from conftest import SHIPPED, TODAY, Run, assert_one_line_error
-from mldsplan import store, terms
-from mldsplan.programme import load_programme
-from mldsplan.progress import SCHEMA_VERSION, Progress
+from mldsplan.domain import terms
+from mldsplan.domain.progress import SCHEMA_VERSION, Progress
+from mldsplan.storage import store
+from mldsplan.storage.programme_file import load_programme
 from test_files import consistent_progresses
 
 PROGRAMME = load_programme(SHIPPED)

@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import NOW, SHIPPED, TODAY, Refuse, Run, assert_one_line_error
-from mldsplan import changes, store, timer
-from mldsplan.document import from_document
-from mldsplan.errors import FileFormatError, InputError
-from mldsplan.programme import load_programme
-from mldsplan.progress import Progress, Timer
-from mldsplan.rules import record_problems
-from mldsplan.studylog import NoteError, check_note, parse_log
+from mldsplan.domain import changes, timer
+from mldsplan.domain.errors import FileFormatError, InputError
+from mldsplan.domain.progress import NoteError, Progress, Timer, check_note
+from mldsplan.domain.rules import record_problems
+from mldsplan.storage import store
+from mldsplan.storage.document import from_document
+from mldsplan.storage.programme_file import load_programme
+from mldsplan.storage.studylog import parse_log
 
 PROGRAMME = load_programme(SHIPPED)
 CODES = PROGRAMME.codes
@@ -152,7 +153,7 @@ def test_a_timer_whose_utc_offset_has_seconds_breaks_a_rule() -> None:
 def _model_note_accepts(text: str) -> bool:
     from pydantic import TypeAdapter, ValidationError
 
-    from mldsplan.constraints import Note
+    from mldsplan.domain.constraints import Note
 
     try:
         TypeAdapter(Note).validate_python(text)
@@ -321,7 +322,7 @@ def _read(document: dict[str, Any], how: str) -> Progress | None:
             record = from_document(PATH, _as_json(document), from_json=True)
         else:
             if how == "toml-text" and "log" in document:
-                from mldsplan.studylog import make_entry
+                from mldsplan.storage.studylog import make_entry
 
                 lines = []
                 for item in document["log"]:
@@ -588,7 +589,7 @@ def test_the_programme_totals_show_their_difference(run: Run, tmp_path: Path) ->
 
 
 def test_one_tolerance() -> None:
-    from mldsplan import assessments, constraints, programme
+    from mldsplan.domain import assessments, constraints, programme
 
     assert programme.EPSILON is constraints.EPSILON
     assert assessments.EPSILON == constraints.EPSILON  # its own copy still (not this file)
@@ -621,7 +622,7 @@ def test_two_names_that_print_the_same_in_the_file_are_refused(run: Run, student
 
 
 def test_the_comparable_form_of_a_name() -> None:
-    from mldsplan.constraints import name_key
+    from mldsplan.domain.constraints import name_key
 
     assert name_key(CAFE_NFC) == name_key(CAFE_NFD) == name_key("CAFE\u0301")
     assert name_key("Stra\u00dfe") == name_key("STRASSE")

@@ -14,15 +14,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, TODAY, Run, RunJson, assert_one_line_error
-from mldsplan import store, terms
-from mldsplan.cache import Cache
-from mldsplan.constraints import is_line, name_key
-from mldsplan.dates import add_months
-from mldsplan.errors import FileFormatError
-from mldsplan.programme import default_programme_path, load_programme
-from mldsplan.progress import Assessment, Completion, LogEntry, Progress, TermDates
-from mldsplan.progress import Timer as StudyTimer
-from mldsplan.rules import LOG_BEFORE_START_MONTHS, record_problems
+from mldsplan.domain import terms
+from mldsplan.domain.constraints import is_line, name_key
+from mldsplan.domain.dates import add_months
+from mldsplan.domain.errors import FileFormatError
+from mldsplan.domain.progress import Assessment, Completion, LogEntry, Progress, TermDates
+from mldsplan.domain.progress import Timer as StudyTimer
+from mldsplan.domain.rules import LOG_BEFORE_START_MONTHS, record_problems
+from mldsplan.paths import default_programme_path
+from mldsplan.storage import store
+from mldsplan.storage.cache import Cache
+from mldsplan.storage.programme_file import load_programme
 
 PROGRAMME = load_programme(SHIPPED)
 CODES = PROGRAMME.codes
@@ -218,7 +220,7 @@ def test_a_bad_progress_file_is_an_error_and_never_overwritten(
 def test_a_huge_file_is_refused(
     run: Run, progress_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mldsplan import tomlfile
+    from mldsplan.storage import tomlfile
 
     limit = len(SHIPPED.read_bytes()) + 100  # the programme is read under the same limit
     monkeypatch.setattr(tomlfile, "MAX_FILE_BYTES", limit)
@@ -427,7 +429,7 @@ def _consistent(record: Progress) -> Progress:
     return replace(record, completions=kept, log=log)
 
 
-# Every rule of mldsplan.rules holds: what `import` accepts.
+# Every rule of mldsplan.domain.rules holds: what `import` accepts.
 consistent_progresses = progresses.map(_consistent)
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import TODAY, Run, RunJson
-from mldsplan.progress import SCHEMA_VERSION
-from mldsplan.render import hours_text
+from mldsplan.domain.progress import SCHEMA_VERSION
+from mldsplan.output.render import hours_text
 
 WIDTHS = [60, 80, 120]
 NOTE = "lecture 4 on variational inference, with the worked examples from the notes"
@@ -358,7 +358,7 @@ def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Left to itself Rich would squeeze both prose columns alike and cut the dates."""
-    from mldsplan.render import Col, screen
+    from mldsplan.output.render import Col, screen
 
     monkeypatch.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
     monkeypatch.setenv("COLUMNS", "60")

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error
-from mldsplan import grades
-from mldsplan.programme import load_programme
-from mldsplan.progress import Completion, Progress
+from mldsplan.domain import marks as grades
+from mldsplan.domain.progress import Completion, Progress
+from mldsplan.storage.programme_file import load_programme
 
 PROGRAMME = load_programme(SHIPPED)
 ECTS = {m.code: m.ects for m in PROGRAMME.modules}

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import Run, RunJson, assert_one_line_error
 from faults import CHILD, Injector
-from mldsplan import store
+from mldsplan.storage import store
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "fixtures"
@@ -376,7 +376,7 @@ def _interrupted_after(
 ) -> subprocess.CompletedProcess[str]:
     code = (
         "import os, signal, sys, time\n"
-        "from mldsplan import store\n"
+        "from mldsplan.storage import store\n"
         f"{hook}\n"
         "import runpy\n"
         f"sys.argv = ['mldsplan', *{list(args)!r}]\n"

@@ -24,12 +24,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, TODAY, Run, assert_one_line_error
-from mldsplan import store, terms
-from mldsplan.errors import MldsplanError
-from mldsplan.programme import load_programme
-from mldsplan.progress import SCHEMA_VERSION, Assessment, Completion, LogEntry, Progress, TermDates
-from mldsplan.progress import Timer as StudyTimer
-from mldsplan.rules import record_problems
+from mldsplan.domain import terms
+from mldsplan.domain.errors import MldsplanError
+from mldsplan.domain.progress import (
+    SCHEMA_VERSION,
+    Assessment,
+    Completion,
+    LogEntry,
+    Progress,
+    TermDates,
+)
+from mldsplan.domain.progress import Timer as StudyTimer
+from mldsplan.domain.rules import record_problems
+from mldsplan.storage import document, store
+from mldsplan.storage.programme_file import load_programme
 
 CORPUS = Path(__file__).parent / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -415,7 +423,7 @@ PROGRAMME_CORPUS = {
     "syntax-error.toml": "line 3, column",
     "empty.toml": "the file is empty",
     "missing-fields.toml": "name: required field is missing",
-    # One small programme per consistency rule (mldsplan.programme.consistency_problems).
+    # One small programme per consistency rule (mldsplan.domain.programme.consistency_problems).
     "rule-no-terms.toml": "terms: at least one term is needed",
     "rule-no-modules.toml": "modules: at least one module is needed",
     "rule-group-twice.toml": "groups[0].code: code 'ethics' is used twice",
@@ -646,14 +654,14 @@ def test_a_v1_file_migrates_on_the_first_write_and_is_kept_once(
     progress_file.parent.mkdir(parents=True, exist_ok=True)
     original = (FIXTURES / "progress-v1.toml").read_bytes()
     progress_file.write_bytes(original)
-    real = store.MIGRATIONS[2]
+    real = document.MIGRATIONS[2]
     calls = []
 
     def v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
         calls.append(document["schema_version"])
         return real(document)
 
-    monkeypatch.setitem(store.MIGRATIONS, 2, v1_to_v2)
+    monkeypatch.setitem(document.MIGRATIONS, 2, v1_to_v2)
     kept = progress_file.with_name("progress.toml.v1.bak")
     run("progress")  # a read migrates in memory and writes nothing
     assert progress_file.read_bytes() == original and not kept.exists()

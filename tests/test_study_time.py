@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import SHIPPED, TODAY, Refuse, Run, RunJson, assert_one_line_error
-from mldsplan import planner, terms
-from mldsplan.programme import load_programme
-from mldsplan.progress import LogEntry, Progress
-from mldsplan.render import hours_text
+from mldsplan.domain import terms
+from mldsplan.domain import workload as planner
+from mldsplan.domain.progress import LogEntry, Progress
+from mldsplan.output.render import hours_text
+from mldsplan.storage.programme_file import load_programme
 
 PROGRAMME = load_programme(SHIPPED)
 HOURS = {m.code: PROGRAMME.hours(m) for m in PROGRAMME.modules}
@@ -384,7 +385,7 @@ def test_logged_hours_reduce_the_hours_remaining(
     assert expected == 2250 - HOURS["maths"] - 20 - HOURS["eda"]
     assert run_json("hours")["hours_remaining"] == pytest.approx(expected)
     assert run_json("progress")["hours_remaining"] == pytest.approx(expected)
-    from mldsplan import store
+    from mldsplan.storage import store
 
     record = store.load(progress_file)
     assert planner.hours_remaining(PROGRAMME, record) == pytest.approx(expected)

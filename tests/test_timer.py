@@ -144,7 +144,7 @@ def test_under_a_minute_is_dropped_with_a_message(
 
 
 def test_the_timer_survives_in_the_file(run: Run, set_now: SetNow, progress_file: Path) -> None:
-    from mldsplan import store
+    from mldsplan.storage import store
 
     set_now(at("2026-11-25T19:00:00+01:00"))
     run("start", "agents", "--note", "ch. 2")

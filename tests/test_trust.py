@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 
 from conftest import NOW, SHIPPED, Refuse, Run, RunJson, assert_one_line_error
-from mldsplan import store, tomlfile
-from mldsplan.cache import Cache
-from mldsplan.errors import SavedButError, StoreError
-from mldsplan.export import neutralise
-from mldsplan.progress import Progress
+from mldsplan.domain.errors import SavedButError, StoreError
+from mldsplan.domain.progress import Progress
+from mldsplan.output.formats import neutralise
+from mldsplan.storage import store, tomlfile
+from mldsplan.storage.cache import Cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -204,7 +204,7 @@ def test_a_rule_change_invalidates_markers_without_a_version_bump(
     cache = student.parent / "cache"
     assert cli("plan", "--json", env=env).returncode == 0
     markers = set(os.listdir(cache))
-    rules = copy / "constraints.py"
+    rules = copy / "domain" / "constraints.py"
     rules.write_text(rules.read_text().replace("le=100)]", "le=101)]", 1))
     env_copy = {**env, "PYTHONPATH": str(copy.parent), "MLDSPLAN_PROGRAMME": str(SHIPPED)}
     assert cli("plan", "--json", env=env_copy).returncode == 0
@@ -362,7 +362,7 @@ def test_the_size_limit_holds_on_write(student: Path, monkeypatch: pytest.Monkey
 
 
 def _with_note(progress: Progress, note: str) -> Progress:
-    from mldsplan.changes import add_log
+    from mldsplan.domain.changes import add_log
 
     return add_log(progress, 1, NOW.date(), NOW.date(), None, note)
 
@@ -468,7 +468,7 @@ def test_the_resit_message_tells_the_truth(refuse: Refuse, student: Path) -> Non
 def test_constrained_types_are_plain_module_names() -> None:
     """No names are injected at run time: a module's annotations resolve from its imports."""
     code = (
-        "import typing, mldsplan.progress as p, mldsplan.programme as q\n"
+        "import typing, mldsplan.domain.progress as p, mldsplan.domain.programme as q\n"
         "typing.get_type_hints(p.Progress); typing.get_type_hints(q.Programme)\n"
         "import sys; print('pydantic' in sys.modules)"
     )

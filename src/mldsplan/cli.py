@@ -21,15 +21,15 @@ import typer
 from typer.core import TyperGroup
 
 from mldsplan import __version__, paths
-from mldsplan.errors import ExitCode, InputError, MldsplanError, SavedButError
-from mldsplan.visible import visible
+from mldsplan.domain.errors import ExitCode, InputError, MldsplanError, SavedButError
+from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from mldsplan.cache import Cache
-    from mldsplan.programme import Programme
-    from mldsplan.progress import Progress
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import Progress
+    from mldsplan.storage.cache import Cache
 
 
 # How the domain's value names read on the command line; a command may override.
@@ -198,7 +198,7 @@ def entry() -> None:
     Once a change has started to land, an interrupt waits (`mldsplan.interrupts`);
     after the command nothing is left to interrupt, so none breaks the shutdown.
     """
-    from mldsplan import interrupts
+    from mldsplan.storage import interrupts
 
     interrupts.install()
     try:
@@ -222,13 +222,14 @@ def _flags(ctx: typer.Context, **names: str) -> None:
 
 
 def _cache() -> "Cache":
-    from mldsplan.cache import Cache
+    from mldsplan.storage.cache import Cache
 
     return Cache(paths.cache_folder(dict(os.environ)))
 
 
 def _programme(ctx: typer.Context) -> "Programme":
-    from mldsplan.programme import default_programme_path, load_programme
+    from mldsplan.paths import default_programme_path
+    from mldsplan.storage.programme_file import load_programme
 
     given = _files(ctx).programme
     return load_programme(given or default_programme_path(), _cache())
@@ -247,7 +248,7 @@ def _now() -> "datetime":
 
 
 def _load(ctx: typer.Context) -> tuple["Programme", "Progress"]:
-    from mldsplan import store
+    from mldsplan.storage import store
 
     programme = _programme(ctx)
     return programme, store.load_for(_files(ctx).progress, programme, _now(), _cache())
@@ -257,8 +258,8 @@ def _update(
     ctx: typer.Context, programme: "Programme", change: Callable[["Progress"], "Progress"]
 ) -> tuple["Progress", "Progress"]:
     """Apply `change` to the checked record under the lock; (before, after)."""
-    from mldsplan import store
-    from mldsplan.rules import record_problems
+    from mldsplan.domain.rules import record_problems
+    from mldsplan.storage import store
 
     now = _now()
     return store.update(
@@ -272,7 +273,7 @@ def _update(
 
 def _lock_timeout() -> float:
     """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
-    from mldsplan.store import LOCK_TIMEOUT_SECONDS
+    from mldsplan.storage.store import LOCK_TIMEOUT_SECONDS
 
     given = os.environ.get(paths.LOCK_TIMEOUT_ENV)
     if not given:
@@ -287,14 +288,14 @@ def _lock_timeout() -> float:
 
 
 def _codes(programme: "Programme", typed: list[str], argument: str = "code") -> list[str]:
-    from mldsplan.programme import resolve_code
+    from mldsplan.domain.programme import resolve_code
 
     codes = [resolve_code(programme, t, argument) for t in typed]
     return list(dict.fromkeys(codes))
 
 
 def _day(text: str, argument: str = "on") -> date:
-    from mldsplan.dates import DateError, parse_day
+    from mldsplan.domain.dates import DateError, parse_day
 
     try:
         return parse_day(text)
@@ -310,7 +311,7 @@ def _on(text: str | None) -> date:
 def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
     """A command's result: one JSON object on stdout, or `human` renders it."""
     if as_json:
-        from mldsplan.jsonout import print_json
+        from mldsplan.output.jsonout import print_json
 
         print_json(result)
     else:
@@ -358,7 +359,7 @@ def init(
 
     Example: mldsplan init --start 2025-10 --weekly-hours 18
     """
-    from mldsplan.changes import set_settings
+    from mldsplan.domain.changes import set_settings
 
     path = _files(ctx).progress
     existed = path.exists()
@@ -392,13 +393,13 @@ def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: mldsplan plan --json
     """
-    from mldsplan import planner
+    from mldsplan.domain import workload as planner
 
     programme, record = _load(ctx)
     result = planner.plan(programme, record, _today())
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.plan(programme, result)
 
@@ -421,7 +422,7 @@ def complete(
 
     Example: mldsplan complete programming maths --on 2026-01-20
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
@@ -452,7 +453,7 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
 
     Example: mldsplan uncomplete maths
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
@@ -474,7 +475,7 @@ def mark(
 
     Example: mldsplan mark programming 70
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     _flags(ctx, mark="MARK")
     programme = _programme(ctx)
@@ -492,13 +493,13 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: mldsplan progress --json
     """
-    from mldsplan import planner
+    from mldsplan.domain import workload as planner
 
     programme, record = _load(ctx)
     result = planner.progress_summary(programme, record, _today(), _now())
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.progress(programme, result)
 
@@ -518,8 +519,8 @@ def hours(
 
     Example: mldsplan hours --weekly-hours 25
     """
-    from mldsplan import planner
-    from mldsplan.changes import check_weekly_hours
+    from mldsplan.domain import workload as planner
+    from mldsplan.domain.changes import check_weekly_hours
 
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
@@ -527,7 +528,7 @@ def hours(
     result = planner.hours_summary(programme, record, _on(on), weekly_hours)
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.hours(programme, result)
 
@@ -558,8 +559,8 @@ def log(
 
     Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
     """
-    from mldsplan import changes
-    from mldsplan.studylog import format_log_line
+    from mldsplan.domain import changes
+    from mldsplan.storage.studylog import format_log_line
 
     actions = sum([amount is not None, list_, undo, remove is not None])
     if actions != 1:
@@ -569,7 +570,7 @@ def log(
         )
     if list_:
         _, record = _load(ctx)
-        from mldsplan.results import Result
+        from mldsplan.domain.results import Result
 
         entries = {
             "schema_version": Result().schema_version,
@@ -577,7 +578,7 @@ def log(
         }
 
         def human() -> None:
-            from mldsplan import render
+            from mldsplan.output import render
 
             render.log_entries(record.log)
 
@@ -606,13 +607,13 @@ def week(ctx: typer.Context, on: OnOption = None, as_json: JsonOption = False) -
 
     Example: mldsplan week --on 2026-11-23
     """
-    from mldsplan import planner
+    from mldsplan.domain import workload as planner
 
     programme, record = _load(ctx)
     result = planner.study_week(programme, record, _on(on), record.weekly(programme), _now())
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.week(result)
 
@@ -625,13 +626,13 @@ def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: mldsplan grades --json
     """
-    from mldsplan import grades as marks
+    from mldsplan.domain import marks
 
     programme, record = _load(ctx)
     result = marks.grades(programme, record)
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.grades(programme, result)
 
@@ -672,13 +673,13 @@ def target(
 
     Example: mldsplan target --assume project=75
     """
-    from mldsplan import grades as marks
+    from mldsplan.domain import marks
 
     programme, record = _load(ctx)
     result = marks.targets(programme, record, _assumptions(programme, assume or []))
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.targets(result)
 
@@ -698,8 +699,8 @@ def defer(
 
     Example: mldsplan defer bayesian
     """
-    from mldsplan import changes
-    from mldsplan.planner import plan_warnings
+    from mldsplan.domain import changes
+    from mldsplan.domain.workload import plan_warnings
 
     programme = _programme(ctx)
     resolved = _codes(programme, codes)
@@ -733,7 +734,7 @@ def _guard_output(ctx: typer.Context, output: Path, force: bool) -> None:
     """Refuse an --output that is mldsplan's own file, a special file or a link."""
     import stat
 
-    from mldsplan import store
+    from mldsplan.storage import store
 
     files = _files(ctx)
     # The progress file as given and, behind a symlink, its target: each with every
@@ -823,8 +824,8 @@ def export(
 
     Example: mldsplan export --format ics --output plan.ics
     """
-    from mldsplan import export as exporters
-    from mldsplan import store
+    from mldsplan.output import formats
+    from mldsplan.storage import exchange, store
 
     _flags(ctx, output="--output", days="--alarm-days")
     if not 0 <= alarm_days <= 60:
@@ -834,12 +835,16 @@ def export(
     if output is not None:
         _guard_output(ctx, output, force)
     programme, record = _load(ctx)
-    content = exporters.export(fmt.value, programme, record, _now(), alarm_days, with_notes)
+    if fmt.value in exchange.FORMATS:  # the whole record, as import reads it back
+        content = exchange.export(fmt.value, programme, record)
+    else:
+        content = formats.export(fmt.value, programme, record, _now(), alarm_days, with_notes)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    mode = 0o600 if fmt.value in exporters.PRIVATE_FORMATS else 0o644
+    private = fmt.value in exchange.FORMATS or fmt.value in formats.PRIVATE_FORMATS
+    mode = 0o600 if private else 0o644
     try:
         store.write_atomic(output, content, mode=mode)
     except store.Landed as landed:
@@ -865,11 +870,11 @@ def import_(
 
     Example: mldsplan import backup.json
     """
-    from mldsplan import store
-    from mldsplan.rules import record_problems
+    from mldsplan.domain.rules import record_problems
+    from mldsplan.storage.exchange import read_export
 
     programme = _programme(ctx)
-    record = store.read_export(path, programme.id)
+    record = read_export(path, programme.id)
     now = _now()
     problems = record_problems(record, programme, now.date(), now=now)
     if problems:
@@ -888,7 +893,8 @@ def check(ctx: typer.Context) -> None:
 
     Example: mldsplan check
     """
-    from mldsplan import checks, render
+    from mldsplan.commands import check as checks
+    from mldsplan.output import render
 
     files = _files(ctx)
     report = checks.check(files.programme, files.progress, _now())
@@ -904,7 +910,7 @@ def undo(ctx: typer.Context) -> None:
 
     Example: mldsplan undo
     """
-    from mldsplan import store
+    from mldsplan.storage import store
 
     path = _files(ctx).progress
     restored, kept = store.undo(path, _now(), _lock_timeout(), _warn)
@@ -936,13 +942,13 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from mldsplan import calendar as calendars
+    from mldsplan.domain import calendar as calendars
 
     programme, record = _load(ctx)
     result = calendars.calendar_view(programme, record, _today())
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.calendar(result)
 
@@ -950,7 +956,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 
 def _term(programme: "Programme", text: str) -> tuple[int, int]:
-    from mldsplan.rules import term_from_key
+    from mldsplan.domain.rules import term_from_key
 
     try:
         return term_from_key(text, programme)
@@ -969,7 +975,7 @@ def calendar_set(
 
     Example: mldsplan calendar set 1.2 --from 2026-01-19 --to 2026-04-24
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     year, number = _term(programme, term)
@@ -989,8 +995,8 @@ def calendar_reset(
 
     Example: mldsplan calendar reset 1.2
     """
-    from mldsplan import changes
-    from mldsplan.terms import term_key
+    from mldsplan.domain import changes
+    from mldsplan.domain.terms import term_key
 
     programme = _programme(ctx)
     key = None if term is None else term_key(*_term(programme, term))
@@ -1010,7 +1016,7 @@ NameArg = Annotated[
 
 def _stored_name(record: "Progress", code: str, typed: str) -> str:
     """The assessment's name as recorded (names match in any case and normal form)."""
-    from mldsplan.constraints import name_key
+    from mldsplan.domain.constraints import name_key
 
     wanted = name_key(typed)
     items = record.assessments.get(code, ())
@@ -1029,7 +1035,7 @@ def assess_add(
 
     Example: mldsplan assess add supervised "Coursework 1" --weight 20 --due 2027-02-14
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
@@ -1049,7 +1055,7 @@ def assess_mark(
 
     Example: mldsplan assess mark supervised "Coursework 1" 68
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     _flags(ctx, mark="MARK")
     programme = _programme(ctx)
@@ -1075,7 +1081,7 @@ def assess_edit(
 
     Example: mldsplan assess edit supervised "Coursework 1" --due 2027-02-21
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
@@ -1097,7 +1103,7 @@ def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
 
     Example: mldsplan assess remove supervised "Coursework 1"
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     resolved = _codes(programme, [code])[0]
@@ -1121,14 +1127,14 @@ def assess_list(
 
     Example: mldsplan assess list supervised
     """
-    from mldsplan.assessments import assess_list as listing
+    from mldsplan.domain.assessments import assess_list as listing
 
     programme, record = _load(ctx)
     resolved = None if code is None else _codes(programme, [code])[0]
     result = listing(programme, record, resolved)
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.assessments(result)
 
@@ -1146,7 +1152,7 @@ def due(
 
     Example: mldsplan due --days 30
     """
-    from mldsplan.assessments import due as upcoming
+    from mldsplan.domain.assessments import due as upcoming
 
     if not 0 <= days <= 3660:
         raise InputError(f"{days} must be 0 to 3660", argument="days")
@@ -1154,7 +1160,7 @@ def due(
     result = upcoming(record, _on(on), days)
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.due(result)
 
@@ -1171,7 +1177,7 @@ def _at(text: str | None, now: "datetime") -> "datetime":
     import re
 
     from mldsplan import clock
-    from mldsplan.dates import DateError, wall_time
+    from mldsplan.domain.dates import DateError, wall_time
 
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
@@ -1200,7 +1206,7 @@ def start(
 
     Example: mldsplan start bayesian --note "lecture 5"
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     studied = None if code is None else _codes(programme, [code])[0]
@@ -1219,7 +1225,7 @@ def stop(
 
     Example: mldsplan stop
     """
-    from mldsplan import timer
+    from mldsplan.domain import timer
 
     if at is None:
         _flags(ctx, at="stop")  # the time is now, not an --at the student gave
@@ -1251,7 +1257,7 @@ def cancel(ctx: typer.Context) -> None:
 
     Example: mldsplan cancel
     """
-    from mldsplan import changes
+    from mldsplan.domain import changes
 
     programme = _programme(ctx)
     _update(ctx, programme, changes.cancel_timer)
@@ -1264,13 +1270,13 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: mldsplan status --json
     """
-    from mldsplan import planner
+    from mldsplan.domain import workload as planner
 
     _, record = _load(ctx)
     result = planner.status(record, _now())
 
     def human() -> None:
-        from mldsplan import render
+        from mldsplan.output import render
 
         render.status(result)
 

@@ -22,17 +22,17 @@ def now() -> datetime:
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            from mldsplan.errors import InputError
+            from mldsplan.domain.errors import InputError
 
             raise InputError(f"{NOW_ENV}: '{given}' is not a date-time with a UTC offset")
-        from mldsplan.dates import FIRST_YEAR, LAST_YEAR, whole_minute_offset
+        from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, whole_minute_offset
 
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-            from mldsplan.errors import InputError
+            from mldsplan.domain.errors import InputError
 
             raise InputError(f"{NOW_ENV}: {given} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
         if not whole_minute_offset(moment):
-            from mldsplan.errors import InputError
+            from mldsplan.domain.errors import InputError
 
             raise InputError(
                 f"{NOW_ENV}: '{given}' has a UTC offset with seconds",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mldsplan.domain.errors import FileFormatError
+
 PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
 FILE_ENV = "MLDSPLAN_FILE"
 LOCK_TIMEOUT_ENV = "MLDSPLAN_LOCK_TIMEOUT"
@@ -76,3 +78,13 @@ def assessment_names(progress: Path, code: str) -> list[str]:
         ]
     except (OSError, ValueError, AttributeError):
         return []
+
+
+def default_programme_path() -> Path:
+    path = shipped_programme()
+    if path is None:
+        raise FileFormatError(
+            "the shipped programme file data/programme.toml is missing from this installation",
+            hint="reinstall mldsplan, or pass --programme PATH",
+        )
+    return path

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mldsplan.dates import add_months
-from mldsplan.programme import Module, Programme
-from mldsplan.progress import Completion, Progress
+from mldsplan.domain.dates import add_months
+from mldsplan.domain.programme import Module, Programme
+from mldsplan.domain.progress import Completion, Progress
 
 
 def term_key(year: int, term: int) -> str:

@@ -12,13 +12,23 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from mldsplan.constraints import EPSILON, MAX_NAME, name_key, settled, shown, text_problem
-from mldsplan.dates import DateError, parse_month
-from mldsplan.errors import InputError
-from mldsplan.programme import Programme
-from mldsplan.progress import Assessment, Completion, LogEntry, Progress, TermDates, Timer
-from mldsplan.studylog import MAX_DAY_HOURS, NoteError, check_hours, check_note
-from mldsplan.terms import term_key
+from mldsplan.domain.constraints import EPSILON, MAX_NAME, name_key, settled, shown, text_problem
+from mldsplan.domain.dates import DateError, parse_month
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import (
+    MAX_DAY_HOURS,
+    Assessment,
+    Completion,
+    LogEntry,
+    NoteError,
+    Progress,
+    TermDates,
+    Timer,
+    check_hours,
+    check_note,
+)
+from mldsplan.domain.terms import term_key
 
 MAX_DEFER_YEARS = 10
 MIN_WEEKLY_HOURS = 1.0
@@ -94,7 +104,7 @@ def complete(
 
     Without `mark`, a module whose assessments are all marked gets its module mark.
     """
-    from mldsplan.assessments import module_mark
+    from mldsplan.domain.assessments import module_mark
 
     if mark is not None:
         check_mark(programme, mark)

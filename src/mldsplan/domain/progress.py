@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from mldsplan.constraints import (
+from mldsplan.domain.constraints import (
+    MAX_TEXT,
     Code,
     Day,
     Flag,
@@ -24,11 +25,45 @@ from mldsplan.constraints import (
     TermKey,
     Weight,
     Years,
+    shown,
+    text_problem,
 )
-from mldsplan.dates import parse_month
-from mldsplan.programme import FORBID_EXTRA, Programme
+from mldsplan.domain.dates import parse_month
+from mldsplan.domain.programme import FORBID_EXTRA, Programme
 
 SCHEMA_VERSION = 2
+
+
+# --- a study-log entry's limits (its line format: storage.studylog) ---
+
+MAX_NOTE = MAX_TEXT
+MAX_DAY_HOURS = 24.0
+MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
+
+
+class NoteError(ValueError):
+    pass
+
+
+def check_note(note: str) -> str:
+    """The note stripped ("" for none); NoteError when it is not one line of plain text.
+
+    What it returns, when not empty, is exactly what the record's `Note` holds.
+    """
+    note = note.strip()
+    problem = text_problem(note, MAX_NOTE) if note else None
+    if problem is not None:
+        raise NoteError(problem)
+    return note
+
+
+def check_hours(hours: float) -> float:
+    if not MIN_HOURS <= hours <= MAX_DAY_HOURS:
+        raise ValueError(
+            f"{shown(hours, MIN_HOURS, MAX_DAY_HOURS)} must be at least {MIN_HOURS:g}"
+            f" and at most {MAX_DAY_HOURS:g}"
+        )
+    return hours
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

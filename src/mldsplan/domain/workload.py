@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from mldsplan.assessments import Deadline, deadline_weeks, deadlines
-from mldsplan.dates import monday
-from mldsplan.programme import Programme
-from mldsplan.progress import LogEntry, Progress
-from mldsplan.results import Result
-from mldsplan.terms import (
+from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
+from mldsplan.domain.dates import monday
+from mldsplan.domain.marks import counted_mark, ects_done, grades, modules_done
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import LogEntry, Progress
+from mldsplan.domain.results import Result
+from mldsplan.domain.terms import (
     Planned,
     TermWindow,
     planned_terms,
@@ -319,13 +320,6 @@ def needs_warning(load: _Load, weekly: float) -> bool:
 # --- plan ------------------------------------------------------------------
 
 
-def counted_mark(programme: Programme, planned: Planned) -> float | None:
-    done = planned.completion
-    if done is None or done.mark is None:
-        return None
-    return programme.classification.counted(done.mark, done.resit)
-
-
 def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
     rows = []
     for p in schedule(programme, progress):
@@ -424,19 +418,6 @@ def planned_end(programme: Programme, progress: Progress) -> date | None:
     return dated.end if dated else None
 
 
-def modules_done(programme: Programme, progress: Progress) -> int:
-    """Counted modules done: a group of parts counts once, when every part is done."""
-    units: dict[str, bool] = {}
-    for m in programme.modules:
-        unit = m.part_of or m.code
-        units[unit] = units.get(unit, True) and m.code in progress.completions
-    return sum(units.values())
-
-
-def ects_done(programme: Programme, progress: Progress) -> float:
-    return sum(m.ects for m in programme.modules if m.code in progress.completions)
-
-
 def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None:
     """The running timer with its elapsed hours at `now`; None when none runs."""
     t = progress.timer
@@ -475,8 +456,6 @@ def status(progress: Progress, now: datetime) -> StatusResult:
 def progress_summary(
     programme: Programme, progress: Progress, on: date, now: datetime | None = None
 ) -> ProgressResult:
-    from mldsplan.grades import grades
-
     weekly = progress.weekly(programme)
     done = ects_done(programme, progress)
     remaining_hours = hours_remaining(programme, progress)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from mldsplan.programme import Programme
-from mldsplan.progress import Progress
-from mldsplan.results import Result
-from mldsplan.terms import calendar, planned_terms, schedule, term_of
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Progress
+from mldsplan.domain.results import Result
+from mldsplan.domain.terms import calendar, planned_terms, schedule, term_of
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mldsplan.errors import FileFormatError
+from mldsplan.domain.errors import FileFormatError
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a 20,000-entry study log is ~1.5 MB
 
@@ -111,13 +111,6 @@ _MESSAGES = {
 }
 
 
-def visible_repr(value: Any) -> str:
-    """`repr` of a value, which escapes what a terminal would act on (and the bidi controls)."""
-    from mldsplan.visible import visible
-
-    return visible(repr(value))
-
-
 def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list[str]:
     """One line per pydantic error: `<file>: <field path>: <message>`."""
     problems = []
@@ -125,10 +118,10 @@ def validation_problems(path: Path, errors: Iterable[Mapping[str, Any]]) -> list
         loc = [part for part in error["loc"] if not str(part).startswith("function-")]
         message = _MESSAGES.get(error["type"], str(error["msg"]))
         if error["type"] == "string_pattern_mismatch":
-            from mldsplan.constraints import LINE_PATTERN, LINE_RULES
+            from mldsplan.domain.constraints import LINE_PATTERN, LINE_RULES
 
             rule = error.get("ctx", {}).get("pattern")
             reason = f"must be {LINE_RULES}" if rule == LINE_PATTERN else "is not valid here"
-            message = f"{visible_repr(error['input'])} {reason}"
+            message = f"{error['input']!r} {reason}"  # repr escapes controls and bidi
         problems.append(f"{path}: {field_path(loc)}: {message}")
     return problems

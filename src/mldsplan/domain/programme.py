@@ -1,4 +1,4 @@
-"""The programme: its modules, terms and rules, and its validating loader.
+"""The programme: its modules, terms and rules (the file's loader: storage.programme_file).
 
 The records are plain frozen dataclasses, so that a command reading a file
 that has been validated before needs neither pydantic nor its schema build;
@@ -8,13 +8,10 @@ annotations`): rebuilding a validated file then reads them without compiling
 each again, about 5 ms of every command (benchmarks/startup.py).
 """
 
-from contextlib import suppress
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
-from mldsplan import tomlfile, validation
-from mldsplan.constraints import (
+from mldsplan.domain.constraints import (
     EPSILON,
     Code,
     Count,
@@ -28,11 +25,7 @@ from mldsplan.constraints import (
     Text,
     shown,
 )
-from mldsplan.errors import FileFormatError, InputError
-from mldsplan.paths import shipped_programme
-
-if TYPE_CHECKING:
-    from mldsplan.cache import Cache
+from mldsplan.domain.errors import InputError
 
 FORBID_EXTRA = {"extra": "forbid"}  # read by pydantic when it validates these dataclasses
 
@@ -231,44 +224,6 @@ def consistency_problems(programme: Programme) -> list[str]:
     if p.max_registration_months is not None and p.max_registration_months < p.duration_months:
         problems.append("max_registration_months: shorter than duration_months")
     return problems
-
-
-def programme_problems(path: Path, data: dict[str, Any]) -> tuple[Programme | None, list[str]]:
-    """Validate a parsed programme document; every problem, each naming file and field."""
-    programme, problems = validation.validate(path, Programme, data)
-    if programme is None:
-        return None, problems
-    problems = [f"{path}: {line}" for line in consistency_problems(programme)]
-    return (None if problems else programme), problems
-
-
-def load_programme(path: Path, cache: "Cache | None" = None) -> Programme:
-    """The programme in `path`, validated in full unless `cache` knows these exact bytes."""
-    raw = tomlfile.read_bytes(path)
-    data = tomlfile.parse(path, raw)
-    if cache is not None and cache.knows("programme", raw):
-        # A marker can be forged: what `build` cannot vouch for, or what breaks a rule
-        # across fields, is validated in full below and reported as without a marker.
-        with suppress(validation.Unchecked):
-            built: Programme = validation.build(Programme, data)
-            if not consistency_problems(built):
-                return built
-    programme, problems = programme_problems(path, data)
-    if programme is None:
-        raise FileFormatError(problems[0], problems=problems)
-    if cache is not None:
-        cache.remember("programme", raw)
-    return programme
-
-
-def default_programme_path() -> Path:
-    path = shipped_programme()
-    if path is None:
-        raise FileFormatError(
-            "the shipped programme file data/programme.toml is missing from this installation",
-            hint="reinstall mldsplan, or pass --programme PATH",
-        )
-    return path
 
 
 def resolve_code(programme: Programme, typed: str, argument: str = "code") -> str:

@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mldsplan.assessments import current_mark
-from mldsplan.constraints import EPSILON, shown
-from mldsplan.errors import InputError
-from mldsplan.planner import counted_mark, ects_done
-from mldsplan.programme import Programme
-from mldsplan.progress import Progress
-from mldsplan.results import Result
-from mldsplan.terms import schedule
+from mldsplan.domain.assessments import current_mark
+from mldsplan.domain.constraints import EPSILON, shown
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Progress
+from mldsplan.domain.results import Result
+from mldsplan.domain.terms import Planned, schedule
+
+
+def counted_mark(programme: Programme, planned: Planned) -> float | None:
+    done = planned.completion
+    if done is None or done.mark is None:
+        return None
+    return programme.classification.counted(done.mark, done.resit)
+
+
+def modules_done(programme: Programme, progress: Progress) -> int:
+    """Counted modules done: a group of parts counts once, when every part is done."""
+    units: dict[str, bool] = {}
+    for m in programme.modules:
+        unit = m.part_of or m.code
+        units[unit] = units.get(unit, True) and m.code in progress.completions
+    return sum(units.values())
+
+
+def ects_done(programme: Programme, progress: Progress) -> float:
+    return sum(m.ects for m in programme.modules if m.code in progress.completions)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from mldsplan.changes import add_entries
-from mldsplan.errors import InputError
-from mldsplan.progress import LogEntry, Progress
+from mldsplan.domain.changes import add_entries
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.progress import LogEntry, Progress
 
 MAX_SESSION_HOURS = 16  # longer than this, the timer was forgotten (so at most two dates)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-from mldsplan.constraints import MONTH_PATTERN
+from mldsplan.domain.constraints import MONTH_PATTERN
 
 _DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only
 _MONTH = re.compile(MONTH_PATTERN)

@@ -25,8 +25,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from mldsplan import tomlfile
-from mldsplan.constraints import Rule
+from mldsplan.domain.constraints import Rule
+from mldsplan.storage import tomlfile
 
 T = TypeVar("T")
 

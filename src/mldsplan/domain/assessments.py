@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mldsplan.dates import monday
-from mldsplan.programme import Programme
-from mldsplan.progress import Assessment, Progress
-from mldsplan.results import Result
+from mldsplan.domain.dates import monday
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Assessment, Progress
+from mldsplan.domain.results import Result
 
 FULL_WEIGHT = 100.0
 EPSILON = 1e-9

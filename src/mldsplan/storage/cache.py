@@ -15,16 +15,17 @@ import stat
 from pathlib import Path
 
 KEEP = 64  # markers kept; the oldest beyond this are removed
-# The modules whose code decides what "valid" means.
+# The modules whose code decides what "valid" means, relative to the package.
 _RULE_MODULES = (
-    "constraints",
-    "dates",
-    "document",
-    "programme",
-    "progress",
-    "studylog",
-    "tomlfile",
-    "validation",
+    "domain/constraints.py",
+    "domain/dates.py",
+    "domain/programme.py",
+    "domain/progress.py",
+    "storage/document.py",
+    "storage/programme_file.py",
+    "storage/studylog.py",
+    "storage/tomlfile.py",
+    "storage/validation.py",
 )
 _fingerprint: bytes | None = None
 
@@ -35,10 +36,10 @@ def rules_fingerprint() -> bytes:
     if _fingerprint is None:
         from hashlib import blake2b
 
-        here = Path(__file__).resolve().parent
+        package = Path(__file__).resolve().parents[1]
         digest = blake2b(digest_size=16)
         for name in _RULE_MODULES:
-            digest.update((here / f"{name}.py").read_bytes())
+            digest.update((package / name).read_bytes())
         _fingerprint = digest.digest()
     return _fingerprint
 

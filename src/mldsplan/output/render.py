@@ -27,16 +27,18 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from mldsplan.visible import visible
+from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
     from rich.text import Text
 
-    from mldsplan.assessments import AssessListResult, DueResult
-    from mldsplan.calendar import CalendarResult
-    from mldsplan.grades import GradesResult, TargetResult
-    from mldsplan.planner import (
+    from mldsplan.domain.assessments import AssessListResult, DueResult
+    from mldsplan.domain.calendar import CalendarResult
+    from mldsplan.domain.marks import GradesResult, TargetResult
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import LogEntry
+    from mldsplan.domain.workload import (
         Balance,
         HoursResult,
         PlanResult,
@@ -46,8 +48,6 @@ if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost st
         WeekResult,
         WeekSummary,
     )
-    from mldsplan.programme import Programme
-    from mldsplan.progress import LogEntry
 
 FORCE_TERMINAL_ENV = "MLDSPLAN_FORCE_TERMINAL"
 UNWRAPPED = 100_000  # the width of a console that is not a terminal: nothing wraps

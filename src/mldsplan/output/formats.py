@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from mldsplan.document import to_document
-from mldsplan.errors import InputError
-from mldsplan.planner import PlanModule, PlanResult, ProgressResult, plan, progress_summary
-from mldsplan.programme import Programme
-from mldsplan.progress import SCHEMA_VERSION, Progress
-from mldsplan.store import EXPORT_KIND
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Progress
+from mldsplan.domain.workload import PlanModule, PlanResult, ProgressResult, plan, progress_summary
 
 CSV_COLUMNS = [
     "code",
@@ -41,8 +38,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark"]
-# Formats that hold the study log (the page lists recent weeks' entries): owner-only files.
-PRIVATE_FORMATS = {"json", "toml", "html"}
+# Formats here that hold the study log (the page lists recent weeks' entries): owner-only
+# files, as the whole-record exports (storage.exchange) are.
+PRIVATE_FORMATS = {"html"}
 
 
 @dataclass(frozen=True)
@@ -167,31 +165,6 @@ def to_csv(s: Snapshot) -> str:
     return buffer.getvalue()
 
 
-def state_document(s: Snapshot) -> dict[str, Any]:
-    """The whole state an import needs, with the programme's identity."""
-    return {
-        "kind": EXPORT_KIND,
-        "schema_version": SCHEMA_VERSION,
-        "programme": {"id": s.programme.id, "name": s.programme.name},
-        **{k: v for k, v in to_document(s.progress).items() if k != "schema_version"},
-    }
-
-
-def to_json(s: Snapshot) -> str:
-    def default(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(type(value).__name__)
-
-    return json.dumps(state_document(s), default=default, indent=2, ensure_ascii=False) + "\n"
-
-
-def to_toml(s: Snapshot) -> str:
-    import tomli_w
-
-    return tomli_w.dumps(state_document(s))
-
-
 def to_ics(s: Snapshot) -> str:
     from icalendar import Alarm, Calendar, Event
 
@@ -264,7 +237,7 @@ def _uid_part(name: str) -> str:
 
 def to_html(s: Snapshot) -> str:
     """The student's dashboard page (see `mldsplan.dashboard`); log notes only `with_notes`."""
-    from mldsplan import dashboard
+    from mldsplan.output import dashboard
 
     return dashboard.to_html(s.programme, s.progress, s.summary.on, with_notes=s.with_notes)
 
@@ -272,8 +245,6 @@ def to_html(s: Snapshot) -> str:
 EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
     "markdown": to_markdown,
     "csv": to_csv,
-    "json": to_json,
-    "toml": to_toml,
     "ics": to_ics,
     "html": to_html,
 }

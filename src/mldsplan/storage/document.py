@@ -2,14 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mldsplan import validation
-from mldsplan.errors import FileFormatError
-from mldsplan.progress import Progress
-from mldsplan.studylog import parse_log
+from mldsplan.domain.errors import FileFormatError
+from mldsplan.domain.progress import SCHEMA_VERSION, Progress
+from mldsplan.storage import validation
+from mldsplan.storage.studylog import parse_log
+
+# --- schema versions ----------------------------------------------------------
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 adds the student's term dates, assessments, a timer and a revision."""
+    return {**data, "revision": 0}
+
+
+# One function per schema step: MIGRATIONS[n] turns a version n-1 document into version n.
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2}
+
+
+def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a parsed document up to SCHEMA_VERSION, or refuse it."""
+    version = data.get("schema_version")
+    if version is None:
+        raise FileFormatError(f"{path}: schema_version: required field is missing")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise FileFormatError(f"{path}: schema_version: {version!r} is not a schema version")
+    if version > SCHEMA_VERSION:
+        raise FileFormatError(
+            f"{path}: schema_version: {version} was written by a newer mldsplan"
+            f" (this one reads up to {SCHEMA_VERSION})",
+            hint="upgrade mldsplan: pip install --upgrade mldsplan",
+        )
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version + 1](data)
+        version += 1
+        data["schema_version"] = version
+    return data
 
 
 def _settings(data: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +77,6 @@ def from_validated(path: Path, data: dict[str, Any]) -> Progress:
     try:
         progress: Progress = validation.build(Progress, _settings(data))
     except validation.Unchecked:
-        from mldsplan.store import migrate  # store imports this module
-
         return from_document(path, migrate(path, data))
     return _with_log(path, progress, data)
 

@@ -6,44 +6,24 @@ import re
 from datetime import date
 from typing import Any
 
-from mldsplan.constraints import MAX_TEXT, is_line, shown, text_problem
-from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_day
-from mldsplan.progress import LogEntry
+from mldsplan.domain.constraints import CODE_PATTERN, is_line
+from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_day
+from mldsplan.domain.progress import (
+    MAX_DAY_HOURS,
+    MAX_NOTE,
+    MIN_HOURS,
+    LogEntry,
+    NoteError,
+    check_hours,
+    check_note,
+)
 
-MAX_NOTE = MAX_TEXT
-MAX_DAY_HOURS = 24.0
-MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
-_CODE = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-
-
-class NoteError(ValueError):
-    pass
-
-
-def check_note(note: str) -> str:
-    """The note stripped ("" for none); NoteError when it is not one line of plain text.
-
-    What it returns, when not empty, is exactly what the record's `Note` holds.
-    """
-    note = note.strip()
-    problem = text_problem(note, MAX_NOTE) if note else None
-    if problem is not None:
-        raise NoteError(problem)
-    return note
+_CODE = re.compile(CODE_PATTERN)
 
 
 def plain_hours(text: str) -> bool:
     """Hours written as ASCII digits with at most one '.' (no `1_0`, `inf`, `1e3`, `٢`)."""
     return text.isascii() and text.replace(".", "", 1).isdigit()
-
-
-def check_hours(hours: float) -> float:
-    if not MIN_HOURS <= hours <= MAX_DAY_HOURS:
-        raise ValueError(
-            f"{shown(hours, MIN_HOURS, MAX_DAY_HOURS)} must be at least {MIN_HOURS:g}"
-            f" and at most {MAX_DAY_HOURS:g}"
-        )
-    return hours
 
 
 def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> LogEntry:
@@ -79,6 +59,7 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
     """The log from the file's text block (one entry a line) or a list of mappings."""
     if isinstance(value, str):
         entries = []
+        codes = {"-"}  # module codes seen well-formed in this log (a log uses a dozen)
         for number, line in enumerate(value.split("\n"), start=1):
             fields = line.split(" ", 3)
             if len(fields) < 3:
@@ -87,15 +68,18 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
                 continue
             day, hours, module = fields[0], fields[1], fields[2]
             note = fields[3].strip() or None if len(fields) > 3 else None
-            # The common case, checked as strictly as make_entry but inline, because a
-            # log of 20,000 lines is read by every command: exactly YYYY-MM-DD, plain
-            # ASCII digits for hours, a note as `check_note` takes it. A module code is
-            # checked against the programme by `rules`. Anything else takes the thorough
-            # path, which says what is wrong.
+            # The common case, checked exactly as make_entry checks it but inline,
+            # because a log of 20,000 lines is read by every command: exactly
+            # YYYY-MM-DD, plain ASCII digits for hours, a well-formed code (whether the
+            # programme has it is `rules`'), a note as `check_note` takes it. Anything
+            # else takes the thorough path, which says what is wrong.
+            if module not in codes and _CODE.fullmatch(module):
+                codes.add(module)
             if (
                 len(day) == 10
                 and day[4] == day[7] == "-"
                 and plain_hours(hours)
+                and module in codes
                 and (note is None or (len(note) <= MAX_NOTE and is_line(note)))
             ):
                 try:

@@ -6,11 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from mldsplan import store, tomlfile
-from mldsplan.errors import MldsplanError
-from mldsplan.planner import plan_warnings
-from mldsplan.programme import Programme, default_programme_path, programme_problems
-from mldsplan.rules import record_problems
+from mldsplan.domain.errors import MldsplanError
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.rules import record_problems
+from mldsplan.domain.workload import plan_warnings
+from mldsplan.paths import default_programme_path
+from mldsplan.storage import store, tomlfile
+from mldsplan.storage.programme_file import programme_problems
 
 
 @dataclass

@@ -22,54 +22,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mldsplan import interrupts, tomlfile
-from mldsplan.document import from_document, from_validated, to_document
-from mldsplan.errors import (
+from mldsplan.domain.errors import (
     FileFormatError,
     InputError,
     MldsplanError,
     SavedButError,
     StoreError,
 )
-from mldsplan.programme import Programme
-from mldsplan.progress import SCHEMA_VERSION, Progress
-from mldsplan.rules import record_problems
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import SCHEMA_VERSION, Progress
+from mldsplan.domain.rules import record_problems
+from mldsplan.storage import interrupts, tomlfile
+from mldsplan.storage.document import from_document, from_validated, migrate, to_document
 
 if TYPE_CHECKING:
-    from mldsplan.cache import Cache
+    from mldsplan.storage.cache import Cache
 
 LOCK_TIMEOUT_SECONDS = 10.0
 TEMP_SUFFIX = ".tmp"
-
-
-def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
-    """Schema 2 adds the student's term dates, assessments, a timer and a revision."""
-    return {**data, "revision": 0}
-
-
-# One function per schema step: MIGRATIONS[n] turns a version n-1 document into version n.
-Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2}
-
-
-def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """Bring a parsed document up to SCHEMA_VERSION, or refuse it."""
-    version = data.get("schema_version")
-    if version is None:
-        raise FileFormatError(f"{path}: schema_version: required field is missing")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise FileFormatError(f"{path}: schema_version: {version!r} is not a schema version")
-    if version > SCHEMA_VERSION:
-        raise FileFormatError(
-            f"{path}: schema_version: {version} was written by a newer mldsplan"
-            f" (this one reads up to {SCHEMA_VERSION})",
-            hint="upgrade mldsplan: pip install --upgrade mldsplan",
-        )
-    while version < SCHEMA_VERSION:
-        data = MIGRATIONS[version + 1](data)
-        version += 1
-        data["schema_version"] = version
-    return data
 
 
 def broken_hint(path: Path) -> str:
@@ -137,7 +107,7 @@ def serialise(progress: Progress) -> bytes:
     """
     import tomli_w
 
-    from mldsplan.studylog import format_log_line
+    from mldsplan.storage.studylog import format_log_line
 
     document = to_document(progress)
     settings: dict[str, Any] = {
@@ -590,38 +560,3 @@ def _broken_name(path: Path, now: datetime) -> Path:
         n += 1
         kept = sibling(path, f"{stamp}-{n}")
     return kept
-
-
-EXPORT_KIND = "mldsplan-export"
-
-
-def _not_an_export(path: Path) -> FileFormatError:
-    return FileFormatError(
-        f"{path}: is not an mldsplan export (json or toml)",
-        hint="make one with: mldsplan export --format json --output FILE",
-    )
-
-
-def read_export(path: Path, programme_id: str) -> Progress:
-    """A json or toml export, migrated and validated in full; nothing is written here."""
-    import json
-
-    raw = tomlfile.read_bytes(path)
-    from_json = raw.lstrip().startswith((b"{", b"["))
-    try:
-        data = json.loads(tomlfile.decode(path, raw)) if from_json else tomlfile.parse(path, raw)
-    except (FileFormatError, ValueError, RecursionError):
-        raise _not_an_export(path) from None
-    if not isinstance(data, dict) or data.get("kind") != EXPORT_KIND:
-        raise _not_an_export(path)
-    identity = data.get("programme")
-    given = identity.get("id") if isinstance(identity, dict) else identity
-    if given is None:
-        raise FileFormatError(f"{path}: programme: the export names no programme")
-    if given != programme_id:
-        raise FileFormatError(
-            f"{path}: programme: the export is for {given!r}, not {programme_id!r}",
-            hint="pass the matching programme with --programme PATH",
-        )
-    document = {k: v for k, v in data.items() if k not in {"kind", "programme"}}
-    return from_document(path, migrate(path, document), from_json=from_json)

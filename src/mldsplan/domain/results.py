@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mldsplan.progress import SCHEMA_VERSION
+from mldsplan.domain.progress import SCHEMA_VERSION
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mldsplan import grades as marks
-from mldsplan import planner
-from mldsplan.dates import monday
+from mldsplan.domain import marks
+from mldsplan.domain import workload as planner
+from mldsplan.domain.dates import monday
 
 if TYPE_CHECKING:
-    from mldsplan.programme import Programme
-    from mldsplan.progress import LogEntry, Progress
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import LogEntry, Progress
 
 WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
 
@@ -52,7 +52,7 @@ class Deadline:
 
 def upcoming(progress: Progress, on: date) -> list[Deadline]:
     """Every assessment due from `on` on (and any past due without a mark)."""
-    from mldsplan.assessments import deadlines
+    from mldsplan.domain.assessments import deadlines
 
     return [
         Deadline(
@@ -195,7 +195,7 @@ def render(page: Page) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
-        loader=PackageLoader("mldsplan", "templates"),
+        loader=PackageLoader("mldsplan.output", "templates"),
         autoescape=True,  # every text from a file is escaped, whatever the file's extension
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -10,12 +10,11 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
-from mldsplan.constraints import EPSILON, MAX_REVISION, name_key, shown
-from mldsplan.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
-from mldsplan.programme import Programme
-from mldsplan.progress import Progress, Timer
-from mldsplan.studylog import MAX_DAY_HOURS
-from mldsplan.terms import schedule, term_key, window
+from mldsplan.domain.constraints import EPSILON, MAX_REVISION, name_key, shown
+from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
+from mldsplan.domain.terms import schedule, term_key, window
 
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
 

@@ -1,0 +1,2 @@
+"""Output: how results look: Rich tables, JSON, markdown, CSV, ICS and the dashboard
+page. Imports the domain only."""
