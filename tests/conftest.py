@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from mldsplan.cli import app
-from mldsplan.domain.progress import SCHEMA_VERSION
+from mldsplan.domain.results import JSON_SCHEMA_VERSION
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "data" / "programme.toml"
@@ -84,7 +84,7 @@ def run_json(run: Run) -> RunJson:
     def invoke(*args: str) -> Any:
         result = run(*args, "--json")
         data = json.loads(result.stdout)
-        assert data["schema_version"] == SCHEMA_VERSION
+        assert data["schema_version"] == JSON_SCHEMA_VERSION
         return data
 
     return invoke

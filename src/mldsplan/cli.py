@@ -1,4 +1,4 @@
-"""The command line: parses arguments, calls the domain, hands results to render.
+"""The command line: parses arguments, calls `commands`, prints what they return.
 
 Kept light on purpose: every command and every TAB press starts a fresh
 interpreter, so the domain (pydantic) and Rich are imported inside commands.
@@ -11,8 +11,6 @@ Names imported only for type checking are quoted instead.
 import os
 import sys
 from collections.abc import Callable
-from contextlib import suppress
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -21,15 +19,11 @@ import typer
 from typer.core import TyperGroup
 
 from mldsplan import __version__, paths
-from mldsplan.domain.errors import ExitCode, InputError, MldsplanError, SavedButError
+from mldsplan.domain.errors import ExitCode, InputError, MldsplanError
 from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from mldsplan.domain.programme import Programme
-    from mldsplan.domain.progress import Progress
-    from mldsplan.storage.cache import Cache
+    from mldsplan.commands.session import Session
 
 
 # How the domain's value names read on the command line; a command may override.
@@ -128,14 +122,6 @@ app = typer.Typer(
 )
 
 
-class _Files:
-    """The files this run reads and writes (a plain class: no dataclass build at start-up)."""
-
-    def __init__(self, progress: Path, programme: Path | None) -> None:
-        self.progress = progress
-        self.programme = programme
-
-
 def _complete_codes(ctx: typer.Context, incomplete: str) -> list[str]:
     root = ctx.find_root().params.get("programme") or os.environ.get(paths.PROGRAMME_ENV)
     codes = paths.module_codes(Path(root) if root else None)
@@ -155,6 +141,22 @@ def _version(value: bool) -> None:
     if value:
         print(f"mldsplan {__version__}")
         raise typer.Exit()
+
+
+def _lock_timeout() -> float:
+    """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
+    from mldsplan.storage.store import LOCK_TIMEOUT_SECONDS
+
+    given = os.environ.get(paths.LOCK_TIMEOUT_ENV)
+    if not given:
+        return LOCK_TIMEOUT_SECONDS
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise InputError(f"{paths.LOCK_TIMEOUT_ENV}: '{given}' is not a number of seconds (0-3600)")
+    return seconds
 
 
 @app.callback()
@@ -184,10 +186,22 @@ def main(
     ] = False,
 ) -> None:
     """Track ECTS, hours and marks toward the 90-ECTS MSc. With no command: progress."""
+    from mldsplan import clock
+    from mldsplan.commands.session import Session
+
     for option, given in (("--file", file), ("--programme", programme)):
         if given is not None and not given.name:
             _fail(f"{option}: '{given}' names no file", "give the path of a file")
-    ctx.obj = _Files(progress=file or paths.default_progress(), programme=programme)
+    # Everything the run depends on outside its arguments, resolved once, here.
+    ctx.obj = Session(
+        progress=file or paths.default_progress(),
+        programme=programme,
+        clock=clock.now,
+        cache_folder=lambda: paths.cache_folder(dict(os.environ)),
+        lock_timeout=_lock_timeout,
+        warn=_warn,
+        zone=clock.local_zone,
+    )
     if ctx.invoked_subcommand is None:
         progress(ctx)
 
@@ -195,7 +209,7 @@ def main(
 def entry() -> None:
     """The console script and `python -m mldsplan`: the app, with Ctrl-C handled.
 
-    Once a change has started to land, an interrupt waits (`mldsplan.interrupts`);
+    Once a change has started to land, an interrupt waits (`storage.interrupts`);
     after the command nothing is left to interrupt, so none breaks the shutdown.
     """
     from mldsplan.storage import interrupts
@@ -210,102 +224,15 @@ def entry() -> None:
 # --- helpers ---------------------------------------------------------------
 
 
-def _files(ctx: typer.Context) -> _Files:
-    files = ctx.find_root().obj
-    assert isinstance(files, _Files)
-    return files
+def _session(ctx: typer.Context) -> "Session":
+    session = ctx.find_root().obj
+    assert session is not None and hasattr(session, "progress_file")
+    return session  # type: ignore[no-any-return]  # a Session, set by `main`
 
 
 def _flags(ctx: typer.Context, **names: str) -> None:
     """This command's own names for the domain's values (for error messages)."""
     ctx.meta["flags"] = names
-
-
-def _cache() -> "Cache":
-    from mldsplan.storage.cache import Cache
-
-    return Cache(paths.cache_folder(dict(os.environ)))
-
-
-def _programme(ctx: typer.Context) -> "Programme":
-    from mldsplan.paths import default_programme_path
-    from mldsplan.storage.programme_file import load_programme
-
-    given = _files(ctx).programme
-    return load_programme(given or default_programme_path(), _cache())
-
-
-def _today() -> date:
-    from mldsplan import clock
-
-    return clock.today()
-
-
-def _now() -> "datetime":
-    from mldsplan import clock
-
-    return clock.now()
-
-
-def _load(ctx: typer.Context) -> tuple["Programme", "Progress"]:
-    from mldsplan.storage import store
-
-    programme = _programme(ctx)
-    return programme, store.load_for(_files(ctx).progress, programme, _now(), _cache())
-
-
-def _update(
-    ctx: typer.Context, programme: "Programme", change: Callable[["Progress"], "Progress"]
-) -> tuple["Progress", "Progress"]:
-    """Apply `change` to the checked record under the lock; (before, after)."""
-    from mldsplan.domain.rules import record_problems
-    from mldsplan.storage import store
-
-    now = _now()
-    return store.update(
-        _files(ctx).progress,
-        change,
-        lambda record: record_problems(record, programme, now.date(), now=now),
-        _lock_timeout(),
-        _warn,
-    )
-
-
-def _lock_timeout() -> float:
-    """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
-    from mldsplan.storage.store import LOCK_TIMEOUT_SECONDS
-
-    given = os.environ.get(paths.LOCK_TIMEOUT_ENV)
-    if not given:
-        return LOCK_TIMEOUT_SECONDS
-    try:
-        seconds = float(given)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds <= 3600:
-        raise InputError(f"{paths.LOCK_TIMEOUT_ENV}: '{given}' is not a number of seconds (0-3600)")
-    return seconds
-
-
-def _codes(programme: "Programme", typed: list[str], argument: str = "code") -> list[str]:
-    from mldsplan.domain.programme import resolve_code
-
-    codes = [resolve_code(programme, t, argument) for t in typed]
-    return list(dict.fromkeys(codes))
-
-
-def _day(text: str, argument: str = "on") -> date:
-    from mldsplan.domain.dates import DateError, parse_day
-
-    try:
-        return parse_day(text)
-    except DateError as exc:
-        raise InputError(str(exc), hint="for example 2026-11-25", argument=argument) from None
-
-
-def _on(text: str | None) -> date:
-    """`--on` as a date, today without it (the domain refuses a future one where it must)."""
-    return _today() if text is None else _day(text)
 
 
 def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
@@ -321,6 +248,11 @@ def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
 def _say(message: str) -> None:
     """A confirmation on stderr; paths and arguments in it cannot send control characters."""
     print(visible(message), file=sys.stderr)
+
+
+def _said(messages: list[str]) -> None:
+    for message in messages:
+        _say(message)
 
 
 def _warn(message: str) -> None:
@@ -346,7 +278,7 @@ OnOption = Annotated[
 ]
 
 
-# --- commands --------------------------------------------------------------
+# --- recording -------------------------------------------------------------
 
 
 @app.command()
@@ -359,51 +291,9 @@ def init(
 
     Example: mldsplan init --start 2025-10 --weekly-hours 18
     """
-    from mldsplan.domain.changes import set_settings
+    from mldsplan.commands import records
 
-    path = _files(ctx).progress
-    existed = path.exists()
-    programme = _programme(ctx)
-    try:
-        before, after = _update(ctx, programme, lambda old: set_settings(old, start, weekly_hours))
-    except InputError as exc:
-        if exc.argument is None and start is not None:  # a rule the new start breaks
-            raise InputError(
-                f"{start} would make your record impossible: {exc.message}", argument="start"
-            ) from None
-        raise
-    if not existed:
-        _say(f"created {path}")
-    elif before.content() == after.content():
-        _say(f"{path} already set up; nothing changed")
-    else:
-        _say(f"updated {path}")
-    _say(
-        f"start: {after.start or 'not set (mldsplan init --start YYYY-MM)'};"
-        f" weekly hours: {after.weekly(programme):g}"
-    )
-    if after.start and programme.entry_month and int(after.start[5:]) != programme.entry_month:
-        entry = f"{programme.entry_month:02d}"
-        _say(f"note: this programme's entry month is {entry}, not {after.start[5:]}")
-
-
-@app.command()
-def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """The programme by year and term, with each module's status.
-
-    Example: mldsplan plan --json
-    """
-    from mldsplan.domain import workload as planner
-
-    programme, record = _load(ctx)
-    result = planner.plan(programme, record, _today())
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.plan(programme, result)
-
-    _show(result, as_json, human)
+    _said(records.init(_session(ctx), start, weekly_hours))
 
 
 @app.command()
@@ -422,29 +312,9 @@ def complete(
 
     Example: mldsplan complete programming maths --on 2026-01-20
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import records
 
-    programme = _programme(ctx)
-    resolved = _codes(programme, codes)
-    day = None if on is None else _day(on)  # none: a re-completion keeps its date
-    before, after = _update(
-        ctx,
-        programme,
-        lambda old: changes.complete(
-            old, programme, resolved, _today(), on=day, mark=mark, resit=resit
-        ),
-    )
-    for code in resolved:
-        old, new = before.completions.get(code), after.completions[code]
-        mark_text = (
-            "" if new.mark is None else f", mark {new.mark:g}" + (" (resit)" if new.resit else "")
-        )
-        if old is None:
-            _say(f"completed {code} ({programme.module(code).ects:g} ECTS) on {new.on}{mark_text}")
-        elif old == new:
-            _say(f"{code} was already completed on {new.on}{mark_text}; nothing changed")
-        else:
-            _say(f"updated {code}: completed on {new.on}{mark_text}")
+    _said(records.complete(_session(ctx), codes, mark, on, resit))
 
 
 @app.command()
@@ -453,13 +323,9 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
 
     Example: mldsplan uncomplete maths
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import records
 
-    programme = _programme(ctx)
-    resolved = _codes(programme, codes)
-    _update(ctx, programme, lambda old: changes.uncomplete(old, resolved))
-    for code in resolved:
-        _say(f"removed the completion of {code}")
+    _said(records.uncomplete(_session(ctx), codes))
 
 
 @app.command()
@@ -475,16 +341,49 @@ def mark(
 
     Example: mldsplan mark programming 70
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import records
 
     _flags(ctx, mark="MARK")
-    programme = _programme(ctx)
-    resolved = _codes(programme, [code])[0]
-    before, _ = _update(
-        ctx, programme, lambda old: changes.set_mark(old, programme, resolved, value, resit)
-    )
-    old = before.completions[resolved].mark
-    _say(f"{resolved}: mark {'set to' if old is None else f'{old:g} ->'} {value:g}")
+    _said(records.mark(_session(ctx), code, value, resit))
+
+
+@app.command()
+def defer(
+    ctx: typer.Context,
+    codes: Codes,
+    years: Annotated[int, typer.Option(help="How many years later (1 or more).")] = 1,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Put the modules back in their own term.")
+    ] = False,
+) -> None:
+    """Take modules not yet completed a year (or more) later, in the same term.
+
+    Example: mldsplan defer bayesian
+    """
+    from mldsplan.commands import records
+
+    _said(records.defer(_session(ctx), codes, years, undo))
+
+
+# --- reports ---------------------------------------------------------------
+
+
+@app.command()
+def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The programme by year and term, with each module's status.
+
+    Example: mldsplan plan --json
+    """
+    from mldsplan.commands import reports
+
+    programme, result = reports.plan(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.plan(programme, result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -493,10 +392,9 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     Example: mldsplan progress --json
     """
-    from mldsplan.domain import workload as planner
+    from mldsplan.commands import reports
 
-    programme, record = _load(ctx)
-    result = planner.progress_summary(programme, record, _today(), _now())
+    programme, result = reports.progress(_session(ctx))
 
     def human() -> None:
         from mldsplan.output import render
@@ -519,13 +417,9 @@ def hours(
 
     Example: mldsplan hours --weekly-hours 25
     """
-    from mldsplan.domain import workload as planner
-    from mldsplan.domain.changes import check_weekly_hours
+    from mldsplan.commands import reports
 
-    if weekly_hours is not None:
-        check_weekly_hours(weekly_hours)
-    programme, record = _load(ctx)
-    result = planner.hours_summary(programme, record, _on(on), weekly_hours)
+    programme, result = reports.hours(_session(ctx), weekly_hours, on)
 
     def human() -> None:
         from mldsplan.output import render
@@ -533,6 +427,70 @@ def hours(
         render.hours(programme, result)
 
     _show(result, as_json, human)
+
+
+@app.command()
+def week(ctx: typer.Context, on: OnOption = None, as_json: JsonOption = False) -> None:
+    """The study week (Mon-Sun) containing a date: hours per day and to the target.
+
+    Example: mldsplan week --on 2026-11-23
+    """
+    from mldsplan.commands import reports
+
+    result = reports.week(_session(ctx), on)
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.week(result)
+
+    _show(result, as_json, human)
+
+
+@app.command()
+def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """ECTS-weighted average of your marks, its band, and exit awards reached.
+
+    Example: mldsplan grades --json
+    """
+    from mldsplan.commands import reports
+
+    programme, result = reports.grades(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.grades(programme, result)
+
+    _show(result, as_json, human)
+
+
+@app.command()
+def target(
+    ctx: typer.Context,
+    assume: Annotated[
+        list[str] | None,
+        typer.Option(help="CODE=MARK: a planned mark (repeatable).", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The average you need on the rest for Pass, Merit and Distinction.
+
+    Example: mldsplan target --assume project=75
+    """
+    from mldsplan.commands import reports
+
+    result = reports.target(_session(ctx), assume or [])
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.targets(result)
+
+    _show(result, as_json, human)
+
+
+# --- the study log and the timer -------------------------------------------
 
 
 @app.command()
@@ -559,166 +517,90 @@ def log(
 
     Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
     """
-    from mldsplan.domain import changes
-    from mldsplan.storage.studylog import format_log_line
+    from mldsplan.commands import reports, studylog
 
-    actions = sum([amount is not None, list_, undo, remove is not None])
-    if actions != 1:
-        raise InputError(
-            "log: give HOURS to record, or one of --list, --undo, --remove N",
-            hint="for example: mldsplan log 1.5 --module maths",
-        )
+    studylog.one_action(amount, list_, undo, remove)
+    session = _session(ctx)
     if list_:
-        _, record = _load(ctx)
-        from mldsplan.domain.results import Result
-
-        entries = {
-            "schema_version": Result().schema_version,
-            "entries": [e._asdict() for e in record.log],
-        }
+        result = reports.log_list(session)
 
         def human() -> None:
             from mldsplan.output import render
 
-            render.log_entries(record.log)
+            render.log_entries(result)
 
-        _show(entries, as_json, human)
-        return
-    programme = _programme(ctx)
-    if amount is None:
-        before, _ = _update(ctx, programme, lambda old: changes.remove_log(old, remove))
-        gone = before.log[(remove or len(before.log)) - 1]
-        _say(f"removed {format_log_line(gone)}")
-        return
-    day = _on(on)
-    studied = _codes(programme, [module], "module")[0] if module else None
-    _, after = _update(
-        ctx, programme, lambda old: changes.add_log(old, amount, day, _today(), studied, note)
-    )
-    total = sum(e.hours for e in after.log if e.on == day)
-    _say(
-        f"logged {amount:g} h on {day}{f' for {studied}' if studied else ''} ({total:g} h that day)"
-    )
-
-
-@app.command()
-def week(ctx: typer.Context, on: OnOption = None, as_json: JsonOption = False) -> None:
-    """The study week (Mon-Sun) containing a date: hours per day and to the target.
-
-    Example: mldsplan week --on 2026-11-23
-    """
-    from mldsplan.domain import workload as planner
-
-    programme, record = _load(ctx)
-    result = planner.study_week(programme, record, _on(on), record.weekly(programme), _now())
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.week(result)
-
-    _show(result, as_json, human)
-
-
-@app.command()
-def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """ECTS-weighted average of your marks, its band, and exit awards reached.
-
-    Example: mldsplan grades --json
-    """
-    from mldsplan.domain import marks
-
-    programme, record = _load(ctx)
-    result = marks.grades(programme, record)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.grades(programme, result)
-
-    _show(result, as_json, human)
-
-
-def _assumptions(programme: "Programme", typed: list[str]) -> dict[str, float]:
-    assumed: dict[str, float] = {}
-    for item in typed:
-        code, sep, value = item.partition("=")
-        if not sep or not code.strip() or not value.strip():
-            raise InputError(
-                f"'{item}' is not CODE=MARK",
-                hint="for example --assume project=70",
-                argument="assume",
-            )
-        try:
-            mark = float(value)
-        except ValueError:
-            raise InputError(f"'{value}' in '{item}' is not a number", argument="assume") from None
-        resolved = _codes(programme, [code], "assume")[0]
-        if resolved in assumed:
-            raise InputError(f"{resolved} is given twice", argument="assume")
-        assumed[resolved] = mark
-    return assumed
-
-
-@app.command()
-def target(
-    ctx: typer.Context,
-    assume: Annotated[
-        list[str] | None,
-        typer.Option(help="CODE=MARK: a planned mark (repeatable).", show_default=False),
-    ] = None,
-    as_json: JsonOption = False,
-) -> None:
-    """The average you need on the rest for Pass, Merit and Distinction.
-
-    Example: mldsplan target --assume project=75
-    """
-    from mldsplan.domain import marks
-
-    programme, record = _load(ctx)
-    result = marks.targets(programme, record, _assumptions(programme, assume or []))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.targets(result)
-
-    _show(result, as_json, human)
-
-
-@app.command()
-def defer(
-    ctx: typer.Context,
-    codes: Codes,
-    years: Annotated[int, typer.Option(help="How many years later (1 or more).")] = 1,
-    undo: Annotated[
-        bool, typer.Option("--undo", help="Put the modules back in their own term.")
-    ] = False,
-) -> None:
-    """Take modules not yet completed a year (or more) later, in the same term.
-
-    Example: mldsplan defer bayesian
-    """
-    from mldsplan.domain import changes
-    from mldsplan.domain.workload import plan_warnings
-
-    programme = _programme(ctx)
-    resolved = _codes(programme, codes)
-    if undo:
-        _, after = _update(ctx, programme, lambda old: changes.undefer(old, resolved))
+        _show(result, as_json, human)
+    elif amount is None:
+        _said(studylog.remove(session, remove))
     else:
-        _, after = _update(
-            ctx, programme, lambda old: changes.defer(old, programme, resolved, years)
-        )
-    for code in resolved:
-        module = programme.module(code)
-        moved = after.deferrals.get(code, 0)
-        _say(
-            f"{code}: planned in year {module.year + moved} term {module.term}"
-            + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
-        )
-    for warning in plan_warnings(programme, after, _today()):
-        _say(f"warning: {warning}")
+        _said(studylog.log(session, amount, module, on, note))
+
+
+@app.command()
+def start(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
+    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
+) -> None:
+    """Start the study timer, for a module or none.
+
+    Example: mldsplan start bayesian --note "lecture 5"
+    """
+    from mldsplan.commands import studylog
+
+    _said(studylog.start(_session(ctx), code, note, at))
+
+
+@app.command()
+def stop(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
+) -> None:
+    """Stop the timer and log its time (one entry per date, to the minute).
+
+    Example: mldsplan stop
+    """
+    from mldsplan.commands import studylog
+
+    if at is None:
+        _flags(ctx, at="stop")  # the time is now, not an --at the student gave
+    _said(studylog.stop(_session(ctx), at))
+
+
+@app.command()
+def cancel(ctx: typer.Context) -> None:
+    """Drop the running timer without logging anything.
+
+    Example: mldsplan cancel
+    """
+    from mldsplan.commands import studylog
+
+    _said(studylog.cancel(_session(ctx)))
+
+
+@app.command()
+def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """What the timer is running, since when and for how long.
+
+    Example: mldsplan status --json
+    """
+    from mldsplan.commands import reports
+
+    result = reports.status(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.status(result)
+
+    _show(result, as_json, human)
+
+
+# --- whole files -----------------------------------------------------------
 
 
 class Format(StrEnum):
@@ -728,76 +610,6 @@ class Format(StrEnum):
     toml = "toml"
     ics = "ics"
     html = "html"
-
-
-def _guard_output(ctx: typer.Context, output: Path, force: bool) -> None:
-    """Refuse an --output that is mldsplan's own file, a special file or a link."""
-    import stat
-
-    from mldsplan.storage import store
-
-    files = _files(ctx)
-    # The progress file as given and, behind a symlink, its target: each with every
-    # file kept beside it (.bak, .lock, .redo, .vN.bak, .broken-*, temporary files).
-    progress_files = {files.progress.absolute()}
-    with suppress(MldsplanError):
-        progress_files.add(store.target(files.progress))
-    resolved = output.resolve()
-    protected: list[Path] = []
-    for progress_file in progress_files:
-        if resolved.parent == progress_file.parent.resolve() and store.is_own_name(
-            progress_file.name, resolved.name
-        ):
-            protected.append(progress_file.parent / resolved.name)
-        protected += store.own_files(progress_file)
-    if files.programme is not None:
-        protected.append(files.programme)
-    else:
-        from mldsplan.paths import shipped_programme
-
-        shipped = shipped_programme()
-        protected += [shipped] if shipped else []
-    try:
-        out_info = os.stat(output)
-    except FileNotFoundError:
-        out_info = None
-    except OSError as exc:
-        raise InputError(f"cannot use {output}: {exc.strerror}", argument="output") from None
-    for path in protected:
-        same_path = resolved == path.resolve()
-        try:
-            info = os.stat(path)
-            same_file = out_info is not None and (info.st_dev, info.st_ino) == (
-                out_info.st_dev,
-                out_info.st_ino,
-            )
-        except OSError:
-            same_file = False
-        if same_path or same_file:
-            raise InputError(
-                f"{output} is mldsplan's own file ({path}); an export never writes over it",
-                hint="choose another file name",
-                argument="output",
-            )
-    if output.is_symlink():
-        raise InputError(
-            f"{output} is a symlink; an export writes only a regular file",
-            hint="omit --output to write to stdout",
-            argument="output",
-        )
-    if out_info is not None:
-        if stat.S_ISDIR(out_info.st_mode):
-            raise InputError(f"{output} is a folder", argument="output")
-        if not stat.S_ISREG(out_info.st_mode):
-            raise InputError(
-                f"{output} is not a regular file (a device, FIFO or socket)",
-                hint="omit --output to write to stdout",
-                argument="output",
-            )
-        if not force:
-            raise InputError(
-                f"{output} already exists", hint="add --force to overwrite it", argument="output"
-            )
 
 
 @app.command()
@@ -824,39 +636,10 @@ def export(
 
     Example: mldsplan export --format ics --output plan.ics
     """
-    from mldsplan.output import formats
-    from mldsplan.storage import exchange, store
+    from mldsplan.commands import files
 
     _flags(ctx, output="--output", days="--alarm-days")
-    if not 0 <= alarm_days <= 60:
-        raise InputError(f"{alarm_days} must be 0 to 60", argument="days")
-    if output is not None and str(output) == "-":
-        output = None  # "-" is stdout, as for most tools
-    if output is not None:
-        _guard_output(ctx, output, force)
-    programme, record = _load(ctx)
-    if fmt.value in exchange.FORMATS:  # the whole record, as import reads it back
-        content = exchange.export(fmt.value, programme, record)
-    else:
-        content = formats.export(fmt.value, programme, record, _now(), alarm_days, with_notes)
-    if output is None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return
-    private = fmt.value in exchange.FORMATS or fmt.value in formats.PRIVATE_FORMATS
-    mode = 0o600 if private else 0o644
-    try:
-        store.write_atomic(output, content, mode=mode)
-    except store.Landed as landed:
-        raise SavedButError(
-            f"wrote {output}, but then: {store.describe(landed.cause)}",
-            hint="the export is complete; 'mldsplan export' again writes it anew",
-        ) from None
-    except OSError as exc:
-        raise InputError(
-            f"cannot write {output}: {exc.strerror or exc}", argument="output"
-        ) from None
-    _say(f"wrote {output} ({fmt.value}, {len(content)} bytes)")
+    _said(files.export(_session(ctx), fmt.value, output, force, alarm_days, with_notes))
 
 
 @app.command(name="import")
@@ -870,21 +653,9 @@ def import_(
 
     Example: mldsplan import backup.json
     """
-    from mldsplan.domain.rules import record_problems
-    from mldsplan.storage.exchange import read_export
+    from mldsplan.commands import files
 
-    programme = _programme(ctx)
-    record = read_export(path, programme.id)
-    now = _now()
-    problems = record_problems(record, programme, now.date(), now=now)
-    if problems:
-        raise InputError(f"{path}: {problems[0]}")
-    target_file = _files(ctx).progress
-    _update(ctx, programme, lambda _old: record)
-    _say(
-        f"imported {path} into {target_file}: {len(record.completions)} completions,"
-        f" {len(record.log)} log entries"
-    )
+    _said(files.import_(_session(ctx), path))
 
 
 @app.command()
@@ -896,8 +667,8 @@ def check(ctx: typer.Context) -> None:
     from mldsplan.commands import check as checks
     from mldsplan.output import render
 
-    files = _files(ctx)
-    report = checks.check(files.programme, files.progress, _now())
+    session = _session(ctx)
+    report = checks.check(session.programme_file, session.progress_file, session.now)
     render.report(report.lines)
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
@@ -910,18 +681,9 @@ def undo(ctx: typer.Context) -> None:
 
     Example: mldsplan undo
     """
-    from mldsplan.storage import store
+    from mldsplan.commands import files
 
-    path = _files(ctx).progress
-    restored, kept = store.undo(path, _now(), _lock_timeout(), _warn)
-    summary = (
-        f"restored {path} to revision {restored.revision}"
-        f" ({len(restored.completions)} completions, {len(restored.log)} log entries)"
-    )
-    if kept is not None:
-        _say(f"{summary}; the damaged file is kept as {kept}")
-    else:
-        _say(f"{summary}; 'mldsplan undo' again redoes the change")
+    _said(files.undo(_session(ctx)))
 
 
 # --- the term calendar -----------------------------------------------------
@@ -942,10 +704,9 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from mldsplan.domain import calendar as calendars
+    from mldsplan.commands import reports
 
-    programme, record = _load(ctx)
-    result = calendars.calendar_view(programme, record, _today())
+    result = reports.calendar_view(_session(ctx))
 
     def human() -> None:
         from mldsplan.output import render
@@ -953,15 +714,6 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
         render.calendar(result)
 
     _show(result, as_json, human)
-
-
-def _term(programme: "Programme", text: str) -> tuple[int, int]:
-    from mldsplan.domain.rules import term_from_key
-
-    try:
-        return term_from_key(text, programme)
-    except ValueError as exc:
-        raise InputError(str(exc), argument="term") from None
 
 
 @calendar_app.command("set")
@@ -975,13 +727,9 @@ def calendar_set(
 
     Example: mldsplan calendar set 1.2 --from 2026-01-19 --to 2026-04-24
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import assess
 
-    programme = _programme(ctx)
-    year, number = _term(programme, term)
-    first, last = _day(start, "from"), _day(end, "to")
-    _update(ctx, programme, lambda old: changes.set_term_dates(old, year, number, first, last))
-    _say(f"year {year} term {number}: {first} to {last} (your own dates)")
+    _said(assess.set_term(_session(ctx), term, start, end))
 
 
 @calendar_app.command("reset")
@@ -995,13 +743,9 @@ def calendar_reset(
 
     Example: mldsplan calendar reset 1.2
     """
-    from mldsplan.domain import changes
-    from mldsplan.domain.terms import term_key
+    from mldsplan.commands import assess
 
-    programme = _programme(ctx)
-    key = None if term is None else term_key(*_term(programme, term))
-    _update(ctx, programme, lambda old: changes.reset_term_dates(old, key))
-    _say(f"{'all terms' if key is None else key}: back to the programme's dates")
+    _said(assess.reset_term(_session(ctx), term))
 
 
 # --- assessments -----------------------------------------------------------
@@ -1012,15 +756,6 @@ app.add_typer(assess_app, name="assess")
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="Assessment name.", autocompletion=_complete_names)
 ]
-
-
-def _stored_name(record: "Progress", code: str, typed: str) -> str:
-    """The assessment's name as recorded (names match in any case and normal form)."""
-    from mldsplan.domain.constraints import name_key
-
-    wanted = name_key(typed)
-    items = record.assessments.get(code, ())
-    return next((a.name for a in items if name_key(a.name) == wanted), typed.strip())
 
 
 @assess_app.command("add")
@@ -1035,13 +770,9 @@ def assess_add(
 
     Example: mldsplan assess add supervised "Coursework 1" --weight 20 --due 2027-02-14
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import assess
 
-    programme = _programme(ctx)
-    resolved = _codes(programme, [code])[0]
-    day = None if due is None else _day(due, "due")
-    _update(ctx, programme, lambda old: changes.add_assessment(old, resolved, name, weight, day))
-    _say(f"{resolved}: added '{name.strip()}' ({weight:g}%{f', due {day}' if day else ''})")
+    _said(assess.add(_session(ctx), code, name, weight, due))
 
 
 @assess_app.command("mark")
@@ -1055,15 +786,10 @@ def assess_mark(
 
     Example: mldsplan assess mark supervised "Coursework 1" 68
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import assess
 
     _flags(ctx, mark="MARK")
-    programme = _programme(ctx)
-    resolved = _codes(programme, [code])[0]
-    before, _ = _update(
-        ctx, programme, lambda old: changes.mark_assessment(old, resolved, name, value)
-    )
-    _say(f"{resolved}: '{_stored_name(before, resolved, name)}' marked {value:g}")
+    _said(assess.mark(_session(ctx), code, name, value))
 
 
 @assess_app.command("edit")
@@ -1081,20 +807,9 @@ def assess_edit(
 
     Example: mldsplan assess edit supervised "Coursework 1" --due 2027-02-21
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import assess
 
-    programme = _programme(ctx)
-    resolved = _codes(programme, [code])[0]
-    if new_name is None and weight is None and due is None:
-        raise InputError("nothing to change", hint="give --name, --weight or --due")
-    clear = due is not None and due.strip().lower() == "none"
-    day = None if due is None or clear else _day(due, "due")
-    before, _ = _update(
-        ctx,
-        programme,
-        lambda old: changes.edit_assessment(old, resolved, name, new_name, weight, day, clear),
-    )
-    _say(f"{resolved}: updated '{_stored_name(before, resolved, name)}'")
+    _said(assess.edit(_session(ctx), code, name, new_name, weight, due))
 
 
 @assess_app.command("remove")
@@ -1103,12 +818,9 @@ def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
 
     Example: mldsplan assess remove supervised "Coursework 1"
     """
-    from mldsplan.domain import changes
+    from mldsplan.commands import assess
 
-    programme = _programme(ctx)
-    resolved = _codes(programme, [code])[0]
-    before, _ = _update(ctx, programme, lambda old: changes.remove_assessment(old, resolved, name))
-    _say(f"{resolved}: removed '{_stored_name(before, resolved, name)}'")
+    _said(assess.remove(_session(ctx), code, name))
 
 
 @assess_app.command("list")
@@ -1127,11 +839,9 @@ def assess_list(
 
     Example: mldsplan assess list supervised
     """
-    from mldsplan.domain.assessments import assess_list as listing
+    from mldsplan.commands import reports
 
-    programme, record = _load(ctx)
-    resolved = None if code is None else _codes(programme, [code])[0]
-    result = listing(programme, record, resolved)
+    result = reports.assess_list(_session(ctx), code)
 
     def human() -> None:
         from mldsplan.output import render
@@ -1152,132 +862,13 @@ def due(
 
     Example: mldsplan due --days 30
     """
-    from mldsplan.domain.assessments import due as upcoming
+    from mldsplan.commands import reports
 
-    if not 0 <= days <= 3660:
-        raise InputError(f"{days} must be 0 to 3660", argument="days")
-    _, record = _load(ctx)
-    result = upcoming(record, _on(on), days)
+    result = reports.due(_session(ctx), days, on)
 
     def human() -> None:
         from mldsplan.output import render
 
         render.due(result)
-
-    _show(result, as_json, human)
-
-
-# --- the study timer -------------------------------------------------------
-
-
-def _at(text: str | None, now: "datetime") -> "datetime":
-    """`--at HH:MM` as that time today in the student's time zone; now without it."""
-    if text is None:
-        return now.replace(microsecond=0)
-    import re
-
-    from mldsplan import clock
-    from mldsplan.domain.dates import DateError, wall_time
-
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"'{text}' is not a time as HH:MM", argument="at")
-    zone = clock.local_zone(now)
-    try:
-        moment, note = wall_time(now.astimezone(zone).date(), int(match[1]), int(match[2]), zone)
-    except DateError as exc:
-        raise InputError(str(exc), argument="at") from None
-    if note:
-        _say(f"note: {note}")
-    return moment
-
-
-@app.command()
-def start(
-    ctx: typer.Context,
-    code: Annotated[
-        str | None,
-        typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
-    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
-) -> None:
-    """Start the study timer, for a module or none.
-
-    Example: mldsplan start bayesian --note "lecture 5"
-    """
-    from mldsplan.domain import changes
-
-    programme = _programme(ctx)
-    studied = None if code is None else _codes(programme, [code])[0]
-    now = _now()
-    begin = _at(at, now)
-    _update(ctx, programme, lambda old: changes.start_timer(old, begin, now, studied, note))
-    _say(f"timer started{f' for {studied}' if studied else ''} at {begin:%H:%M}")
-
-
-@app.command()
-def stop(
-    ctx: typer.Context,
-    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
-) -> None:
-    """Stop the timer and log its time (one entry per date, to the minute).
-
-    Example: mldsplan stop
-    """
-    from mldsplan.domain import timer
-
-    if at is None:
-        _flags(ctx, at="stop")  # the time is now, not an --at the student gave
-    programme = _programme(ctx)
-    now = _now()
-    end = _at(at, now)
-    stopped: list[timer.Stopped] = []
-
-    def change(old: "Progress") -> "Progress":
-        result = timer.stop(old, end, now)
-        stopped.append(result)
-        return result.progress
-
-    _update(ctx, programme, change)
-    result = stopped[-1]
-    if not result.entries:
-        _say("timer stopped after less than a minute; nothing was logged")
-        return
-    for entry in result.entries:
-        _say(
-            f"logged {entry.hours * 60:.0f} min on {entry.on}"
-            + (f" for {entry.module}" if entry.module else "")
-        )
-
-
-@app.command()
-def cancel(ctx: typer.Context) -> None:
-    """Drop the running timer without logging anything.
-
-    Example: mldsplan cancel
-    """
-    from mldsplan.domain import changes
-
-    programme = _programme(ctx)
-    _update(ctx, programme, changes.cancel_timer)
-    _say("timer cancelled; nothing was logged")
-
-
-@app.command()
-def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """What the timer is running, since when and for how long.
-
-    Example: mldsplan status --json
-    """
-    from mldsplan.domain import workload as planner
-
-    _, record = _load(ctx)
-    result = planner.status(record, _now())
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.status(result)
 
     _show(result, as_json, human)

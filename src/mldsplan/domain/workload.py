@@ -677,3 +677,22 @@ def study_week(
         term_balance=term_balance(programme, progress, on, target),
         timer=timer_status(progress, now),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    on: date
+    hours: float
+    module: str | None
+    note: str | None
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class LogListResult(Result):
+    """`log --list`: the entries, numbered from 1 as `log --remove N` takes them."""
+
+    entries: list[LogRow]
+
+
+def log_list(progress: Progress) -> LogListResult:
+    return LogListResult(entries=[LogRow(*e) for e in progress.log])

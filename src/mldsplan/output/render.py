@@ -37,10 +37,10 @@ if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost st
     from mldsplan.domain.calendar import CalendarResult
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
-    from mldsplan.domain.progress import LogEntry
     from mldsplan.domain.workload import (
         Balance,
         HoursResult,
+        LogListResult,
         PlanResult,
         ProgressResult,
         StatusResult,
@@ -539,7 +539,8 @@ def targets(result: TargetResult) -> None:
         out.line("secured: reached if you pass every remaining module")
 
 
-def log_entries(entries: Sequence[LogEntry]) -> None:
+def log_entries(result: LogListResult) -> None:
+    entries = result.entries
     with screen() as out:
         if not entries:
             out.line("The study log is empty: mldsplan log HOURS [--module CODE]")

@@ -1,0 +1,79 @@
+"""The values a student types, as the domain takes them: codes, dates, times of day."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, tzinfo
+
+from mldsplan.domain.dates import DateError, parse_day, wall_time
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.programme import Programme, resolve_code
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def codes(programme: Programme, typed: list[str], argument: str = "code") -> list[str]:
+    """Module codes as typed (any case, a unique prefix), each once, in order."""
+    found = [resolve_code(programme, t, argument) for t in typed]
+    return list(dict.fromkeys(found))
+
+
+def code(programme: Programme, typed: str, argument: str = "code") -> str:
+    return resolve_code(programme, typed, argument)
+
+
+def day(text: str, argument: str = "on") -> date:
+    try:
+        return parse_day(text)
+    except DateError as exc:
+        raise InputError(str(exc), hint="for example 2026-11-25", argument=argument) from None
+
+
+def day_or(text: str | None, today: date, argument: str = "on") -> date:
+    """A date typed, or today without one (the domain refuses a future one where it must)."""
+    return today if text is None else day(text, argument)
+
+
+def at(text: str | None, now: datetime, zone: tzinfo) -> tuple[datetime, str | None]:
+    """`--at HH:MM` as that time today in `zone` (with a note when it was ambiguous); now
+    without it."""
+    if text is None:
+        return now.replace(microsecond=0), None
+    match = _TIME.fullmatch(text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InputError(f"'{text}' is not a time as HH:MM", argument="at")
+    try:
+        return wall_time(now.astimezone(zone).date(), int(match[1]), int(match[2]), zone)
+    except DateError as exc:
+        raise InputError(str(exc), argument="at") from None
+
+
+def assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
+    """`--assume CODE=MARK`s as {code: mark}."""
+    assumed: dict[str, float] = {}
+    for item in typed:
+        typed_code, sep, value = item.partition("=")
+        if not sep or not typed_code.strip() or not value.strip():
+            raise InputError(
+                f"'{item}' is not CODE=MARK",
+                hint="for example --assume project=70",
+                argument="assume",
+            )
+        try:
+            mark = float(value)
+        except ValueError:
+            raise InputError(f"'{value}' in '{item}' is not a number", argument="assume") from None
+        resolved = code(programme, typed_code, "assume")
+        if resolved in assumed:
+            raise InputError(f"{resolved} is given twice", argument="assume")
+        assumed[resolved] = mark
+    return assumed
+
+
+def term(programme: Programme, text: str) -> tuple[int, int]:
+    from mldsplan.domain.rules import term_from_key
+
+    try:
+        return term_from_key(text, programme)
+    except ValueError as exc:
+        raise InputError(str(exc), argument="term") from None

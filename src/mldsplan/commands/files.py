@@ -1,0 +1,146 @@
+"""Commands on whole files: export, import, undo."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from contextlib import suppress
+from pathlib import Path
+
+from mldsplan.commands.session import Session
+from mldsplan.domain.errors import InputError, MldsplanError, SavedButError
+from mldsplan.storage import store
+
+
+def guard_output(session: Session, output: Path, force: bool) -> None:
+    """Refuse an --output that is mldsplan's own file, a special file or a link."""
+    # The progress file as given and, behind a symlink, its target: each with every
+    # file kept beside it (.bak, .lock, .redo, .vN.bak, .broken-*, temporary files).
+    progress_files = {session.progress_file.absolute()}
+    with suppress(MldsplanError):
+        progress_files.add(store.target(session.progress_file))
+    resolved = output.resolve()
+    protected: list[Path] = []
+    for progress_file in progress_files:
+        if resolved.parent == progress_file.parent.resolve() and store.is_own_name(
+            progress_file.name, resolved.name
+        ):
+            protected.append(progress_file.parent / resolved.name)
+        protected += store.own_files(progress_file)
+    if session.programme_file is not None:
+        protected.append(session.programme_file)
+    else:
+        from mldsplan.paths import shipped_programme
+
+        shipped = shipped_programme()
+        protected += [shipped] if shipped else []
+    try:
+        out_info = os.stat(output)
+    except FileNotFoundError:
+        out_info = None
+    except OSError as exc:
+        raise InputError(f"cannot use {output}: {exc.strerror}", argument="output") from None
+    for path in protected:
+        same_path = resolved == path.resolve()
+        try:
+            info = os.stat(path)
+            same_file = out_info is not None and (info.st_dev, info.st_ino) == (
+                out_info.st_dev,
+                out_info.st_ino,
+            )
+        except OSError:
+            same_file = False
+        if same_path or same_file:
+            raise InputError(
+                f"{output} is mldsplan's own file ({path}); an export never writes over it",
+                hint="choose another file name",
+                argument="output",
+            )
+    if output.is_symlink():
+        raise InputError(
+            f"{output} is a symlink; an export writes only a regular file",
+            hint="omit --output to write to stdout",
+            argument="output",
+        )
+    if out_info is not None:
+        if stat.S_ISDIR(out_info.st_mode):
+            raise InputError(f"{output} is a folder", argument="output")
+        if not stat.S_ISREG(out_info.st_mode):
+            raise InputError(
+                f"{output} is not a regular file (a device, FIFO or socket)",
+                hint="omit --output to write to stdout",
+                argument="output",
+            )
+        if not force:
+            raise InputError(
+                f"{output} already exists", hint="add --force to overwrite it", argument="output"
+            )
+
+
+def export(
+    session: Session,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    alarm_days: int,
+    with_notes: bool,
+) -> list[str]:
+    """The export on stdout, or written to `output`; what to say."""
+    from mldsplan.output import formats
+    from mldsplan.storage import exchange
+
+    if not 0 <= alarm_days <= 60:
+        raise InputError(f"{alarm_days} must be 0 to 60", argument="days")
+    if output is not None and str(output) == "-":
+        output = None  # "-" is stdout, as for most tools
+    if output is not None:
+        guard_output(session, output, force)
+    programme, record = session.load()
+    if fmt in exchange.FORMATS:  # the whole record, as import reads it back
+        content = exchange.export(fmt, programme, record)
+    else:
+        content = formats.export(fmt, programme, record, session.now, alarm_days, with_notes)
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return []
+    private = fmt in exchange.FORMATS or fmt in formats.PRIVATE_FORMATS
+    try:
+        store.write_atomic(output, content, mode=0o600 if private else 0o644)
+    except store.Landed as landed:
+        raise SavedButError(
+            f"wrote {output}, but then: {store.describe(landed.cause)}",
+            hint="the export is complete; 'mldsplan export' again writes it anew",
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {output}: {exc.strerror or exc}", argument="output"
+        ) from None
+    return [f"wrote {output} ({fmt}, {len(content)} bytes)"]
+
+
+def import_(session: Session, path: Path) -> list[str]:
+    from mldsplan.storage.exchange import read_export
+
+    record = read_export(path, session.programme().id)
+    try:
+        session.update(lambda _old: record)
+    except InputError as exc:  # a rule the imported record breaks: say whose
+        raise InputError(f"{path}: {exc.message}") from None
+    return [
+        f"imported {path} into {session.progress_file}: {len(record.completions)} completions,"
+        f" {len(record.log)} log entries"
+    ]
+
+
+def undo(session: Session) -> list[str]:
+    path = session.progress_file
+    restored, kept = store.undo(path, session.now, session.lock_timeout(), session.warn)
+    summary = (
+        f"restored {path} to revision {restored.revision}"
+        f" ({len(restored.completions)} completions, {len(restored.log)} log entries)"
+    )
+    if kept is not None:
+        return [f"{summary}; the damaged file is kept as {kept}"]
+    return [f"{summary}; 'mldsplan undo' again redoes the change"]

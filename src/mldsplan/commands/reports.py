@@ -1,0 +1,80 @@
+"""Commands that only read: each loads the record and asks the domain for a result.
+
+The CLI then prints the result as JSON or hands it to `output.render`.
+"""
+
+from __future__ import annotations
+
+from mldsplan.commands import arguments
+from mldsplan.commands.session import Session
+from mldsplan.domain import assessments, calendar, marks, workload
+from mldsplan.domain.errors import InputError
+from mldsplan.domain.programme import Programme
+
+MAX_DAYS_AHEAD = 3660
+
+
+def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
+    programme, record = session.load()
+    return programme, workload.plan(programme, record, session.today)
+
+
+def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
+    programme, record = session.load()
+    return programme, workload.progress_summary(programme, record, session.today, session.now)
+
+
+def hours(
+    session: Session, weekly_hours: float | None, on: str | None
+) -> tuple[Programme, workload.HoursResult]:
+    from mldsplan.domain.changes import check_weekly_hours
+
+    if weekly_hours is not None:
+        check_weekly_hours(weekly_hours)
+    programme, record = session.load()
+    day = arguments.day_or(on, session.today)
+    return programme, workload.hours_summary(programme, record, day, weekly_hours)
+
+
+def week(session: Session, on: str | None) -> workload.WeekResult:
+    programme, record = session.load()
+    day = arguments.day_or(on, session.today)
+    return workload.study_week(programme, record, day, record.weekly(programme), session.now)
+
+
+def grades(session: Session) -> tuple[Programme, marks.GradesResult]:
+    programme, record = session.load()
+    return programme, marks.grades(programme, record)
+
+
+def target(session: Session, assume: list[str]) -> marks.TargetResult:
+    programme, record = session.load()
+    return marks.targets(programme, record, arguments.assumptions(programme, assume))
+
+
+def calendar_view(session: Session) -> calendar.CalendarResult:
+    programme, record = session.load()
+    return calendar.calendar_view(programme, record, session.today)
+
+
+def status(session: Session) -> workload.StatusResult:
+    _, record = session.load()
+    return workload.status(record, session.now)
+
+
+def due(session: Session, days: int, on: str | None) -> assessments.DueResult:
+    if not 0 <= days <= MAX_DAYS_AHEAD:
+        raise InputError(f"{days} must be 0 to {MAX_DAYS_AHEAD}", argument="days")
+    _, record = session.load()
+    return assessments.due(record, arguments.day_or(on, session.today), days)
+
+
+def assess_list(session: Session, module: str | None) -> assessments.AssessListResult:
+    programme, record = session.load()
+    code = None if module is None else arguments.code(programme, module)
+    return assessments.assess_list(programme, record, code)
+
+
+def log_list(session: Session) -> workload.LogListResult:
+    _, record = session.load()
+    return workload.log_list(record)

@@ -1,0 +1,97 @@
+"""What one run of mldsplan works on, resolved once at the edge (`cli.main`).
+
+The progress file, the programme file, the cache folder and the lock timeout
+come from the command line and the environment; the clock is read once, on
+first use, so that every date a command works with agrees, even at midnight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import Progress
+    from mldsplan.storage.cache import Cache
+
+Change = Callable[["Progress"], "Progress"]
+
+
+class Session:
+    """A plain class (no dataclass to build at start-up)."""
+
+    def __init__(
+        self,
+        progress: Path,
+        programme: Path | None,
+        clock: Callable[[], datetime],
+        cache_folder: Callable[[], Path],
+        lock_timeout: Callable[[], float],
+        warn: Callable[[str], None],
+        zone: Callable[[datetime], tzinfo],
+    ) -> None:
+        self.progress_file = progress
+        self.programme_file = programme
+        self._clock = clock
+        self._cache_folder = cache_folder
+        self._lock_timeout = lock_timeout
+        self.warn = warn
+        self._zone = zone
+        self._now: datetime | None = None
+        self._programme: Programme | None = None
+
+    @property
+    def now(self) -> datetime:
+        if self._now is None:
+            self._now = self._clock()
+        return self._now
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def zone(self) -> tzinfo:
+        """The student's time zone, in which a wall time (`--at 00:30`) is read."""
+        return self._zone(self.now)
+
+    def lock_timeout(self) -> float:
+        return self._lock_timeout()
+
+    def cache(self) -> Cache:
+        from mldsplan.storage.cache import Cache
+
+        return Cache(self._cache_folder())
+
+    def programme(self) -> Programme:
+        """The programme, loaded once (validated in full unless the cache knows it)."""
+        if self._programme is None:
+            from mldsplan.paths import default_programme_path
+            from mldsplan.storage.programme_file import load_programme
+
+            path = self.programme_file or default_programme_path()
+            self._programme = load_programme(path, self.cache())
+        return self._programme
+
+    def load(self) -> tuple[Programme, Progress]:
+        """The programme and the record, the record checked against every rule."""
+        from mldsplan.storage import store
+
+        programme = self.programme()
+        return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
+
+    def update(self, change: Change) -> tuple[Progress, Progress]:
+        """Apply `change` to the checked record under the lock; (before, after)."""
+        from mldsplan.domain.rules import record_problems
+        from mldsplan.storage import store
+
+        programme, now = self.programme(), self.now
+        return store.update(
+            self.progress_file,
+            change,
+            lambda record: record_problems(record, programme, now.date(), now=now),
+            self.lock_timeout(),
+            self.warn,
+        )
