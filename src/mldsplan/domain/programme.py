@@ -106,7 +106,7 @@ class Programme:
     __pydantic_config__ = FORBID_EXTRA
     id: Code
     name: Text
-    institution: Text = "Imperial College London"
+    institution: Text | None = None
     programme_code: Text | None = None
     total_ects: Positive
     module_count: Count | None = None

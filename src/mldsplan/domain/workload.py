@@ -246,7 +246,8 @@ def hours_remaining(programme: Programme, progress: Progress) -> float:
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
     """A term's window for a cohort starting in the entry month (when no start is set)."""
-    return shipped_window(programme, date(2001, programme.entry_month or 10, 1), year, term)
+    # Without a start month, any month serves: only the window's length is used.
+    return shipped_window(programme, date(2001, programme.entry_month or 1, 1), year, term)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

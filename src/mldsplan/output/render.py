@@ -207,7 +207,8 @@ def _text(value: str) -> Text:
 
 def plan(programme: Programme, result: PlanResult) -> None:
     with screen() as out:
-        out.line(f"{programme.name} — {programme.institution}", style="bold")
+        at = f" — {programme.institution}" if programme.institution else ""
+        out.line(f"{programme.name}{at}", style="bold")
         if result.start is None:
             out.line(SET_START)
         terms = sorted({(m.planned_year, m.planned_term) for m in result.modules})
@@ -321,6 +322,8 @@ def progress(programme: Programme, result: ProgressResult) -> None:
 
 
 def hours(programme: Programme, result: HoursResult) -> None:
+    from mldsplan.domain.workload import HEAVY_FACTOR
+
     r = result
     with screen() as out:
         out.line(
@@ -362,7 +365,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
                         "-" if t.weekly_load is None else f"{t.weekly_load:.1f}",
                         "overdue"
                         if t.overdue
-                        else "heavy: over your weekly hours +10%"
+                        else f"heavy: over your weekly hours +{HEAVY_FACTOR - 1:.0%}"
                         if t.heavy
                         else "",
                     ]
@@ -499,7 +502,7 @@ def grades(programme: Programme, result: GradesResult) -> None:
             )
             out.line(f"Exit award {award.name} ({award.ects:g} ECTS): {state}")
         if programme.classification.assumed:
-            out.line("Bands are assumed (Imperial's usual taught-MSc bands)")
+            out.line("Bands are assumed (see the programme file's sources; check your handbook)")
 
 
 def targets(result: TargetResult) -> None:
