@@ -65,7 +65,20 @@ _HINTS = {
     "timer_forgotten": "stop it when you ended: mldsplan stop --at HH:MM, or mldsplan cancel",
     "no_start": "set it with: mldsplan init --start YYYY-MM",
     "unknown_code": "'mldsplan plan' lists the codes",
+    "broken_file": "the version before the last change is {path}.bak; 'mldsplan undo' puts it back",
+    "record_rules": "fix the file by hand, or run 'mldsplan check'",
+    "not_a_file": "use --file with a file path",
+    "saved_but": "do not repeat the command; 'mldsplan check' shows the file",
+    "not_an_export": "make one with: mldsplan export --format json --output FILE",
+    "other_programme": "pass the matching programme with --programme PATH",
 }
+
+
+def _hint(exc: MldsplanError) -> str | None:
+    """The error's hint: one that names our commands when the error gives its reason."""
+    if exc.reason in _HINTS:
+        return _HINTS[exc.reason].format(**exc.details)
+    return exc.hint
 
 
 def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
@@ -80,10 +93,7 @@ def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
     message = exc.message
     if exc.argument:
         message = f"{flags.get(exc.argument, exc.argument)}: {message}"
-    hint = exc.hint
-    if exc.reason in _HINTS:
-        hint = _HINTS[exc.reason].format(**exc.details)
-    _fail(message, hint)
+    _fail(message, _hint(exc))
 
 
 class _Group(TyperGroup):
@@ -97,7 +107,7 @@ class _Group(TyperGroup):
         except InputError as exc:
             _fail_input(ctx, exc)
         except MldsplanError as exc:
-            _fail(exc.message, exc.hint)
+            _fail(exc.message, _hint(exc))
         except KeyboardInterrupt:
             _fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
         except OSError as exc:

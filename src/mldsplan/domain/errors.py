@@ -17,14 +17,26 @@ class MldsplanError(Exception):
     """A failure the user can act on: one line of message, an optional hint.
 
     `problems` holds every problem found when there were several (`check`
-    shows them all; other commands show the first).
+    shows them all; other commands show the first). `reason` (with `details`)
+    lets the CLI add a hint that names its own commands and flags, which no
+    layer below it knows.
     """
 
-    def __init__(self, message: str, hint: str | None = None, problems: list[str] | None = None):
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        problems: list[str] | None = None,
+        *,
+        reason: str | None = None,
+        details: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.hint = hint
         self.problems = problems or [message]
+        self.reason = reason
+        self.details = details or {}
 
 
 class FileFormatError(MldsplanError):
@@ -36,8 +48,7 @@ class InputError(MldsplanError):
 
     The domain says what is wrong with the value; `argument` names the value
     (`"mark"`, `"on"`, ...) so that the CLI can say which flag or argument it
-    came from, and `reason` (with `details`) lets the CLI add a hint naming
-    its own commands. The domain never names a flag or a command.
+    came from. The domain never names a flag or a command.
     """
 
     def __init__(
@@ -49,10 +60,8 @@ class InputError(MldsplanError):
         reason: str | None = None,
         details: dict[str, Any] | None = None,
     ):
-        super().__init__(message, hint)
+        super().__init__(message, hint, reason=reason, details=details)
         self.argument = argument
-        self.reason = reason
-        self.details = details or {}
 
 
 class StoreError(MldsplanError):

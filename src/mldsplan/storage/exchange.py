@@ -52,7 +52,7 @@ EXPORT_KIND = "mldsplan-export"
 def _not_an_export(path: Path) -> FileFormatError:
     return FileFormatError(
         f"{path}: is not an mldsplan export (json or toml)",
-        hint="make one with: mldsplan export --format json --output FILE",
+        reason="not_an_export",
     )
 
 
@@ -73,7 +73,7 @@ def read_export(path: Path, programme_id: str) -> Progress:
     if given != programme_id:
         raise FileFormatError(
             f"{path}: programme: the export is for {given!r}, not {programme_id!r}",
-            hint="pass the matching programme with --programme PATH",
+            reason="other_programme",
         )
     document = {k: v for k, v in data.items() if k not in {"kind", "programme"}}
     return from_document(path, migrate(path, document), from_json=from_json)

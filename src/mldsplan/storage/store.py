@@ -42,16 +42,14 @@ LOCK_TIMEOUT_SECONDS = 10.0
 TEMP_SUFFIX = ".tmp"
 
 
-def broken_hint(path: Path) -> str:
-    return f"the version before the last change is {path}{BACKUP}; 'mldsplan undo' puts it back"
-
-
 def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
     """The record in `raw`: validated in full unless `cache` knows these exact bytes."""
     try:
         document = tomlfile.parse(path, raw)
     except FileFormatError as exc:
-        raise FileFormatError(exc.message, hint=broken_hint(path), problems=exc.problems) from None
+        raise FileFormatError(
+            exc.message, problems=exc.problems, reason="broken_file", details={"path": path}
+        ) from None
     current = document.get("schema_version") == SCHEMA_VERSION
     if current and cache is not None and cache.knows("progress", raw):
         return from_validated(path, document)
@@ -64,9 +62,7 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
 def _refuse_broken(path: Path, problems: list[str]) -> None:
     if problems:
         lines = [f"{path}: {line}" for line in problems]
-        raise FileFormatError(
-            lines[0], hint="fix the file by hand, or run 'mldsplan check'", problems=lines
-        )
+        raise FileFormatError(lines[0], problems=lines, reason="record_rules")
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -310,7 +306,7 @@ def _locked(path: Path, timeout: float) -> Iterator[Path]:
 
     path = target(path)
     if _special(path):
-        raise FileFormatError(f"{path}: is not a regular file", hint="use --file with a file path")
+        raise FileFormatError(f"{path}: is not a regular file", reason="not_a_file")
     _make_folder(path.parent)
     lock = FileLock(_lock_file(path), timeout=timeout)
     try:
@@ -367,7 +363,7 @@ def _failure(path: Path, content: bytes, error: BaseException, saved: str) -> Ba
     if landed:
         return SavedButError(
             f"{saved}, but then: {describe(cause)}",
-            hint="do not repeat the command; 'mldsplan check' shows the file",
+            reason="saved_but",
         )
     if isinstance(cause, OSError):
         return StoreError(
