@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from mldsplan.domain.constraints import EPSILON
+from mldsplan.domain.constraints import EPSILON, MAX_MARK
 from mldsplan.domain.dates import monday
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Assessment, Progress
 from mldsplan.domain.results import Result
 
-FULL_WEIGHT = 100.0
+FULL_WEIGHT = MAX_MARK  # the weights of a module's assessments add up to this
 
 
 def current_mark(items: Iterable[Assessment]) -> float | None:

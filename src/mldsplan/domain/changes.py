@@ -12,7 +12,18 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from mldsplan.domain.constraints import EPSILON, MAX_NAME, name_key, settled, shown, text_problem
+from mldsplan.domain.constraints import (
+    EPSILON,
+    MAX_DEFER_YEARS,
+    MAX_MARK,
+    MAX_NAME,
+    MAX_WEEKLY_HOURS,
+    MIN_WEEKLY_HOURS,
+    name_key,
+    settled,
+    shown,
+    text_problem,
+)
 from mldsplan.domain.dates import DateError, parse_month
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
@@ -29,10 +40,6 @@ from mldsplan.domain.progress import (
     check_note,
 )
 from mldsplan.domain.terms import term_key
-
-MAX_DEFER_YEARS = 10
-MIN_WEEKLY_HOURS = 1.0
-MAX_WEEKLY_HOURS = 168.0
 
 
 def note_or_none(note: str | None, argument: str = "note") -> str | None:
@@ -69,8 +76,8 @@ def set_settings(progress: Progress, start: str | None, weekly_hours: float | No
 
 def check_percent(mark: float, argument: str = "mark") -> None:
     """A mark is 0-100, exactly as the file's limit has it."""
-    if not 0 <= mark <= 100:
-        raise InputError(f"{shown(mark, 0, 100)} is outside 0-100", argument=argument)
+    if not 0 <= mark <= MAX_MARK:
+        raise InputError(f"{shown(mark, 0, MAX_MARK)} is outside 0-{MAX_MARK:g}", argument=argument)
 
 
 def check_mark(programme: Programme, mark: float, argument: str = "mark") -> None:
@@ -284,18 +291,19 @@ def _check_name(name: str, argument: str = "name") -> str:
 
 
 def _check_weight(weight: float) -> float:
-    if not 0 < weight <= 100:
+    if not 0 < weight <= MAX_MARK:
         raise InputError(
-            f"{shown(weight, 0, 100)} must be more than 0 and at most 100", argument="weight"
+            f"{shown(weight, 0, MAX_MARK)} must be more than 0 and at most {MAX_MARK:g}",
+            argument="weight",
         )
     return weight
 
 
 def _check_total(code: str, items: list[Assessment]) -> None:
     total = sum(a.weight for a in items)
-    if total > 100 + EPSILON:
+    if total > MAX_MARK + EPSILON:
         raise InputError(
-            f"{code}'s weights would add up to {shown(total, 100)}%, more than 100%"
+            f"{code}'s weights would add up to {shown(total, MAX_MARK)}%, more than {MAX_MARK:g}%"
             f" ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
             argument="weight",
         )

@@ -138,13 +138,18 @@ Text = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTE
 Name = Annotated[str, Rule(min_length=1, max_length=MAX_NAME, pattern=LINE_PATTERN)]
 Note = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTERN)]
 Positive = Annotated[float, Rule(gt=0, le=100_000)]
-Hours = Annotated[float, Rule(ge=1, le=168)]
-Mark = Annotated[float, Rule(ge=0, le=100)]
-Weight = Annotated[float, Rule(gt=0, le=100)]
+# Limits that messages state too: each number once, here.
+MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS = 1.0, 168.0
+MAX_MARK = 100.0  # marks and weights are percentages
+MAX_DEFER_YEARS = 10
+
+Hours = Annotated[float, Rule(ge=MIN_WEEKLY_HOURS, le=MAX_WEEKLY_HOURS)]
+Mark = Annotated[float, Rule(ge=0, le=MAX_MARK)]
+Weight = Annotated[float, Rule(gt=0, le=MAX_MARK)]
 Count = Annotated[int, Rule(ge=1, le=1000)]
 Month = Annotated[int, Rule(ge=1, le=12)]
 Months = Annotated[int, Rule(ge=1, le=240)]
-Years = Annotated[int, Rule(ge=1, le=10)]
+Years = Annotated[int, Rule(ge=1, le=MAX_DEFER_YEARS)]
 Revision = Annotated[int, Rule(ge=0, le=MAX_REVISION)]
 MonthText = Annotated[str, Rule(pattern=MONTH_PATTERN)]
 TermKey = Annotated[str, Rule(pattern=TERM_KEY_PATTERN)]

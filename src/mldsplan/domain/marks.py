@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mldsplan.domain.assessments import current_mark
-from mldsplan.domain.constraints import EPSILON, shown
+from mldsplan.domain.changes import check_percent
+from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
@@ -202,10 +203,10 @@ def targets(
             marks.append((programme.classification.counted(done.mark, done.resit), m.ects))
         elif m.code in assume:
             mark = assume[m.code]
-            if not 0 <= mark <= 100:
-                raise InputError(
-                    f"{m.code}={shown(mark, 0, 100)} is outside 0-100", argument="assume"
-                )
+            try:
+                check_percent(mark, "assume")
+            except InputError as exc:
+                raise InputError(f"{m.code}={exc.message}", argument="assume") from None
             marks.append((mark, m.ects))
     marked_ects = sum(ects for _, ects in marks)
     weighted = sum(mark * ects for mark, ects in marks)

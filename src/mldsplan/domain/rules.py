@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
-from mldsplan.domain.constraints import EPSILON, MAX_REVISION, name_key, shown
+from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_key, shown
 from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
@@ -143,9 +143,10 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[str]:
             if a.due is not None and not _in_years(a.due):
                 problems.append(f"assessments.{code}[{i}].due: {a.due} is out of range")
         total = sum(a.weight for a in items)
-        if total > 100 + EPSILON:
+        if total > MAX_MARK + EPSILON:
             problems.append(
-                f"assessments.{code}: weights add up to {shown(total, 100)}, more than 100"
+                f"assessments.{code}: weights add up to {shown(total, MAX_MARK)},"
+                f" more than {MAX_MARK:g}"
             )
     return problems
 
