@@ -138,3 +138,16 @@ def test_the_domain_reads_no_clock_file_or_environment() -> None:
         if any(r in line for r in reads) and not line.lstrip().startswith(("#", '"'))
     ]
     assert not found, "\n".join(found)
+
+
+def test_architecture_md_names_every_module() -> None:
+    """ARCHITECTURE.md lists each module, so that a new one is placed and described."""
+    page = (PACKAGE.parents[1] / "ARCHITECTURE.md").read_text()
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for name, path in modules().items()
+        if path.name != "__init__.py"
+        and name not in ("mldsplan.__main__",)
+        and f"`{path.name}`" not in page
+    ]
+    assert not missing, missing

@@ -1,4 +1,4 @@
-"""The one error type the domain raises, its kinds, and the exit codes."""
+"""The error types of mldsplan, with the reasons the CLI turns into hints, and the exit codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Study-plan exporters, one function per format, and reading an export back.
+"""Study-plan exporters for people and their apps: markdown, csv, ics and the html page.
 
 Every exporter formats the same `Snapshot` (the plan and the progress summary
 the domain computed); none computes its own figures.

@@ -1,4 +1,4 @@
-"""Locked, atomic reading and writing of the progress file; schema versions.
+"""Locked, atomic reading and writing of the progress file, its backup and undo.
 
 A write takes an exclusive lock on `<file>.lock`, reads and validates the
 current file in full, applies the change, checks the result against every
