@@ -26,20 +26,38 @@ NOW = datetime(2026, 11, 25, 20, 0, tzinfo=ZoneInfo("Europe/London"))
 TODAY = NOW.date()
 
 
+def fixed_environment(progress: Path, cache: Path) -> dict[str, str]:
+    """What every test's mldsplan sees, in this process or a child: its own progress file
+    and cache, NOW as "now" (MLDSPLAN_NOW), the zone, and the terminal."""
+    return {
+        "MLDSPLAN_FILE": str(progress),
+        "MLDSPLAN_CACHE_DIR": str(cache),
+        "MLDSPLAN_NOW": NOW.isoformat(),
+        "TZ": "Europe/London",
+        "COLUMNS": "120",
+        "NO_COLOR": "1",
+    }
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name in list(os.environ):
         if name.startswith("MLDSPLAN_"):
             monkeypatch.delenv(name)
     progress = tmp_path / "data" / "progress.toml"
-    monkeypatch.setenv("MLDSPLAN_FILE", str(progress))
-    # Subprocesses read MLDSPLAN_NOW; this process's CLI reads clock.now.
-    monkeypatch.setenv("MLDSPLAN_NOW", NOW.isoformat())
-    monkeypatch.setenv("TZ", "Europe/London")
-    monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("MLDSPLAN_CACHE_DIR", str(tmp_path / "cache"))
+    for name, value in fixed_environment(progress, tmp_path / "cache").items():
+        monkeypatch.setenv(name, value)
     yield progress
+
+
+def child_env(progress: Path | None = None, **changes: str) -> dict[str, str]:
+    """A subprocess's environment: this test's, clock and zone included (as `set_now` left
+    them), with `progress` as its progress file and `changes` on top."""
+    assert os.environ.get("MLDSPLAN_NOW"), "only a test under `isolated` starts children"
+    env = dict(os.environ)
+    if progress is not None:
+        env["MLDSPLAN_FILE"] = str(progress)
+    return env | changes
 
 
 @pytest.fixture

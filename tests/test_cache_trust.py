@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from conftest import NOW, SHIPPED, Run, assert_one_line_error
+from conftest import SHIPPED, Run, assert_one_line_error, child_env
 from mldsplan.domain import constraints
 from mldsplan.domain.errors import FileFormatError
 from mldsplan.domain.progress import Progress
@@ -147,15 +147,10 @@ def test_a_forged_marker_in_a_fresh_process(
     bad = valid.replace(b"weekly_hours = 21.0", b"weekly_hours = nan")
     progress_file.write_bytes(bad)
     _forge(cache_dir, bad)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
-    env |= {
-        "MLDSPLAN_FILE": str(progress_file),
-        "MLDSPLAN_CACHE_DIR": str(cache_dir),
-        "MLDSPLAN_NOW": NOW.isoformat(),
-    }
     done = subprocess.run(
         [sys.executable, "-m", "mldsplan", "progress", "--json"],
-        env=env, capture_output=True, text=True, timeout=30,
+        env=child_env(progress_file, MLDSPLAN_CACHE_DIR=str(cache_dir)),
+        capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith(f"Error: {progress_file}: weekly_hours: "), done.stderr

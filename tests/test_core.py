@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from conftest import (
     Run,
     RunJson,
     assert_one_line_error,
+    child_env,
     mldsplan_command,
 )
 from mldsplan.domain import terms
@@ -373,11 +373,7 @@ def test_python_dash_m_and_another_programme_by_env(tmp_path: Path) -> None:
             'name = "MSc in Machine Learning and Data Science"', 'name = "Another MSc"'
         )
     )
-    env = {
-        **os.environ,
-        "MLDSPLAN_PROGRAMME": str(other),
-        "MLDSPLAN_FILE": str(tmp_path / "p.toml"),
-    }
+    env = child_env(tmp_path / "p.toml", MLDSPLAN_PROGRAMME=str(other))
     result = subprocess.run(
         [*mldsplan_command(), "progress"],
         capture_output=True,
@@ -388,6 +384,7 @@ def test_python_dash_m_and_another_programme_by_env(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "Another MSc" in result.stdout
+    assert f"progress on {TODAY}" in result.stdout  # the child reads the tests' clock
 
 
 def test_an_unexpected_failure_is_still_one_line(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:

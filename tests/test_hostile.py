@@ -24,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-NOW = "2026-11-25T20:00:00+00:00"
+from conftest import fixed_environment
+
 TIMEOUT = 20  # seconds; a case that takes longer has hung (FIFOs, locks)
 DIGITS = "9" * 5000  # past CPython's 4300-digit int/str limit
 DEEP = 100_000
@@ -550,15 +551,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _env(folder: Path, case: Case) -> dict[str, str]:
+    """conftest's environment for the case's folder (the corpus runs in a module fixture,
+    before `isolated` has set it in this process)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
-    env.update(
-        MLDSPLAN_FILE=str(folder / "progress.toml"),
-        MLDSPLAN_CACHE_DIR=str(folder / "cache"),
-        MLDSPLAN_NOW=NOW,
-        NO_COLOR="1",
-        COLUMNS="120",
-        TZ="Europe/London",
-    )
+    env.update(fixed_environment(folder / "progress.toml", folder / "cache"))
     env.update({k: v.format(d=folder) for k, v in case.env.items()})
     return env
 

@@ -23,7 +23,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHIPPED, TODAY, Run, assert_one_line_error
+from conftest import SHIPPED, TODAY, Run, assert_one_line_error, child_env
 from mldsplan.domain import terms
 from mldsplan.domain.errors import MldsplanError
 from mldsplan.domain.progress import (
@@ -51,13 +51,6 @@ def mldsplan() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "mldsplan"]
 
 
-def child_env(progress_file: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
-    env["MLDSPLAN_FILE"] = str(progress_file)
-    env["MLDSPLAN_CACHE_DIR"] = str(progress_file.parent / "cache")
-    return env
-
-
 # --- 1. concurrency --------------------------------------------------------
 
 
@@ -65,7 +58,7 @@ def child_env(progress_file: Path) -> dict[str, str]:
 def test_fifty_concurrent_writers_lose_nothing_and_readers_see_whole_files(
     progress_file: Path,
 ) -> None:
-    env = {**child_env(progress_file), "MLDSPLAN_LOCK_TIMEOUT": "120"}  # 56 starts on a slow CI
+    env = child_env(progress_file, MLDSPLAN_LOCK_TIMEOUT="120")  # 56 starts on a slow CI
     subprocess.run(
         [*mldsplan(), "init", "--start", "2024-10"], env=env, check=True, capture_output=True
     )
@@ -95,6 +88,7 @@ def test_fifty_concurrent_writers_lose_nothing_and_readers_see_whole_files(
     for out in reader_outputs:  # every reader saw a whole, valid file
         data = json.loads(out)
         assert 0 <= data["ects_done"] <= 90
+        assert data["on"] == str(TODAY)  # the tests' clock, not the machine's
     final = store.load(progress_file)
     assert sorted(final.completions) == sorted(CODES)
     assert sorted(e.note or "" for e in final.log) == sorted(f"writer {i}" for i in range(36))
@@ -735,7 +729,7 @@ def test_check_says_ok(run: Run) -> None:
 
 
 def _complete(env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**child_env(tmp_path / "p.toml"), **env_extra}
+    env = child_env(tmp_path / "p.toml", **env_extra)
     return subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "mldsplan"],
         env=env,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, SHIPPED, Refuse, Run, RunJson, assert_one_line_error
+from conftest import NOW, SHIPPED, Refuse, Run, RunJson, assert_one_line_error, child_env
 from mldsplan.domain.errors import SavedButError, StoreError
 from mldsplan.domain.progress import Progress
 from mldsplan.output.formats import neutralise
@@ -26,14 +26,6 @@ from mldsplan.storage import store, tomlfile
 from mldsplan.storage.cache import Cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def child_env(progress_file: Path, cache: Path | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLDSPLAN_")}
-    env["MLDSPLAN_FILE"] = str(progress_file)
-    env["MLDSPLAN_CACHE_DIR"] = str(cache or progress_file.parent / "cache")
-    env["MLDSPLAN_NOW"] = NOW.isoformat()
-    return env
 
 
 def cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.CompletedProcess[str]:
@@ -201,7 +193,7 @@ def test_a_rule_change_invalidates_markers_without_a_version_bump(
     shutil.copytree(Path(mldsplan.__file__).parent, copy)
     shutil.copy(SHIPPED, copy / "data" / "programme.toml") if (copy / "data").exists() else None
     env = child_env(student)
-    cache = student.parent / "cache"
+    cache = Path(env["MLDSPLAN_CACHE_DIR"])
     assert cli("plan", "--json", env=env).returncode == 0
     markers = set(os.listdir(cache))
     rules = copy / "domain" / "constraints.py"
@@ -215,7 +207,8 @@ def test_a_cache_folder_others_can_write_is_not_used(student: Path, tmp_path: Pa
     shared = tmp_path / "shared-cache"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)
-    assert cli("progress", "--json", env=child_env(student, shared)).returncode == 0
+    env = child_env(student, MLDSPLAN_CACHE_DIR=str(shared))
+    assert cli("progress", "--json", env=env).returncode == 0
     assert list(shared.iterdir()) == []
 
 
