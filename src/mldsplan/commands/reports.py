@@ -5,21 +5,29 @@ The CLI then prints the result as JSON or hands it to `output.render`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
-from mldsplan.domain import assessments, calendar, marks, workload
 from mldsplan.domain.errors import InputError
-from mldsplan.domain.programme import Programme
+
+if TYPE_CHECKING:  # each command imports only the domain it uses (start-up, ARCHITECTURE.md)
+    from mldsplan.domain import assessments, calendar, marks, workload
+    from mldsplan.domain.programme import Programme
 
 MAX_DAYS_AHEAD = 3660
 
 
 def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
+    from mldsplan.domain import workload
+
     programme, record = session.load()
     return programme, workload.plan(programme, record, session.today)
 
 
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
+    from mldsplan.domain import workload
+
     programme, record = session.load()
     return programme, workload.progress_summary(programme, record, session.today, session.now)
 
@@ -27,6 +35,7 @@ def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
 def hours(
     session: Session, weekly_hours: float | None, on: str | None
 ) -> tuple[Programme, workload.HoursResult]:
+    from mldsplan.domain import workload
     from mldsplan.domain.changes import check_weekly_hours
 
     if weekly_hours is not None:
@@ -37,32 +46,44 @@ def hours(
 
 
 def week(session: Session, on: str | None) -> workload.WeekResult:
+    from mldsplan.domain import workload
+
     programme, record = session.load()
     day = arguments.day_or(on, session.today)
     return workload.study_week(programme, record, day, record.weekly(programme), session.now)
 
 
 def grades(session: Session) -> tuple[Programme, marks.GradesResult]:
+    from mldsplan.domain import marks
+
     programme, record = session.load()
     return programme, marks.grades(programme, record)
 
 
 def target(session: Session, assume: list[str]) -> marks.TargetResult:
+    from mldsplan.domain import marks
+
     programme, record = session.load()
     return marks.targets(programme, record, arguments.assumptions(programme, assume))
 
 
 def calendar_view(session: Session) -> calendar.CalendarResult:
+    from mldsplan.domain import calendar
+
     programme, record = session.load()
     return calendar.calendar_view(programme, record, session.today)
 
 
 def status(session: Session) -> workload.StatusResult:
+    from mldsplan.domain import workload
+
     _, record = session.load()
     return workload.status(record, session.now)
 
 
 def due(session: Session, days: int, on: str | None) -> assessments.DueResult:
+    from mldsplan.domain import assessments
+
     if not 0 <= days <= MAX_DAYS_AHEAD:
         raise InputError(f"{days} must be 0 to {MAX_DAYS_AHEAD}", argument="days")
     _, record = session.load()
@@ -70,11 +91,15 @@ def due(session: Session, days: int, on: str | None) -> assessments.DueResult:
 
 
 def assess_list(session: Session, module: str | None) -> assessments.AssessListResult:
+    from mldsplan.domain import assessments
+
     programme, record = session.load()
     code = None if module is None else arguments.code(programme, module)
     return assessments.assess_list(programme, record, code)
 
 
 def log_list(session: Session) -> workload.LogListResult:
+    from mldsplan.domain import workload
+
     _, record = session.load()
     return workload.log_list(record)

@@ -56,6 +56,11 @@ def is_line(text: str) -> bool:
     The same pattern the records' `Text`, `Name` and `Note` fields apply, with
     lone surrogates (from undecodable arguments) refused as pydantic refuses them.
     """
+    if text.isascii():
+        # The same rule, read off for ASCII (every control there is unprintable, the
+        # only white space that prints is " "), without compiling or running the
+        # pattern: a log of 20,000 notes is checked on every read.
+        return text.isprintable() and text.strip(" ") == text and TRIPLE_QUOTE not in text
     global _line
     if _line is None:
         import re

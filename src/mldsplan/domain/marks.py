@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mldsplan.domain.assessments import current_mark
-from mldsplan.domain.changes import check_percent
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
@@ -203,6 +202,8 @@ def targets(
             marks.append((programme.classification.counted(done.mark, done.resit), m.ects))
         elif m.code in assume:
             mark = assume[m.code]
+            from mldsplan.domain.changes import check_percent  # only `target --assume`
+
             try:
                 check_percent(mark, "assume")
             except InputError as exc:
