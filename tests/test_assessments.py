@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import timedelta
+import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -143,9 +144,13 @@ def test_every_export_carries_the_assessments(assessed: None, run: Run, tmp_path
         "Group",
         "Final project",
     ]
-    assert "[[assessments.unsupervised]]" in run("export", "-f", "toml").stdout or (
-        "assessments" in run("export", "-f", "toml").stdout
-    )
+    toml = tomllib.loads(run("export", "-f", "toml").stdout)
+    assert toml["assessments"]["unsupervised"] == [
+        {"name": "CW1", "weight": 20, "due": date(2026, 10, 20), "mark": 68},
+        {"name": "CW2", "weight": 20, "due": date(2026, 11, 10), "mark": 72},
+        {"name": "Group", "weight": 20, "due": date(2026, 11, 24), "mark": 55},
+        {"name": "Final project", "weight": 40, "due": TODAY + timedelta(days=10)},
+    ]
 
 
 def test_ics_deadlines_with_alarms_read_by_two_parsers(assessed: None, run: Run) -> None:

@@ -280,8 +280,24 @@ def test_warnings_wrap_between_words(
     for warning in warnings:
         assert set(warning.split()) <= words, warning  # e.g. never "bay" / "esian"
         assert f"warning: {warning}" in flat(text)
-    wrapped = [line for line in text.splitlines() if line.startswith(" " * len("warning: "))]
-    assert wrapped or width > 80, "expected at least one warning to wrap"
+    # Each warning's own lines: "warning: " and then lines under its text, never past the
+    # edge; one line when it fits, more when it does not (one here never does).
+    lines, indent = text.splitlines(), " " * len("warning: ")
+    assert any(len(f"warning: {w}") > width for w in warnings)
+    for warning in warnings:
+        first = next(
+            i
+            for i, line in enumerate(lines)
+            if line.startswith("warning: ") and warning.startswith(line[len(indent) :].rstrip())
+        )
+        block = [lines[first]]
+        for line in lines[first + 1 :]:
+            if not (line.startswith(indent) and line[len(indent)] != " "):
+                break
+            block.append(line)
+        assert " ".join(line[len(indent) :].strip() for line in block) == warning, block
+        assert all(len(line.rstrip()) <= width for line in block), block
+        assert (len(block) > 1) == (len(f"warning: {warning}") > width), (width, block)
 
 
 REPORTS = [
