@@ -276,20 +276,37 @@ def _fail_after_the_rename_of(target: Path, error: BaseException) -> Any:
     return fsync_folder
 
 
+def _interrupt_right_after_the_rename_to(target: Path) -> Any:
+    """os.replace that is interrupted the instant it has put the new `target` in place."""
+    real = os.replace
+
+    def replace(src: Any, dst: Any) -> None:
+        real(src, dst)
+        if Path(dst) == target:
+            raise KeyboardInterrupt
+
+    return replace
+
+
 @pytest.mark.parametrize(
-    ("error", "needle"),
+    ("where", "error", "needle"),
     [
-        (KeyboardInterrupt(), "KeyboardInterrupt"),
-        (OSError(errno.EIO, "Input/output error"), "Input/output error"),
+        ("rename", KeyboardInterrupt(), "KeyboardInterrupt"),
+        ("fsync", KeyboardInterrupt(), "KeyboardInterrupt"),
+        ("fsync", OSError(errno.EIO, "Input/output error"), "Input/output error"),
     ],
+    ids=["SIGINT-at-the-rename", "SIGINT-at-the-fsync", "EIO-at-the-fsync"],
 )
 def test_a_failure_after_the_rename_says_the_change_was_saved(
-    run: Run, progress_file: Path, error: BaseException, needle: str
+    run: Run, progress_file: Path, where: str, error: BaseException, needle: str
 ) -> None:
     run("complete", "maths", "--on", "2026-01-20")
     before = store.load(progress_file)
     with pytest.MonkeyPatch.context() as faulty:
-        faulty.setattr(store, "_fsync_folder", _fail_after_the_rename_of(progress_file, error))
+        if where == "rename":
+            faulty.setattr(os, "replace", _interrupt_right_after_the_rename_to(progress_file))
+        else:
+            faulty.setattr(store, "_fsync_folder", _fail_after_the_rename_of(progress_file, error))
         result = run("complete", "eda", "--on", "2026-05-01", ok=False)
     assert_one_line_error(result, f"the change was saved to {progress_file}", needle)
     assert "nothing was changed" not in result.stderr
