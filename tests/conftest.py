@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -12,6 +13,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import typer.main
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from mldsplan.cli import app
@@ -84,8 +87,25 @@ Run = Callable[..., Result]
 RunJson = Callable[..., Any]
 
 
+@functools.cache
+def command_tree() -> Any:
+    """The click command tree of `app`, built once: Typer builds it anew on every invoke,
+    which is a third of a CliRunner call. Each invoke still parses into a fresh Context."""
+    return typer.main.get_command(app)
+
+
 @pytest.fixture
-def run() -> Run:
+def run(monkeypatch: pytest.MonkeyPatch) -> Run:
+    build, command = typer.main.get_command, command_tree()
+    # typer.testing.CliRunner.invoke builds the tree through the name it imported (Typer
+    # 0.27's runner has no click base class to hand a built command to). A Typer without
+    # that name ignores the patch, and each invoke builds its own tree as before.
+    monkeypatch.setattr(
+        typer.testing,
+        "_get_command",
+        lambda given: command if given is app else build(given),
+        raising=False,
+    )
     runner = CliRunner()
 
     def invoke(*args: str, ok: bool = True) -> Result:

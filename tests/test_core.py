@@ -366,6 +366,30 @@ def test_debug_shows_the_traceback(run: Run, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exception is not None and type(result.exception).__name__ == "InputError"
 
 
+def test_one_invocation_leaves_nothing_to_the_next(
+    run: Run, run_json: RunJson, tmp_path: Path
+) -> None:
+    """conftest's runner parses every invocation with one command tree, built once: what
+    one invocation was given (--file, --programme, --on) is not there in the next."""
+    other, programme = tmp_path / "other.toml", tmp_path / "programme.toml"
+    programme.write_text(
+        SHIPPED.read_text().replace(
+            'name = "MSc in Machine Learning and Data Science"', 'name = "Another MSc"'
+        )
+    )
+    given = ("--file", str(other), "--programme", str(programme))
+    run(*given, "log", "1", "--on", "2026-11-20")
+    run("log", "2")
+    assert [(e["on"], e["hours"]) for e in run_json("log", "--list")["entries"]] == [
+        (str(TODAY), 2)
+    ]
+    assert run_json("progress")["programme_name"] == "MSc in Machine Learning and Data Science"
+    assert run_json(*given, "progress")["programme_name"] == "Another MSc"
+    assert [(e["on"], e["hours"]) for e in run_json(*given, "log", "--list")["entries"]] == [
+        ("2026-11-20", 1)
+    ]
+
+
 def test_python_dash_m_and_another_programme_by_env(tmp_path: Path) -> None:
     other = tmp_path / "other.toml"
     other.write_text(
