@@ -199,7 +199,7 @@ def test_getting_the_needed_average_everywhere_lands_on_the_threshold(
     target = result.targets[band_index]
     if target.needed_average is None:
         return
-    final = grades.weighted_average(
+    final = grades.weighted_mean(
         [
             (given_marks[m.code], m.ects)
             if m.code in given_marks

@@ -15,11 +15,20 @@ from mldsplan.domain.results import Result
 FULL_WEIGHT = MAX_MARK  # the weights of a module's assessments add up to this
 
 
+def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
+    """Σ(value·weight)/Σweight over (value, weight) pairs; None when there are none.
+
+    The one weighted mean: a module's mark so far (weights in %) and the
+    ECTS-weighted average of the degree (`marks.grades`).
+    """
+    pairs = list(pairs)
+    total = sum(weight for _, weight in pairs)
+    return sum(value * weight for value, weight in pairs) / total if total else None
+
+
 def current_mark(items: Iterable[Assessment]) -> float | None:
     """Σ(w·m)/Σw over the marked ones; None before any mark."""
-    marked = [(a.weight, a.mark) for a in items if a.mark is not None]
-    weight = sum(w for w, _ in marked)
-    return sum(w * m for w, m in marked) / weight if weight else None
+    return weighted_mean((a.mark, a.weight) for a in items if a.mark is not None)
 
 
 def module_mark(items: Iterable[Assessment]) -> float | None:

@@ -91,3 +91,10 @@ def _offset_text(offset: timedelta | None) -> str:
     minutes = round((offset or timedelta()).total_seconds() / 60)
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def json_default(value: object) -> str:
+    """A date or date-time in JSON (`json.dumps(default=...)`): ISO text, as the files hold it."""
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")

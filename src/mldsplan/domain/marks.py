@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mldsplan.domain.assessments import current_mark
+from mldsplan.domain.assessments import current_mark, weighted_mean
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
@@ -111,12 +111,6 @@ def borderline_band(programme: Programme, average: float) -> str | None:
     return None
 
 
-def weighted_average(marks: list[tuple[float, float]]) -> float | None:
-    """Σ(mark * ECTS) / Σ(ECTS) over (mark, ects) pairs; None with none."""
-    total = sum(ects for _, ects in marks)
-    return sum(mark * ects for mark, ects in marks) / total if total else None
-
-
 def grades(programme: Programme, progress: Progress) -> GradesResult:
     marked = []
     unmarked = []
@@ -129,7 +123,7 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
             continue
         marked.append((p, p.completion.mark, counted))
     marked_ects = sum(p.module.ects for p, _, _ in marked)
-    average = weighted_average([(counted, p.module.ects) for p, _, counted in marked])
+    average = weighted_mean([(counted, p.module.ects) for p, _, counted in marked])
     done = ects_done(programme, progress)
     border = borderline_band(programme, average) if average is not None else None
     return GradesResult(
@@ -212,7 +206,7 @@ def targets(
     marked_ects = sum(ects for _, ects in marks)
     weighted = sum(mark * ects for mark, ects in marks)
     remaining = programme.total_ects - marked_ects
-    average = weighted_average(marks)
+    average = weighted_mean(marks)
     result = []
     for band, threshold in programme.classification.bands:
         if remaining <= EPSILON:

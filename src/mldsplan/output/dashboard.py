@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from mldsplan.domain import marks
 from mldsplan.domain import workload as planner
 from mldsplan.domain.dates import monday
+from mldsplan.output.text import hours_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.programme import Programme
@@ -31,14 +32,6 @@ PAD_LEFT = 36
 PAD_RIGHT = 12
 PAD_TOP = 34
 PAD_BOTTOM = 30
-
-
-def hours_text(value: float) -> str:
-    """Hours as the terminal shows them: thousands separators, one decimal at most.
-
-    Identical to `render.hours_text`, which lives beside Rich; the page must not import it.
-    """
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from datetime import date
 from typing import Any
 
-
-def _default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+from mldsplan.domain.dates import json_default
 
 
 def print_json(result: Any) -> None:
     """Write `result` (a dataclass instance or a dict) to stdout as one indented JSON object."""
     is_record = dataclasses.is_dataclass(result) and not isinstance(result, type)
     data = dataclasses.asdict(result) if is_record else result
-    sys.stdout.write(json.dumps(data, default=_default, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(data, default=json_default, indent=2, ensure_ascii=False) + "\n")

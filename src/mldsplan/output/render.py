@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from mldsplan.output.text import hours_text
 from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
@@ -184,10 +185,6 @@ def screen() -> Iterator[Screen]:
         yield out
     sys.stdout.write(_TRAILING.sub(r"\1", captured.get()))
     sys.stdout.flush()
-
-
-def hours_text(value: float) -> str:
-    return f"{value:,.1f}".rstrip("0").rstrip(".")
 
 
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mldsplan.domain.dates import json_default
 from mldsplan.domain.errors import FileFormatError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
@@ -27,13 +27,8 @@ def export_document(programme: Programme, progress: Progress) -> dict[str, Any]:
 
 
 def to_json(programme: Programme, progress: Progress) -> str:
-    def default(value: Any) -> Any:
-        if isinstance(value, date):
-            return value.isoformat()
-        raise TypeError(type(value).__name__)
-
     document = export_document(programme, progress)
-    return json.dumps(document, default=default, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, default=json_default, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_toml(programme: Programme, progress: Progress) -> str:
