@@ -42,14 +42,16 @@ def module_mark(items: Iterable[Assessment]) -> float | None:
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class ModuleTarget:
+class Target:
+    """What a band needs on the rest: of a module (its unmarked weight) or of the degree."""
+
     band: str
     threshold: float
     needed_average: float | None
     state: str  # secured, reachable, out_of_reach
 
 
-def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[ModuleTarget]:
+def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[Target]:
     """Per band, the average needed on the unmarked weight: (100·t - Σ(w·m)) / unmarked weight.
 
     secured: needed ≤ 0 (reached whatever the rest scores); out_of_reach: > 100.
@@ -68,9 +70,7 @@ def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[Mo
         else:
             needed = (FULL_WEIGHT * threshold - earned) / unmarked
             state = "secured" if needed <= 0 else "out_of_reach" if needed > 100 else "reachable"
-        targets.append(
-            ModuleTarget(band=band, threshold=threshold, needed_average=needed, state=state)
-        )
+        targets.append(Target(band=band, threshold=threshold, needed_average=needed, state=state))
     return targets
 
 
@@ -91,7 +91,7 @@ class ModuleAssessments:
     weight_marked: float
     current_mark: float | None
     module_mark: float | None
-    targets: list[ModuleTarget]
+    targets: list[Target]
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

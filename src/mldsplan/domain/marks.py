@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mldsplan.domain.assessments import current_mark, weighted_mean
+from mldsplan.domain.assessments import Target, current_mark, weighted_mean
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
@@ -75,14 +75,6 @@ class GradesResult(Result):
     ects_done: float = 0.0
     exit_awards: list[ExitAwardReached] = field(default_factory=list)
     provisional: list[ProvisionalMark] = field(default_factory=list)
-
-
-@dataclass(kw_only=True, eq=False, repr=False)
-class Target:
-    band: str
-    threshold: float
-    needed_average: float | None
-    state: str
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

@@ -14,7 +14,7 @@ from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_ke
 from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
-from mldsplan.domain.terms import schedule, term_key, window
+from mldsplan.domain.terms import parse_term_key, schedule, term_key, window
 
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
 
@@ -99,7 +99,7 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[str]:
     problems = []
     keys = set()
     for key, d in sorted(progress.term_dates.items()):
-        year, term = (int(x) for x in key.split("."))
+        year, term = parse_term_key(key)
         if term > programme.terms_per_year:
             problems.append(f"term_dates.{key}: no year {year} term {term} in this programme")
             continue

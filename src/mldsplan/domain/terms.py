@@ -18,6 +18,12 @@ def term_key(year: int, term: int) -> str:
     return f"{year}.{term}"
 
 
+def parse_term_key(key: str) -> tuple[int, int]:
+    """`Y.T` (as `term_key` writes it, and the file's pattern admits) as (year, term)."""
+    year, _, term = key.partition(".")
+    return int(year), int(term)
+
+
 def shipped_term_start(programme: Programme, start: date, year: int, term: int) -> date:
     window = programme.windows[term - 1]
     first = add_months(start, 12 * (year - 1) + window.months)
