@@ -173,19 +173,25 @@ def _assert_nothing_lost(
 SCENARIOS = ["log", "undo", "import", "v1"]
 
 
-@pytest.mark.parametrize("action", ["eio", "full", "interrupt"])
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_a_fault_at_every_file_operation_loses_no_version(
-    run: Run, progress_file: Path, tmp_path: Path, name: str, action: str
-) -> None:
-    scenario = _scenario(name, run, progress_file, tmp_path)
+def _operations(scenario: Scenario, progress_file: Path, run: Run) -> list[str]:
+    """The file operations the scenario's command makes when nothing fails, in order."""
     counter = Injector()
     scenario.lay(progress_file)
     with pytest.MonkeyPatch.context() as patch:
         counter.install(patch.setattr)
         run(*scenario.args)
     assert "replace" in counter.ops and len(counter.ops) >= 5, counter.ops
-    for at in range(1, len(counter.ops) + 1):
+    return counter.ops
+
+
+@pytest.mark.parametrize("action", ["eio", "full", "interrupt"])
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_fault_at_every_file_operation_loses_no_version(
+    run: Run, progress_file: Path, tmp_path: Path, name: str, action: str
+) -> None:
+    scenario = _scenario(name, run, progress_file, tmp_path)
+    ops = _operations(scenario, progress_file, run)
+    for at in range(1, len(ops) + 1):
         for when in ("before", "after"):
             scenario.lay(progress_file)
             with pytest.MonkeyPatch.context() as patch:
@@ -195,9 +201,7 @@ def test_a_fault_at_every_file_operation_loses_no_version(
             try:
                 _assert_nothing_lost(scenario, progress_file, code, result.stderr, run)
             except AssertionError as exc:
-                raise AssertionError(
-                    f"{action} {when} op {at} ({counter.ops[at - 1]}): {exc}"
-                ) from exc
+                raise AssertionError(f"{action} {when} op {at} ({ops[at - 1]}): {exc}") from exc
 
 
 @pytest.mark.slow
@@ -206,12 +210,8 @@ def test_a_sigkill_at_every_file_operation_loses_no_version(
     run: Run, progress_file: Path, tmp_path: Path, name: str
 ) -> None:
     scenario = _scenario(name, run, progress_file, tmp_path)
-    counter = Injector()
-    scenario.lay(progress_file)
-    with pytest.MonkeyPatch.context() as patch:
-        counter.install(patch.setattr)
-        run(*scenario.args)
-    for at in range(1, len(counter.ops) + 1):
+    ops = _operations(scenario, progress_file, run)
+    for at in range(1, len(ops) + 1):
         for when in ("before", "after"):
             scenario.lay(progress_file)
             done = armed(at, when, "kill", *scenario.args)
@@ -219,7 +219,7 @@ def test_a_sigkill_at_every_file_operation_loses_no_version(
             try:
                 _assert_nothing_lost(scenario, progress_file, done.returncode, done.stderr, run)
             except AssertionError as exc:
-                raise AssertionError(f"kill {when} op {at} ({counter.ops[at - 1]}): {exc}") from exc
+                raise AssertionError(f"kill {when} op {at} ({ops[at - 1]}): {exc}") from exc
 
 
 def test_a_full_disk_keeps_the_undo_point(run: Run, progress_file: Path) -> None:
