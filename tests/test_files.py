@@ -8,16 +8,17 @@ import stat
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import SHIPPED, TODAY, Run, RunJson, assert_one_line_error
-from mldsplan.domain import terms
-from mldsplan.domain.constraints import is_line, name_key
+from conftest import NOW, SHIPPED, TODAY, Run, RunJson, assert_one_line_error
+from mldsplan.domain import changes, terms, workload
+from mldsplan.domain.constraints import MAX_DEFER_YEARS, is_line, name_key
 from mldsplan.domain.dates import add_months
-from mldsplan.domain.errors import FileFormatError
+from mldsplan.domain.errors import FileFormatError, InputError
 from mldsplan.domain.progress import Assessment, Completion, LogEntry, Progress, TermDates
 from mldsplan.domain.progress import Timer as StudyTimer
 from mldsplan.domain.rules import LOG_BEFORE_START_MONTHS, record_problems
@@ -446,29 +447,62 @@ def test_the_consistent_records_break_no_rule(progress: Progress) -> None:
     assert record_problems(progress, PROGRAMME, TODAY) == []
 
 
+# A student who started in October 2024: every module's term has begun by this day.
+EVERY_TERM_BEGUN = date(2026, 5, 1)
+assert all(
+    w.start <= EVERY_TERM_BEGUN
+    for m in PROGRAMME.modules
+    if (w := terms.window(PROGRAMME, Progress(start="2024-10"), m.year, m.term)) is not None
+)
+# ...who has completed one module already (something the round trip must keep).
+STARTED = changes.complete(
+    changes.set_settings(Progress(), "2024-10", None),
+    PROGRAMME,
+    ["agents"],
+    TODAY,
+    on=date(2026, 1, 20),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(CODES), min_size=1, unique=True),
+    st.dates(min_value=EVERY_TERM_BEGUN, max_value=TODAY),
+    st.none() | st.floats(min_value=50, max_value=100),
+    st.booleans(),
+)
+def test_complete_then_uncomplete_restores_the_file(
+    codes: list[str], on: date, mark: float | None, resit: bool
+) -> None:
+    """On the domain and the file's bytes, as `complete` and `uncomplete` write them."""
+    fresh = [c for c in codes if c != "agents"]
+    assume(fresh and (mark is None or len(fresh) == 1))  # a mark goes with one module
+    done = changes.complete(STARTED, PROGRAMME, fresh, TODAY, on=on, mark=mark, resit=resit)
+    assert record_problems(done, PROGRAMME, TODAY, now=NOW) == []  # the CLI writes it
+    assert sorted(done.completions) == sorted({"agents", *fresh})
+    undone = changes.uncomplete(done, fresh)
+    assert record_problems(undone, PROGRAMME, TODAY, now=NOW) == []
+    assert undone == STARTED
+    assert store.serialise(undone) == store.serialise(STARTED)
+
+
 def _without_revision(raw: bytes) -> bytes:
     return re.sub(rb"(?m)^revision = \d+\n", b"", raw)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.lists(st.sampled_from(CODES), min_size=1, max_size=4, unique=True))
-def test_complete_then_uncomplete_restores_the_file(
-    run: Run, progress_file: Path, codes: list[str]
+def test_complete_then_uncomplete_restores_the_file_through_the_cli(
+    run: Run, progress_file: Path
 ) -> None:
-    run("init", "--start", "2024-10")  # every term has begun by TODAY
+    run("init", "--start", "2024-10")
     run("complete", "agents", "--on", "2026-01-20")  # something already there
     before = progress_file.read_bytes()
-    fresh = [c for c in codes if c != "agents"]
-    if fresh:
-        run("complete", *fresh, "--on", "2026-11-01")
-        run("uncomplete", *fresh)
+    assert store.parse(progress_file, before).content() == STARTED.content()
+    run("complete", "maths", "project", "bayesian", "--on", "2026-11-01")
+    run("uncomplete", "maths", "project", "bayesian")
     after = progress_file.read_bytes()
     assert _without_revision(after) == _without_revision(before)
     revisions = [store.parse(progress_file, raw).revision for raw in (before, after)]
-    assert revisions[1] == revisions[0] + (2 if fresh else 0)
-    progress_file.unlink()
+    assert revisions[1] == revisions[0] + 2
 
 
 def _modules_done(done: set[str]) -> int:
@@ -478,19 +512,16 @@ def _modules_done(done: set[str]) -> int:
     return sum(units.values())
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    st.lists(
-        st.tuples(st.sampled_from(["complete", "uncomplete", "defer"]), st.sampled_from(CODES)),
-        max_size=12,
-    )
-)
-def test_every_command_sequence_follows_a_model_of_the_record(
-    run: Run, run_json: RunJson, progress_file: Path, steps: list[tuple[str, str]]
-) -> None:
-    """Each command succeeds exactly when a plain model says so; ECTS follow the model."""
+Step = tuple[str, str]  # (command, code)
+Report = tuple[float, float, int, dict[tuple[int, int], list[float]]]
+
+
+def _follow_the_model(steps: list[Step], attempt: Any, report: Any) -> None:
+    """Each command succeeds exactly when a plain model says so; ECTS follow the model.
+
+    `attempt(command, code)` runs one and says whether it succeeded; `report()` gives
+    ECTS done, ECTS remaining, modules done, and each term's [ECTS, ECTS done].
+    """
     done: set[str] = set()
     deferred: dict[str, int] = {}
     for command, code in steps:
@@ -499,28 +530,89 @@ def test_every_command_sequence_follows_a_model_of_the_record(
         elif command == "uncomplete":
             allowed = code in done
         else:
-            allowed = code not in done
-        result = run(command, code, ok=False)
-        assert result.exit_code == (0 if allowed else 1), (command, code, result.output)
+            allowed = code not in done and deferred.get(code, 0) < MAX_DEFER_YEARS
+        assert attempt(command, code) == allowed, (command, code)
         if allowed and command == "complete":
             done.add(code)
         elif allowed and command == "uncomplete":
             done.remove(code)
         elif allowed:
             deferred[code] = deferred.get(code, 0) + 1
-        data = run_json("progress")
-        assert data["ects_done"] == sum(ECTS[c] for c in done)
-        assert data["ects_remaining"] == 90 - sum(ECTS[c] for c in done)
-        assert data["modules_done"] == _modules_done(done)
         by_term: dict[tuple[int, int], list[float]] = {}
         for m in PROGRAMME.modules:
             at = by_term.setdefault((m.year + deferred.get(m.code, 0), m.term), [0.0, 0.0])
             at[0] += m.ects
             at[1] += m.ects if m.code in done else 0
-        got = {(t["year"], t["term"]): [t["ects"], t["ects_done"]] for t in data["terms"]}
-        assert {k: v for k, v in got.items() if v[0]} == by_term
-    for leftover in (progress_file, progress_file.with_name("progress.toml.bak")):
-        leftover.unlink(missing_ok=True)
+        ects = sum(ECTS[c] for c in done)
+        assert report() == (ects, PROGRAMME.total_ects - ects, _modules_done(done), by_term)
+
+
+# What each command asks of the domain; store.update then refuses a result that breaks
+# a rule, and writes nothing when nothing changed.
+CHANGES = {
+    "complete": lambda record, code: changes.complete(record, PROGRAMME, [code], TODAY),
+    "uncomplete": lambda record, code: changes.uncomplete(record, [code]),
+    "defer": lambda record, code: changes.defer(record, PROGRAMME, [code], 1),
+}
+steps = st.lists(
+    st.tuples(st.sampled_from(sorted(CHANGES)), st.sampled_from(CODES)), max_size=12
+) | st.lists(st.just(("defer", "eda")), max_size=MAX_DEFER_YEARS + 2)  # up to the limit
+
+
+@settings(max_examples=400, deadline=None)
+@given(steps)
+def test_every_command_sequence_follows_a_model_of_the_record(steps: list[Step]) -> None:
+    """On the domain: the changes, the rules every write checks, the progress report."""
+    record = Progress()
+
+    def attempt(command: str, code: str) -> bool:
+        nonlocal record
+        try:
+            after = CHANGES[command](record, code)
+        except InputError:
+            return False
+        if record_problems(after, PROGRAMME, TODAY, now=NOW):
+            return False
+        record = after
+        return True
+
+    def report() -> Report:
+        summary = workload.progress_summary(PROGRAMME, record, TODAY, NOW)
+        terms = {(t.year, t.term): [t.ects, t.ects_done] for t in summary.terms if t.ects}
+        return summary.ects_done, summary.ects_remaining, summary.modules_done, terms
+
+    _follow_the_model(steps, attempt, report)
+
+
+def test_a_command_sequence_through_the_cli_follows_the_model(run: Run, run_json: RunJson) -> None:
+    """One sequence with every kind of step, allowed and refused, as the student types it."""
+    sequence = [
+        ("defer", "eda"),
+        ("complete", "eda"),  # refused: deferred
+        ("uncomplete", "maths"),  # refused: not completed
+        ("complete", "maths"),
+        ("defer", "maths"),  # refused: completed
+        ("complete", "ethics-1"),
+        ("complete", "ethics-2"),
+        ("complete", "ethics-3"),  # Ethics counts as one module once its three parts are done
+        ("uncomplete", "maths"),
+        ("defer", "eda"),  # a second year later
+        ("complete", "maths"),
+        ("uncomplete", "ethics-2"),
+    ]
+
+    def attempt(command: str, code: str) -> bool:
+        result = run(command, code, ok=False)
+        assert result.exit_code in (0, 1), result.output
+        return result.exit_code == 0
+
+    def report() -> Report:
+        data = run_json("progress")
+        terms = {(t["year"], t["term"]): [t["ects"], t["ects_done"]] for t in data["terms"]}
+        terms = {k: v for k, v in terms.items() if v[0]}
+        return data["ects_done"], data["ects_remaining"], data["modules_done"], terms
+
+    _follow_the_model(sequence, attempt, report)
 
 
 def test_parse_errors_name_the_file() -> None:
