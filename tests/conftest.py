@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -115,6 +116,49 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Run:
         return result
 
     return invoke
+
+
+MadeWith = Callable[..., None]
+# What a setup's commands left: the folder's mode, and each file's bytes and mode.
+_MADE: dict[tuple[Any, ...], tuple[int, dict[str, tuple[bytes, int]]]] = {}
+
+
+@pytest.fixture
+def made_with(run: Run, progress_file: Path) -> MadeWith:
+    """Set up the student's files with these commands (each a tuple of arguments).
+
+    They run through the CLI the first time a session needs them; after that the files
+    they left (the progress file, its .bak and .lock, modes included) are put in place
+    byte for byte, which is what the same commands write under the same clock and
+    environment. Only for setting up: a test of what a command does runs it.
+    """
+
+    def make(*commands: tuple[str, ...]) -> None:
+        folder = progress_file.parent
+        setting = sorted(
+            (k, v)
+            for k, v in os.environ.items()
+            if (k.startswith("MLDSPLAN_") or k == "TZ")
+            and k not in {"MLDSPLAN_FILE", "MLDSPLAN_CACHE_DIR"}
+        )
+        key = (commands, tuple(setting))
+        if key not in _MADE:
+            assert not folder.exists(), folder
+            for args in commands:
+                run(*args)
+            files = {
+                p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in folder.iterdir()
+            }
+            _MADE[key] = (stat.S_IMODE(folder.stat().st_mode), files)
+            return
+        mode, files = _MADE[key]
+        folder.mkdir(parents=True)
+        folder.chmod(mode)
+        for name, (content, file_mode) in files.items():
+            (folder / name).write_bytes(content)
+            (folder / name).chmod(file_mode)
+
+    return make
 
 
 @pytest.fixture

@@ -11,22 +11,28 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, Refuse, Run, RunJson
+from conftest import TODAY, MadeWith, Refuse, Run, RunJson
 
 
 @pytest.fixture
-def assessed(run: Run) -> None:
+def assessed(made_with: MadeWith) -> None:
     """Weights 20, 20, 20 and 40, marks 68, 72 and 55 on the first three (the issue's case)."""
-    run("init", "--start", "2025-10")
-    for name, weight, due in (
-        ("CW1", 20, "2026-10-20"),
-        ("CW2", 20, "2026-11-10"),
-        ("Group", 20, "2026-11-24"),
-        ("Final project", 40, (TODAY + timedelta(days=10)).isoformat()),
-    ):
-        run("assess", "add", "unsup", name, "--weight", str(weight), "--due", due)
-    for name, mark in (("cw1", "68"), ("CW2", "72"), ("group", "55")):
-        run("assess", "mark", "unsupervised", name, mark)
+    made_with(
+        ("init", "--start", "2025-10"),
+        *(
+            ("assess", "add", "unsup", name, "--weight", str(weight), "--due", due)
+            for name, weight, due in (
+                ("CW1", 20, "2026-10-20"),
+                ("CW2", 20, "2026-11-10"),
+                ("Group", 20, "2026-11-24"),
+                ("Final project", 40, (TODAY + timedelta(days=10)).isoformat()),
+            )
+        ),
+        *(
+            ("assess", "mark", "unsupervised", name, mark)
+            for name, mark in (("cw1", "68"), ("CW2", "72"), ("group", "55"))
+        ),
+    )
 
 
 def test_the_mark_so_far_and_what_is_needed(assessed: None, run_json: RunJson) -> None:

@@ -14,6 +14,7 @@ from conftest import (
     NOW,
     SHIPPED,
     TODAY,
+    MadeWith,
     Refuse,
     Run,
     RunJson,
@@ -387,6 +388,38 @@ def test_one_invocation_leaves_nothing_to_the_next(
     assert run_json(*given, "progress")["programme_name"] == "Another MSc"
     assert [(e["on"], e["hours"]) for e in run_json(*given, "log", "--list")["entries"]] == [
         ("2026-11-20", 1)
+    ]
+
+
+@pytest.mark.parametrize("time", ["made", "put back"])
+def test_made_with_gives_what_its_commands_write(
+    made_with: MadeWith, run: Run, progress_file: Path, tmp_path: Path, time: str
+) -> None:
+    """conftest's setup helper: the first time it runs the commands, the second time it
+    puts their files back; either way the folder is what the commands write."""
+    commands = (
+        ("init", "--start", "2025-10"),
+        ("complete", "maths", "--mark", "61", "--on", "2026-01-20"),
+        ("log", "1.5", "--module", "bayesian", "--on", "2026-11-20", "--note", "week 8"),
+    )
+    made_with(*commands)
+    elsewhere = tmp_path / "elsewhere" / "progress.toml"
+    for args in commands:
+        run("--file", str(elsewhere), *args)
+
+    def folder(path: Path) -> dict[str, tuple[bytes, int]]:
+        return {
+            p.name: (p.read_bytes(), stat.S_IMODE(p.stat().st_mode)) for p in path.parent.iterdir()
+        }
+
+    assert folder(progress_file) == folder(elsewhere)
+    assert stat.S_IMODE(progress_file.parent.stat().st_mode) == stat.S_IMODE(
+        elsewhere.parent.stat().st_mode
+    )
+    assert sorted(folder(progress_file)) == [
+        "progress.toml",
+        "progress.toml.bak",
+        "progress.toml.lock",
     ]
 
 

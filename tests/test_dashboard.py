@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, TODAY, Run
+from conftest import SHIPPED, TODAY, MadeWith, Run
 from mldsplan.output import dashboard, render
 from test_export import _chromium, _flags
 
@@ -34,16 +34,18 @@ VOID = {
 
 
 @pytest.fixture
-def student(run: Run) -> None:
-    run("init", "--start", "2025-10", "--weekly-hours", "18")
-    run("complete", "programming", "--mark", "70", "--on", "2026-01-20")
-    run("complete", "maths", "--on", "2026-01-20")
-    run("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20")
-    run("log", "9", "--module", "bayesian", "--on", "2026-09-08")
-    run("log", "20", "--module", "bayesian", "--on", "2026-11-17")
-    run("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-24")
-    run("log", "1", "--on", "2026-06-01", "--note", "before the chart's weeks")
-    run("defer", "agents")
+def student(made_with: MadeWith) -> None:
+    made_with(
+        ("init", "--start", "2025-10", "--weekly-hours", "18"),
+        ("complete", "programming", "--mark", "70", "--on", "2026-01-20"),
+        ("complete", "maths", "--on", "2026-01-20"),
+        ("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20"),
+        ("log", "9", "--module", "bayesian", "--on", "2026-09-08"),
+        ("log", "20", "--module", "bayesian", "--on", "2026-11-17"),
+        ("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-24"),
+        ("log", "1", "--on", "2026-06-01", "--note", "before the chart's weeks"),
+        ("defer", "agents"),
+    )
 
 
 class Page(HTMLParser):

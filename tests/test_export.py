@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 
-from conftest import NOW, SHIPPED, TODAY, Run, assert_one_line_error
+from conftest import NOW, SHIPPED, TODAY, MadeWith, Run, assert_one_line_error
 from mldsplan.domain import terms
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
 from mldsplan.domain.rules import record_problems
@@ -37,12 +37,14 @@ def _window(year: int, term: int) -> terms.TermWindow:
 
 
 @pytest.fixture
-def student(run: Run) -> None:
-    run("init", "--start", "2025-10", "--weekly-hours", "18")
-    run("complete", "programming", "--mark", "68", "--on", "2026-01-20")
-    run("complete", "maths", "--on", "2026-01-20")
-    run("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-20")
-    run("defer", "agents")
+def student(made_with: MadeWith) -> None:
+    made_with(
+        ("init", "--start", "2025-10", "--weekly-hours", "18"),
+        ("complete", "programming", "--mark", "68", "--on", "2026-01-20"),
+        ("complete", "maths", "--on", "2026-01-20"),
+        ("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-20"),
+        ("defer", "agents"),
+    )
 
 
 def _hostile_programme(tmp_path: Path) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, Run, RunJson
+from conftest import TODAY, MadeWith, Run, RunJson
 from mldsplan.domain.progress import SCHEMA_VERSION
 from mldsplan.output.render import hours_text
 
@@ -25,18 +25,20 @@ NOTE = "lecture 4 on variational inference, with the worked examples from the no
 
 
 @pytest.fixture(autouse=True)
-def student(run: Run) -> None:
+def student(made_with: MadeWith) -> None:
     """A second-year student: marks (one a resit), study log, deferrals, plan warnings."""
     assert str(TODAY) == "2026-11-25"  # the data below is dated for this day
-    run("init", "--start", "2025-10", "--weekly-hours", "17.5")
-    run("complete", "programming", "--mark", "72.5", "--on", "2026-01-20")
-    run("complete", "maths", "--mark", "64", "--on", "2026-02-10")
-    run("complete", "ethics-1", "--on", "2026-01-05")
-    run("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20")
-    run("log", "2.5", "--module", "bayesian", "--on", "2026-11-23", "--note", NOTE)
-    run("log", "1.25", "--on", "2026-11-24")
-    run("log", "3", "--module", "supervised", "--on", "2026-06-01")
-    run("defer", "agents", "bayesian")
+    made_with(
+        ("init", "--start", "2025-10", "--weekly-hours", "17.5"),
+        ("complete", "programming", "--mark", "72.5", "--on", "2026-01-20"),
+        ("complete", "maths", "--mark", "64", "--on", "2026-02-10"),
+        ("complete", "ethics-1", "--on", "2026-01-05"),
+        ("complete", "eda", "--mark", "55", "--resit", "--on", "2026-05-20"),
+        ("log", "2.5", "--module", "bayesian", "--on", "2026-11-23", "--note", NOTE),
+        ("log", "1.25", "--on", "2026-11-24"),
+        ("log", "3", "--module", "supervised", "--on", "2026-06-01"),
+        ("defer", "agents", "bayesian"),
+    )
 
 
 def terminal(run: Run, monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import NOW, SHIPPED, Refuse, Run, RunJson, assert_one_line_error, child_env
+from conftest import NOW, SHIPPED, MadeWith, Refuse, Run, RunJson, assert_one_line_error, child_env
 from mldsplan.domain.errors import SavedButError, StoreError
 from mldsplan.domain.progress import Progress
 from mldsplan.output.formats import neutralise
@@ -39,10 +39,12 @@ def cli(*args: str, env: dict[str, str], timeout: float = 30) -> subprocess.Comp
 
 
 @pytest.fixture
-def student(run: Run, progress_file: Path) -> Path:
-    run("init", "--start", "2025-10")
-    run("complete", "programming", "--on", "2026-01-10", "--mark", "68")
-    run("log", "2", "--module", "bayesian", "--on", "2026-11-20", "--note", "lecture")
+def student(made_with: MadeWith, progress_file: Path) -> Path:
+    made_with(
+        ("init", "--start", "2025-10"),
+        ("complete", "programming", "--on", "2026-01-10", "--mark", "68"),
+        ("log", "2", "--module", "bayesian", "--on", "2026-11-20", "--note", "lecture"),
+    )
     return progress_file
 
 
@@ -184,7 +186,8 @@ def test_a_marker_for_a_bad_file_is_caught_by_check_and_by_the_next_write(
 
 def test_check_never_uses_the_cache(run: Run, student: Path) -> None:
     cache = Path(os.environ["MLDSPLAN_CACHE_DIR"])  # where the CLI keeps its markers
-    assert cache.is_dir()  # the commands before have used it
+    run("progress")
+    assert cache.is_dir()  # a read uses it
     shutil.rmtree(cache)
     run("check")
     assert not cache.exists()
