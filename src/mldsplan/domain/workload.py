@@ -431,27 +431,15 @@ def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class StatusResult(Result):
-    running: bool
-    module: str | None
-    note: str | None
-    started_at: datetime | None
-    elapsed_hours: float | None
+class StatusResult(TimerStatus, Result):
+    """`status`: the timer's state, as `progress` shows it, with the JSON's version."""
 
 
 def status(progress: Progress, now: datetime) -> StatusResult:
-    found = timer_status(progress, now)
-    if found is None:
-        return StatusResult(
-            running=False, module=None, note=None, started_at=None, elapsed_hours=None
-        )
-    return StatusResult(
-        running=True,
-        module=found.module,
-        note=found.note,
-        started_at=found.started_at,
-        elapsed_hours=found.elapsed_hours,
+    found = timer_status(progress, now) or TimerStatus(
+        running=False, module=None, note=None, started_at=None, elapsed_hours=None
     )
+    return StatusResult(**vars(found))
 
 
 def progress_summary(

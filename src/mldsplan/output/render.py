@@ -601,7 +601,7 @@ def duration_text(hours: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min"
 
 
-def timer_text(found: TimerStatus | StatusResult) -> str:
+def timer_text(found: TimerStatus) -> str:
     if not found.running or found.started_at is None:
         return "No timer running: mldsplan start [CODE]"
     what = found.module or "no module"
