@@ -207,7 +207,9 @@ def test_a_rule_change_invalidates_markers_without_a_version_bump(
     assert cli("plan", "--json", env=env).returncode == 0
     markers = set(os.listdir(cache))
     rules = copy / "domain" / "constraints.py"
-    rules.write_text(rules.read_text().replace("MAX_MARK = 100.0", "MAX_MARK = 101.0", 1))
+    source = rules.read_text()
+    assert "MAX_MARK = 100.0" in source  # else the edit below changes nothing and proves nothing
+    rules.write_text(source.replace("MAX_MARK = 100.0", "MAX_MARK = 101.0", 1))
     env_copy = {**env, "PYTHONPATH": str(copy.parent), "MLDSPLAN_PROGRAMME": str(SHIPPED)}
     assert cli("plan", "--json", env=env_copy).returncode == 0
     assert len(set(os.listdir(cache)) - markers) >= 1  # new markers, not the old ones reused
