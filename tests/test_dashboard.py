@@ -282,6 +282,7 @@ window.addEventListener("load", () => {
 """
 
 
+@pytest.mark.slow  # three Chromium runs per width (~2 s each)
 @pytest.mark.browser
 @pytest.mark.skipif(
     _chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's)"

@@ -426,6 +426,7 @@ def _chromium() -> str | None:
     )
 
 
+@pytest.mark.slow  # three Chromium runs (~2 s)
 @pytest.mark.browser
 @pytest.mark.skipif(
     _chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's)"
