@@ -288,7 +288,7 @@ OnOption = Annotated[
 ]
 
 
-# --- recording -------------------------------------------------------------
+# --- commands, in the order --help lists them ----------------------------
 
 
 @app.command()
@@ -304,6 +304,24 @@ def init(
     from mldsplan.commands import records
 
     _said(records.init(_session(ctx), start, weekly_hours))
+
+
+@app.command()
+def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The programme by year and term, with each module's status.
+
+    Example: mldsplan plan --json
+    """
+    from mldsplan.commands import reports
+
+    programme, result = reports.plan(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.plan(programme, result)
+
+    _show(result, as_json, human)
 
 
 @app.command()
@@ -358,45 +376,6 @@ def mark(
 
 
 @app.command()
-def defer(
-    ctx: typer.Context,
-    codes: Codes,
-    years: Annotated[int, typer.Option(help="How many years later (1 or more).")] = 1,
-    undo: Annotated[
-        bool, typer.Option("--undo", help="Put the modules back in their own term.")
-    ] = False,
-) -> None:
-    """Take modules not yet completed a year (or more) later, in the same term.
-
-    Example: mldsplan defer bayesian
-    """
-    from mldsplan.commands import records
-
-    _said(records.defer(_session(ctx), codes, years, undo))
-
-
-# --- reports ---------------------------------------------------------------
-
-
-@app.command()
-def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """The programme by year and term, with each module's status.
-
-    Example: mldsplan plan --json
-    """
-    from mldsplan.commands import reports
-
-    programme, result = reports.plan(_session(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.plan(programme, result)
-
-    _show(result, as_json, human)
-
-
-@app.command()
 def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """ECTS done of the total with a bar, per-term table, modules done, hours left.
 
@@ -437,6 +416,49 @@ def hours(
         render.hours(programme, result)
 
     _show(result, as_json, human)
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    amount: Annotated[
+        float | None,
+        typer.Argument(metavar="HOURS", help="Hours studied, more than 0, at most 24."),
+    ] = None,
+    module: Annotated[
+        str | None, typer.Option(help="Module studied.", autocompletion=_complete_codes)
+    ] = None,
+    on: OnOption = None,
+    note: Annotated[str | None, typer.Option(help="A short note (one line).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the log entries, numbered.")] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry.")] = False,
+    remove: Annotated[
+        int | None,
+        typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record study time, or list and remove entries.
+
+    Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
+    """
+    from mldsplan.commands import reports, studylog
+
+    studylog.one_action(amount, list_, undo, remove)
+    session = _session(ctx)
+    if list_:
+        result = reports.log_list(session)
+
+        def human() -> None:
+            from mldsplan.output import render
+
+            render.log_entries(result)
+
+        _show(result, as_json, human)
+    elif amount is None:
+        _said(studylog.remove(session, remove))
+    else:
+        _said(studylog.log(session, amount, module, on, note))
 
 
 @app.command()
@@ -500,117 +522,22 @@ def target(
     _show(result, as_json, human)
 
 
-# --- the study log and the timer -------------------------------------------
-
-
 @app.command()
-def log(
+def defer(
     ctx: typer.Context,
-    amount: Annotated[
-        float | None,
-        typer.Argument(metavar="HOURS", help="Hours studied, more than 0, at most 24."),
-    ] = None,
-    module: Annotated[
-        str | None, typer.Option(help="Module studied.", autocompletion=_complete_codes)
-    ] = None,
-    on: OnOption = None,
-    note: Annotated[str | None, typer.Option(help="A short note (one line).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the log entries, numbered.")] = False,
-    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry.")] = False,
-    remove: Annotated[
-        int | None,
-        typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
-    ] = None,
-    as_json: JsonOption = False,
+    codes: Codes,
+    years: Annotated[int, typer.Option(help="How many years later (1 or more).")] = 1,
+    undo: Annotated[
+        bool, typer.Option("--undo", help="Put the modules back in their own term.")
+    ] = False,
 ) -> None:
-    """Record study time, or list and remove entries.
+    """Take modules not yet completed a year (or more) later, in the same term.
 
-    Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
+    Example: mldsplan defer bayesian
     """
-    from mldsplan.commands import reports, studylog
+    from mldsplan.commands import records
 
-    studylog.one_action(amount, list_, undo, remove)
-    session = _session(ctx)
-    if list_:
-        result = reports.log_list(session)
-
-        def human() -> None:
-            from mldsplan.output import render
-
-            render.log_entries(result)
-
-        _show(result, as_json, human)
-    elif amount is None:
-        _said(studylog.remove(session, remove))
-    else:
-        _said(studylog.log(session, amount, module, on, note))
-
-
-@app.command()
-def start(
-    ctx: typer.Context,
-    code: Annotated[
-        str | None,
-        typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
-    ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
-    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
-) -> None:
-    """Start the study timer, for a module or none.
-
-    Example: mldsplan start bayesian --note "lecture 5"
-    """
-    from mldsplan.commands import studylog
-
-    _said(studylog.start(_session(ctx), code, note, at))
-
-
-@app.command()
-def stop(
-    ctx: typer.Context,
-    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
-) -> None:
-    """Stop the timer and log its time (one entry per date, to the minute).
-
-    Example: mldsplan stop
-    """
-    from mldsplan.commands import studylog
-
-    if at is None:
-        _flags(ctx, at="stop")  # the time is now, not an --at the student gave
-    _said(studylog.stop(_session(ctx), at))
-
-
-@app.command()
-def cancel(ctx: typer.Context) -> None:
-    """Drop the running timer without logging anything.
-
-    Example: mldsplan cancel
-    """
-    from mldsplan.commands import studylog
-
-    _said(studylog.cancel(_session(ctx)))
-
-
-@app.command()
-def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """What the timer is running, since when and for how long.
-
-    Example: mldsplan status --json
-    """
-    from mldsplan.commands import reports
-
-    result = reports.status(_session(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.status(result)
-
-    _show(result, as_json, human)
-
-
-# --- whole files -----------------------------------------------------------
+    _said(records.defer(_session(ctx), codes, years, undo))
 
 
 class Format(StrEnum):
@@ -694,6 +621,93 @@ def undo(ctx: typer.Context) -> None:
     from mldsplan.commands import files
 
     _said(files.undo(_session(ctx)))
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(help="How many days ahead (default 14).")] = 14,
+    on: OnOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Deadlines in the next days, soonest first, and those past due without a mark.
+
+    Example: mldsplan due --days 30
+    """
+    from mldsplan.commands import reports
+
+    result = reports.due(_session(ctx), days, on)
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.due(result)
+
+    _show(result, as_json, human)
+
+
+@app.command()
+def start(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
+    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
+) -> None:
+    """Start the study timer, for a module or none.
+
+    Example: mldsplan start bayesian --note "lecture 5"
+    """
+    from mldsplan.commands import studylog
+
+    _said(studylog.start(_session(ctx), code, note, at))
+
+
+@app.command()
+def stop(
+    ctx: typer.Context,
+    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
+) -> None:
+    """Stop the timer and log its time (one entry per date, to the minute).
+
+    Example: mldsplan stop
+    """
+    from mldsplan.commands import studylog
+
+    if at is None:
+        _flags(ctx, at="stop")  # the time is now, not an --at the student gave
+    _said(studylog.stop(_session(ctx), at))
+
+
+@app.command()
+def cancel(ctx: typer.Context) -> None:
+    """Drop the running timer without logging anything.
+
+    Example: mldsplan cancel
+    """
+    from mldsplan.commands import studylog
+
+    _said(studylog.cancel(_session(ctx)))
+
+
+@app.command()
+def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """What the timer is running, since when and for how long.
+
+    Example: mldsplan status --json
+    """
+    from mldsplan.commands import reports
+
+    result = reports.status(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.status(result)
+
+    _show(result, as_json, human)
 
 
 # --- the term calendar -----------------------------------------------------
@@ -857,28 +871,5 @@ def assess_list(
         from mldsplan.output import render
 
         render.assessments(result)
-
-    _show(result, as_json, human)
-
-
-@app.command()
-def due(
-    ctx: typer.Context,
-    days: Annotated[int, typer.Option(help="How many days ahead (default 14).")] = 14,
-    on: OnOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Deadlines in the next days, soonest first, and those past due without a mark.
-
-    Example: mldsplan due --days 30
-    """
-    from mldsplan.commands import reports
-
-    result = reports.due(_session(ctx), days, on)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.due(result)
 
     _show(result, as_json, human)
