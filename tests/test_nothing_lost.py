@@ -595,3 +595,55 @@ def test_check_shows_a_path_with_control_characters_escaped(
     checked = run("check")
     assert "\x1b" not in checked.output and "\u202e" not in checked.output
     assert "\\x1b[2J\\u202e" in checked.stdout
+
+
+# --- a .redo that is not ours is never renamed, removed or written over -------
+
+
+@pytest.mark.parametrize("kind", ["link to the backup", "other content", "folder"])
+def test_a_redo_that_is_not_ours_is_left_alone_and_nothing_changes(
+    run: Run, progress_file: Path, kind: str
+) -> None:
+    run("log", "1", "--on", "2026-11-20")
+    run("log", "1", "--on", "2026-11-21")
+    redo, backup = siblings(progress_file, ".redo"), siblings(progress_file, ".bak")
+    if kind == "link to the backup":
+        redo.symlink_to(backup.name)
+    elif kind == "other content":
+        redo.write_text("my notes, kept here by hand\n")
+    else:
+        redo.mkdir()
+    before = {
+        n: (progress_file.parent / n).read_bytes() for n in ("progress.toml", "progress.toml.bak")
+    }
+    for args in (("log", "1", "--on", "2026-11-22"), ("undo",)):
+        assert_one_line_error(run(*args, ok=False), str(redo), "nothing was changed")
+    after = {
+        n: (progress_file.parent / n).read_bytes() for n in ("progress.toml", "progress.toml.bak")
+    }
+    assert after == before
+    assert redo.is_symlink() == (kind == "link to the backup")
+    if kind == "other content":
+        assert redo.read_text() == "my notes, kept here by hand\n"
+
+
+def test_a_backup_folder_is_named_even_with_a_redo_beside_it(run: Run, progress_file: Path) -> None:
+    run("log", "1", "--on", "2026-11-20")
+    siblings(progress_file, ".redo").write_bytes(b"x")
+    backup = siblings(progress_file, ".bak")
+    backup.mkdir()
+    assert_one_line_error(
+        run("log", "1", "--on", "2026-11-21", ok=False), str(backup), "is a folder"
+    )
+
+
+def test_import_names_the_export_only_for_a_rule_the_export_breaks(
+    run: Run, progress_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("log", "1", "--on", "2026-11-20")
+    exported = tmp_path / "export.json"
+    run("export", "-f", "json", "-o", str(exported))
+    monkeypatch.setenv("MLDSPLAN_LOCK_TIMEOUT", "soon")
+    result = run("import", str(exported), ok=False)
+    assert_one_line_error(result, "MLDSPLAN_LOCK_TIMEOUT")
+    assert not result.stderr.startswith(f"Error: {exported}"), result.stderr

@@ -88,13 +88,29 @@ def test_a_daylight_saving_change_gives_the_true_elapsed_time(
 
 
 def test_a_time_zone_change_between_start_and_stop(
-    run: Run, run_json: RunJson, set_now: SetNow
+    run: Run, run_json: RunJson, set_now: SetNow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     set_now(at("2026-11-20T18:00:00+00:00"))  # London
     run("start")
+    monkeypatch.setenv("TZ", "America/New_York")  # the student flew; the laptop followed
     set_now(at("2026-11-20T20:00:00-05:00"))  # New York, 01:00 UTC the next day
     run("stop")
     assert log_entries(run_json) == [("2026-11-20", 7 * 60, None, None)]
+
+
+def test_now_is_read_in_the_students_zone(
+    run: Run, run_json: RunJson, set_now: SetNow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MLDSPLAN_NOW names an instant; today and `--at` are the student's zone's (TZ).
+
+    23:30 UTC on 1 July is 00:30 on 2 July in London: a timer started at 00:10
+    is today's, and stopping it logs on 2 July (0.2 refused it as in the future).
+    """
+    monkeypatch.setenv("TZ", "Europe/London")
+    set_now(at("2026-07-01T23:30:00+00:00"))
+    run("start", "--at", "00:10")
+    run("stop")
+    assert log_entries(run_json) == [("2026-07-02", 20, None, None)]
 
 
 def test_at_backdates_within_today(run: Run, run_json: RunJson, set_now: SetNow) -> None:

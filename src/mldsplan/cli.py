@@ -576,7 +576,11 @@ def export(
     from mldsplan.commands import files
 
     _flags(ctx, output="--output", days="--alarm-days")
-    _said(files.export(_session(ctx), fmt.value, output, force, alarm_days, with_notes))
+    content, said = files.export(_session(ctx), fmt.value, output, force, alarm_days, with_notes)
+    if content is not None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    _said(said)
 
 
 @app.command(name="import")

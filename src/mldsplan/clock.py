@@ -8,7 +8,7 @@ then". Tests in the same process replace `now` itself.
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 
 NOW_ENV = "MLDSPLAN_NOW"
 
@@ -42,28 +42,26 @@ def now() -> datetime:
     return datetime.now().astimezone()
 
 
-def today() -> date:
-    return now().date()
-
-
 def local_zone(now: datetime) -> tzinfo:
     """The student's time zone: TZ's zone name, else /etc/localtime, else `now`'s offset.
 
     Wall times (`--at 00:30`) are resolved in it for their own date, so that a
-    daylight-saving change between that time and now counts.
+    daylight-saving change between that time and now counts. A TZ that names no
+    zone (a POSIX rule such as `EST+5EDT`, a path) is libc's business, not
+    /etc/localtime's: then `now`'s own offset is all we can trust.
     """
     from zoneinfo import ZoneInfo
 
-    name = os.environ.get("TZ", "").removeprefix(":")
-    if name:
+    fixed = now.tzinfo
+    assert fixed is not None  # `now` is always aware
+    name = os.environ.get("TZ")
+    if name is not None:
         try:
-            return ZoneInfo(name)
-        except (ValueError, OSError, KeyError):  # not a zone name, e.g. a POSIX rule
-            pass
+            return ZoneInfo(name.removeprefix(":"))
+        except (ValueError, OSError, KeyError):
+            return fixed
     try:
         with open("/etc/localtime", "rb") as handle:
             return ZoneInfo.from_file(handle, key="localtime")
     except (ValueError, OSError):
-        fixed = now.tzinfo
-        assert fixed is not None  # `now` is always aware
         return fixed

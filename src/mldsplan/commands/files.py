@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from contextlib import suppress
 from pathlib import Path
 
@@ -85,8 +84,8 @@ def export(
     force: bool,
     alarm_days: int,
     with_notes: bool,
-) -> list[str]:
-    """The export on stdout, or written to `output`; what to say."""
+) -> tuple[bytes | None, list[str]]:
+    """The export for stdout, or None when it was written to `output`; what to say."""
     from mldsplan.output import formats
     from mldsplan.storage import exchange
 
@@ -102,9 +101,7 @@ def export(
     else:
         content = formats.export(fmt, programme, record, session.now, alarm_days, with_notes)
     if output is None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-        return []
+        return content, []
     private = fmt in exchange.FORMATS or fmt in formats.PRIVATE_FORMATS
     try:
         store.write_atomic(output, content, mode=0o600 if private else 0o644)
@@ -117,7 +114,7 @@ def export(
         raise InputError(
             f"cannot write {output}: {exc.strerror or exc}", argument="output"
         ) from None
-    return [f"wrote {output} ({fmt}, {len(content)} bytes)"]
+    return None, [f"wrote {output} ({fmt}, {len(content)} bytes)"]
 
 
 def import_(session: Session, path: Path) -> list[str]:
@@ -126,8 +123,10 @@ def import_(session: Session, path: Path) -> list[str]:
     record = read_export(path, session.programme().id)
     try:
         session.update(lambda _old: record)
-    except InputError as exc:  # a rule the imported record breaks: say whose
-        raise InputError(f"{path}: {exc.message}") from None
+    except InputError as exc:
+        if exc.reason != "record_rule":
+            raise
+        raise InputError(f"{path}: {exc.message}") from None  # a rule the export breaks
     return [
         f"imported {path} into {session.progress_file}: {len(record.completions)} completions,"
         f" {len(record.log)} log entries"

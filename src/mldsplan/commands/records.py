@@ -20,7 +20,7 @@ def init(session: Session, start: str | None, weekly_hours: float | None) -> lis
     try:
         before, after = session.update(lambda old: changes.set_settings(old, start, weekly_hours))
     except InputError as exc:
-        if exc.argument is None and start is not None:  # a rule the new start breaks
+        if exc.reason == "record_rule" and start is not None:  # a rule the new start breaks
             raise InputError(
                 f"{start} would make your record impossible: {exc.message}", argument="start"
             ) from None

@@ -45,8 +45,11 @@ class Session:
 
     @property
     def now(self) -> datetime:
+        """The clock, read once, as a clock in the student's zone shows it: today, `--at`
+        and a timer's dates all agree."""
         if self._now is None:
-            self._now = self._clock()
+            instant = self._clock()
+            self._now = instant.astimezone(self._zone(instant))
         return self._now
 
     @property
@@ -55,7 +58,9 @@ class Session:
 
     def zone(self) -> tzinfo:
         """The student's time zone, in which a wall time (`--at 00:30`) is read."""
-        return self._zone(self.now)
+        zone = self.now.tzinfo
+        assert zone is not None
+        return zone
 
     def lock_timeout(self) -> float:
         return self._lock_timeout()

@@ -3,7 +3,7 @@
 Every change is a pure function from one `Progress` to the next. It raises
 `InputError` (naming the value, never a flag) and changes nothing when the
 change is wrong for the record; `store.update` then checks the result against
-every rule in `mldsplan.rules` before writing it.
+every rule in `domain.rules` before writing it.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 The records are plain frozen dataclasses, so that a command reading a file
 that has been validated before needs neither pydantic nor its schema build;
-pydantic validates them (see `mldsplan.validation`) whenever a file is new.
+pydantic validates them (see `storage.validation`) whenever a file is new.
 Annotations are evaluated as the classes are made (no `from __future__ import
 annotations`): rebuilding a validated file then reads them without compiling
 each again, about 5 ms of every command (benchmarks/startup.py).

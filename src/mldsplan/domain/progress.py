@@ -1,9 +1,9 @@
 """The student's record: what the progress file holds (schema 2).
 
 Plain frozen dataclasses; pydantic validates them when a file's content is
-new (see `mldsplan.validation`). Changes live in `mldsplan.changes`, the file
-format in `mldsplan.document` and `mldsplan.studylog`. Annotations are
-evaluated as the classes are made, as in `mldsplan.programme`.
+new (see `storage.validation`). Changes live in `domain.changes`, the file
+format in `storage.document` and `storage.studylog`. Annotations are
+evaluated as the classes are made, as in `domain.programme`.
 """
 
 from dataclasses import dataclass, field

@@ -236,7 +236,7 @@ def _uid_part(name: str) -> str:
 
 
 def to_html(s: Snapshot) -> str:
-    """The student's dashboard page (see `mldsplan.dashboard`); log notes only `with_notes`."""
+    """The student's dashboard page (see `output.dashboard`); log notes only `with_notes`."""
     from mldsplan.output import dashboard
 
     return dashboard.to_html(s.programme, s.progress, s.summary.on, with_notes=s.with_notes)

@@ -1,13 +1,16 @@
 """Locked, atomic reading and writing of the progress file, its backup and undo.
 
 A write takes an exclusive lock on `<file>.lock`, reads and validates the
-current file in full, applies the change, checks the result against every
-rule, increments the revision, validates the new bytes as a reader would,
-writes them to an unpredictably named temporary file in the same folder,
-fsyncs it, keeps the previous version as `<file>.bak`, `os.replace`s the new
-file into place and fsyncs the folder. A crash at any moment leaves the old
-file or the new one, whole; a temporary file it leaves is removed by the next
-successful write. A symlinked progress file is written through to its target.
+current file in full (finishing or reversing first a change a kill left
+half-done), applies the change, checks the result against every rule,
+increments the revision, and validates the new bytes as a reader would. Then,
+each step fsynced: the version it replaces goes whole to `<file>.redo`; the
+new file goes to an unpredictably named temporary file in the same folder and
+is `os.replace`d into place; `.redo` becomes `<file>.bak` (`_commit`). Every
+version is whole on disk at every instant, a write that fails leaves the
+previous `.bak` as it was, and a temporary file a crash leaves is removed by
+the next successful write. `undo` writes the same way. A symlinked progress
+file is written through to its target.
 """
 
 from __future__ import annotations
@@ -47,8 +50,9 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
     try:
         document = tomlfile.parse(path, raw)
     except FileFormatError as exc:
+        real = path.resolve() if path.is_symlink() else path  # where its .bak is
         raise FileFormatError(
-            exc.message, problems=exc.problems, reason="broken_file", details={"path": path}
+            exc.message, problems=exc.problems, reason="broken_file", details={"path": real}
         ) from None
     current = document.get("schema_version") == SCHEMA_VERSION
     if current and cache is not None and cache.knows("progress", raw):
@@ -229,7 +233,7 @@ def write_atomic(path: Path, content: bytes, mode: int = 0o600, *, commit: bool 
 
     A failure after the new file is in place (the folder fsync, an interrupt)
     raises `Landed`, so no caller reports a saved change as lost. `commit`: this
-    rename commits a change, so from here on Ctrl-C waits (`mldsplan.interrupts`).
+    rename commits a change, so from here on Ctrl-C waits (`storage.interrupts`).
     """
     import tempfile  # only writes need it
 
@@ -319,25 +323,46 @@ def _locked(path: Path, timeout: float) -> Iterator[Path]:
         lock.release()
 
 
+def _check_backup_slot(path: Path) -> None:
+    """A `.bak` that is a folder: no change could keep a backup, so none may start."""
+    backup = sibling(path, BACKUP)
+    if backup.is_dir() and not backup.is_symlink():
+        raise StoreError(
+            f"{backup}: is a folder, where mldsplan keeps the version before the last change",
+            hint="move the folder away; the file is unchanged",
+        )
+
+
 def _finish_interrupted(path: Path) -> str | None:
     """Complete or reverse a change (or an undo) that was killed; says which, or None.
 
     `.redo` holds the version a change replaces until the new one has landed. If
     the file still holds that version the change never landed, and `.redo` goes;
-    otherwise it landed, and `.redo` becomes the `.bak` it was meant to be.
+    otherwise it landed, and `.redo` becomes the `.bak` it was meant to be. A
+    `.redo` that is not a whole progress file of ours (a link, a folder, other
+    content) is never renamed, removed or written over: the change is refused.
     """
+    _check_backup_slot(path)
     redo = sibling(path, REDO)
-    kept = read_bytes(redo)
-    if kept is None:
+    try:
+        info = os.lstat(redo)
+    except FileNotFoundError:
         return None
-    if read_bytes(path) == kept:
+    kept = read_bytes(redo) if stat.S_ISREG(info.st_mode) else None
+    if kept is not None and read_bytes(path) == kept:
         redo.unlink()
         _fsync_folder(path.parent)
         return f"an interrupted change to {path} had not landed; nothing was lost"
     try:
+        if kept is None:
+            raise FileFormatError(f"{redo}: is not a regular file")
         parse(redo, kept)
-    except FileFormatError:  # not ours: never let it become the backup
-        return f"ignored {redo}: it is not a whole progress file"
+    except FileFormatError:
+        raise StoreError(
+            f"{redo}: is not a copy mldsplan left (not a whole progress file);"
+            " it may hold a version of your record, so nothing was changed",
+            hint=f"look at it, then move it away or rename it; {path} is unchanged",
+        ) from None
     os.replace(redo, sibling(path, BACKUP))
     _fsync_folder(path.parent)
     return (
@@ -357,7 +382,7 @@ def _holds(path: Path, content: bytes) -> bool:
 def _failure(path: Path, content: bytes, error: BaseException, saved: str) -> BaseException:
     """What to raise for `error` during a write of `content`: the disk says whether it landed."""
     cause = error.cause if isinstance(error, Landed) else error
-    landed = _holds(path, content)
+    landed = isinstance(error, Landed) or _holds(path, content)
     with suppress(BaseException):  # tidy up now if we can; otherwise the next write does
         _finish_interrupted(path)
     if landed:
@@ -385,11 +410,7 @@ def _commit(path: Path, content: bytes, old: bytes | None) -> None:
         write_atomic(path, content, commit=True)
         return
     redo, backup = sibling(path, REDO), sibling(path, BACKUP)
-    if backup.is_dir() and not backup.is_symlink():  # step 3 could not happen: change nothing
-        raise StoreError(
-            f"{backup}: is a folder, where mldsplan keeps the version before the last change",
-            hint="move the folder away; the file is unchanged",
-        )
+    _check_backup_slot(path)  # step 3 could not happen: change nothing
     _write_backup(redo, old)
     write_atomic(path, content, commit=True)
     try:
@@ -412,7 +433,7 @@ def update(
 ) -> tuple[Progress, Progress]:
     """Apply `change` to the record under the lock; returns (before, after).
 
-    `rules` lists what is wrong with a record (see `mldsplan.rules`): the record
+    `rules` lists what is wrong with a record (see `domain.rules`): the record
     read must have nothing wrong, and a change whose result has is refused.
     Nothing is written when `change` raises or changes nothing. `notify` hears
     of an interrupted earlier change that this one finished first.
@@ -431,7 +452,7 @@ def update(
         after = with_fields(after, revision=before.revision + 1)
         problems = [] if rules is None else rules(after)
         if problems:
-            raise InputError(problems[0])
+            raise InputError(problems[0], reason="record_rule")
         content = _content(path, after)
         try:
             _write_versions(path, old_raw, content)
@@ -474,18 +495,6 @@ def _write_backup(backup: Path, content: bytes) -> None:
         write_atomic(backup, content)
     except Landed as landed:
         raise landed.cause from None
-
-
-def replace(
-    path: Path,
-    progress: Progress,
-    rules: Rules | None = None,
-    timeout: float = LOCK_TIMEOUT_SECONDS,
-    notify: Notify | None = None,
-) -> Progress:
-    """Replace the whole record (import), keeping the previous as `.bak`."""
-    _, after = update(path, lambda _old: progress, rules, timeout, notify)
-    return after
 
 
 def _revision_in(raw: bytes) -> int:

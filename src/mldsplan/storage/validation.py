@@ -2,7 +2,7 @@
 
 `validate` is the one check of a file's content; pydantic (and its schema
 build) is imported only here. `build` turns a document whose exact bytes were
-validated before (see `mldsplan.cache`) into records without pydantic.
+validated before (see `storage.cache`) into records without pydantic.
 
 A cache marker is no proof: anyone who can write to the cache folder can make
 one for any bytes. So `build` checks every value against the very limits
