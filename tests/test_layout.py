@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import TODAY, MadeWith, Run, RunJson
-from mldsplan.domain.progress import SCHEMA_VERSION
+from mldsplan.domain.results import JSON_SCHEMA_VERSION
 from mldsplan.output.render import hours_text
 
 WIDTHS = [60, 80, 120]
@@ -349,27 +349,28 @@ finally:
 """
 
 
-@pytest.mark.parametrize("command", [c for c in REPORTS if c != ("check",)])
-def test_json_output_does_not_import_rich(command: tuple[str, ...]) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", RICH_PROBE, *command, "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    data: dict[str, Any] = json.loads(result.stdout)
-    assert data["schema_version"] == SCHEMA_VERSION
-    assert result.stderr.endswith("rich imported: False"), result.stderr
-
-
-def test_the_probe_sees_rich_when_a_table_is_drawn() -> None:
-    """The probe above can fail: a human report does import Rich."""
-    result = subprocess.run(
-        [sys.executable, "-c", RICH_PROBE, "plan"], capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.endswith("rich imported: True"), result.stderr
+def test_json_output_does_not_import_rich() -> None:
+    """Each report's --json in a fresh interpreter of its own, all started at once; and
+    the probe can fail: a human report (plan's table) does import Rich."""
+    probes = {(*command, "--json"): False for command in REPORTS if command != ("check",)} | {
+        ("plan",): True
+    }
+    running = {
+        argv: subprocess.Popen(
+            [sys.executable, "-c", RICH_PROBE, *argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for argv in probes
+    }
+    for argv, process in running.items():
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, (argv, stderr)
+        assert stderr.endswith(f"rich imported: {probes[argv]}"), (argv, stderr)
+        if "--json" in argv:
+            data: dict[str, Any] = json.loads(stdout)
+            assert data["schema_version"] == JSON_SCHEMA_VERSION, argv
 
 
 def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
