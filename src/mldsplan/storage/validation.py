@@ -56,10 +56,10 @@ def validate(
 
     `from_json`: the values come from JSON, where dates are ISO strings.
     """
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     try:
-        adapter = TypeAdapter(cls)
+        adapter = _adapter(cls)
         if from_json:
             import json
 
@@ -67,6 +67,19 @@ def validate(
         return adapter.validate_python(data), []
     except ValidationError as exc:
         return None, tomlfile.validation_problems(path, exc.errors())
+
+
+_adapters: dict[type, Any] = {}
+
+
+def _adapter(cls: type[T]) -> Any:
+    """One pydantic TypeAdapter per record class and process: building one costs 3-5 ms,
+    and a write validates twice (the file read, the bytes about to be written)."""
+    if cls not in _adapters:
+        from pydantic import TypeAdapter
+
+        _adapters[cls] = TypeAdapter(cls)
+    return _adapters[cls]
 
 
 class _Record(typing.NamedTuple):
