@@ -234,7 +234,7 @@ def test_complete_is_idempotent_and_updates_only_what_is_given(run: Run, run_jso
 @pytest.mark.parametrize(
     ("args", "needles"),
     [
-        (["--mark", "120"], ("--mark", "outside 0-100")),
+        (["--mark", "120"], ("--mark", "120 must be at least 0 and at most 100")),
         (["--mark", "-1"], ("--mark",)),
         (["--mark", "45"], ("--mark: 45 is below the pass mark 50",)),
         (["--on", (TODAY + timedelta(days=1)).isoformat()], ("--on", "in the future")),

@@ -330,7 +330,7 @@ EXPORT_HEAD = (
         ('[{"on": "2026-12-01", "hours": 1}]', "log[0].on: 2026-12-01 is in the future"),
         (
             '[{"on": "2026-11-01", "hours": 20}, {"on": "2026-11-01", "hours": 5}]',
-            "log: 2026-11-01 adds up to 25 hours, more than 24",
+            "log: 2026-11-01 adds up to 25 h logged, more than 24",
         ),
         ('{"2026-11-01": 1}', "log: expected the study log as text, one entry a line"),
         ('"2026-11-01 lots -"', "log: line 1: hours 'lots' is not a number like 1.5"),

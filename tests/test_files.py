@@ -416,7 +416,7 @@ progresses = st.builds(
 
 def _consistent(record: Progress) -> Progress:
     """The record less whatever breaks a rule: a record a student could have made."""
-    if any(p.startswith("term_dates") for p in record_problems(record, PROGRAMME, TODAY)):
+    if any(p.field.startswith("term_dates") for p in record_problems(record, PROGRAMME, TODAY)):
         record = replace(record, term_dates={})
     start = record.start_date()
     earliest = None if start is None else add_months(start, -LOG_BEFORE_START_MONTHS)
@@ -457,7 +457,6 @@ assert all(
 # ...who has completed one module already (something the round trip must keep).
 STARTED = changes.complete(
     changes.set_settings(Progress(), "2024-10", None),
-    PROGRAMME,
     ["agents"],
     TODAY,
     on=date(2026, 1, 20),
@@ -477,7 +476,7 @@ def test_complete_then_uncomplete_restores_the_file(
     """On the domain and the file's bytes, as `complete` and `uncomplete` write them."""
     fresh = [c for c in codes if c != "agents"]
     assume(fresh and (mark is None or len(fresh) == 1))  # a mark goes with one module
-    done = changes.complete(STARTED, PROGRAMME, fresh, TODAY, on=on, mark=mark, resit=resit)
+    done = changes.complete(STARTED, fresh, TODAY, on=on, mark=mark, resit=resit)
     assert record_problems(done, PROGRAMME, TODAY, now=NOW) == []  # the CLI writes it
     assert sorted(done.completions) == sorted({"agents", *fresh})
     undone = changes.uncomplete(done, fresh)
@@ -550,9 +549,9 @@ def _follow_the_model(steps: list[Step], attempt: Any, report: Any) -> None:
 # What each command asks of the domain; store.update then refuses a result that breaks
 # a rule, and writes nothing when nothing changed.
 CHANGES = {
-    "complete": lambda record, code: changes.complete(record, PROGRAMME, [code], TODAY),
+    "complete": lambda record, code: changes.complete(record, [code], TODAY),
     "uncomplete": lambda record, code: changes.uncomplete(record, [code]),
-    "defer": lambda record, code: changes.defer(record, PROGRAMME, [code], 1),
+    "defer": lambda record, code: changes.defer(record, [code], 1),
 }
 steps = st.lists(
     st.tuples(st.sampled_from(sorted(CHANGES)), st.sampled_from(CODES)), max_size=12

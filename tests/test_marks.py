@@ -120,7 +120,7 @@ def test_assume_adds_planned_marks_without_recording(
         ("project", "is not CODE=MARK"),
         ("project=", "is not CODE=MARK"),
         ("project=lots", "is not a number"),
-        ("project=120", "outside 0-100"),
+        ("project=120", "120 must be at least 0 and at most 100"),
     ],
 )
 def test_bad_assumptions(run: Run, assume: str, needle: str) -> None:

@@ -247,7 +247,7 @@ def test_an_over_target_week_never_goes_negative(run: Run, run_json: RunJson) ->
         (["2", "--module", "nonsense"], "unknown module"),
         (["2", "--note", "x" * 201], "--note"),
         (["2", "--note", "two\nlines"], "--note"),
-        (["20", "--on", "2026-11-20"], "would pass 24"),
+        (["20", "--on", "2026-11-20"], "adds up to 25 h logged, more than 24"),
         ([], "give HOURS"),
         (["2", "--undo"], "give HOURS"),
     ],

@@ -144,7 +144,7 @@ def test_a_stop_that_passes_24_h_in_a_day_is_refused(
     set_now(at("2026-11-25T10:00:00+00:00"))
     run("start")
     set_now(at("2026-11-25T15:00:00+00:00"))
-    refuse("stop", needles=("would pass 24",))
+    refuse("stop", needles=("h logged, more than 24",))
 
 
 def test_under_a_minute_is_dropped_with_a_message(

@@ -63,8 +63,8 @@ def check(programme_path: Path | None, progress_path: Path, now: datetime) -> Re
         return report
     today = now.date()
     problems = record_problems(record, programme, today, now=now)
-    for text in problems:
-        report.problem(f"{progress_path}: {text}")
+    for problem in problems:
+        report.problem(f"{progress_path}: {problem}")
     if not problems:
         report.lines.append(
             f"ok: {progress_path}: {len(record.completions)} completions,"

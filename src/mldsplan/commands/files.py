@@ -8,7 +8,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from mldsplan.commands.session import Session
-from mldsplan.domain.errors import InputError, MldsplanError, SavedButError
+from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
 from mldsplan.storage import store
 
 
@@ -123,10 +123,8 @@ def import_(session: Session, path: Path) -> list[str]:
     record = read_export(path, session.programme().id)
     try:
         session.update(lambda _old: record)
-    except InputError as exc:
-        if exc.reason != "record_rule":
-            raise
-        raise InputError(f"{path}: {exc.message}") from None  # a rule the export breaks
+    except RuleBroken as exc:
+        raise InputError(f"{path}: {exc.details['problem']}") from None  # a rule the export breaks
     return [
         f"imported {path} into {session.progress_file}: {len(record.completions)} completions,"
         f" {len(record.log)} log entries"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes
-from mldsplan.domain.errors import InputError
+from mldsplan.domain.errors import InputError, RuleBroken
 from mldsplan.domain.workload import plan_warnings
 
 
@@ -19,10 +19,11 @@ def init(session: Session, start: str | None, weekly_hours: float | None) -> lis
     programme = session.programme()
     try:
         before, after = session.update(lambda old: changes.set_settings(old, start, weekly_hours))
-    except InputError as exc:
-        if exc.reason == "record_rule" and start is not None:  # a rule the new start breaks
+    except RuleBroken as exc:
+        if start is not None:  # a rule the new start breaks
             raise InputError(
-                f"{start} would make your record impossible: {exc.message}", argument="start"
+                f"{start} would make your record impossible: {exc.details['problem']}",
+                argument="start",
             ) from None
         raise
     if not existed:
@@ -50,11 +51,14 @@ def complete(
     programme = session.programme()
     codes = arguments.codes(programme, typed)
     day = None if on is None else arguments.day(on)  # none: a re-completion keeps its date
-    before, after = session.update(
-        lambda old: changes.complete(
-            old, programme, codes, session.today, on=day, mark=mark, resit=resit
+    try:
+        before, after = session.update(
+            lambda old: changes.complete(old, codes, session.today, on=day, mark=mark, resit=resit)
         )
-    )
+    except InputError as exc:
+        if exc.argument == "mark" and mark is None:  # the mark came from the assessments
+            exc.argument = "module_mark"
+        raise
     said = []
     for code in codes:
         old, new = before.completions.get(code), after.completions[code]
@@ -81,7 +85,7 @@ def uncomplete(session: Session, typed: list[str]) -> list[str]:
 def mark(session: Session, typed: str, value: float, resit: bool | None) -> list[str]:
     programme = session.programme()
     code = arguments.code(programme, typed)
-    before, _ = session.update(lambda old: changes.set_mark(old, programme, code, value, resit))
+    before, _ = session.update(lambda old: changes.set_mark(old, code, value, resit))
     old = before.completions[code].mark
     return [f"{code}: mark {'set to' if old is None else f'{old:g} ->'} {value:g}"]
 
@@ -92,7 +96,7 @@ def defer(session: Session, typed: list[str], years: int, undo: bool) -> list[st
     if undo:
         _, after = session.update(lambda old: changes.undefer(old, codes))
     else:
-        _, after = session.update(lambda old: changes.defer(old, programme, codes, years))
+        _, after = session.update(lambda old: changes.defer(old, codes, years))
     said = []
     for code in codes:
         module = programme.module(code)

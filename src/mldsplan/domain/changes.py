@@ -1,9 +1,11 @@
 """The changes a command makes to the student's record.
 
-Every change is a pure function from one `Progress` to the next. It raises
-`InputError` (naming the value, never a flag) and changes nothing when the
-change is wrong for the record; `store.update` then checks the result against
-every rule in `domain.rules` before writing it.
+Every change is a pure function from one `Progress` to the next. It checks
+only what the record cannot hold at all (a value outside its field's limits,
+a module or an assessment that is not there) and raises `InputError` (naming
+the value, never a flag). Every rule about the record as a whole (the pass
+mark, dates in the future, 24 h a day, weights up to 100, ...) is in
+`domain.rules`, once: the store runs it on the record a change builds.
 """
 
 from __future__ import annotations
@@ -13,22 +15,19 @@ from datetime import date, datetime
 from typing import Any
 
 from mldsplan.domain.constraints import (
-    EPSILON,
-    MAX_DEFER_YEARS,
-    MAX_MARK,
     MAX_NAME,
-    MAX_WEEKLY_HOURS,
-    MIN_WEEKLY_HOURS,
+    Hours,
+    Mark,
+    Weight,
+    Years,
+    limit_problem,
     name_key,
     settled,
-    shown,
     text_problem,
 )
 from mldsplan.domain.dates import DateError, parse_month
 from mldsplan.domain.errors import InputError
-from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import (
-    MAX_DAY_HOURS,
     Assessment,
     Completion,
     LogEntry,
@@ -51,14 +50,16 @@ def note_or_none(note: str | None, argument: str = "note") -> str | None:
         raise InputError(str(exc), argument=argument) from None
 
 
+def within(value: float, field: Any, argument: str) -> float:
+    """`value`, refused unless it is inside the limits of the file's `field`."""
+    problem = limit_problem(value, field)
+    if problem is not None:
+        raise InputError(problem, argument=argument)
+    return value
+
+
 def check_weekly_hours(hours: float) -> float:
-    if not MIN_WEEKLY_HOURS <= hours <= MAX_WEEKLY_HOURS:
-        raise InputError(
-            f"{shown(hours, MIN_WEEKLY_HOURS, MAX_WEEKLY_HOURS)} must be at least"
-            f" {MIN_WEEKLY_HOURS:g} and at most {MAX_WEEKLY_HOURS:g}",
-            argument="weekly_hours",
-        )
-    return hours
+    return within(hours, Hours, "weekly_hours")
 
 
 def set_settings(progress: Progress, start: str | None, weekly_hours: float | None) -> Progress:
@@ -74,33 +75,13 @@ def set_settings(progress: Progress, start: str | None, weekly_hours: float | No
     return replace(progress, **changes)
 
 
-def check_percent(mark: float, argument: str = "mark") -> None:
+def check_percent(mark: float, argument: str = "mark") -> float:
     """A mark is 0-100, exactly as the file's limit has it."""
-    if not 0 <= mark <= MAX_MARK:
-        raise InputError(f"{shown(mark, 0, MAX_MARK)} is outside 0-{MAX_MARK:g}", argument=argument)
-
-
-def check_mark(programme: Programme, mark: float, argument: str = "mark") -> None:
-    """A completion's mark: 0-100 and a pass (a resit too; its cap is on the counted mark)."""
-    pass_mark = programme.classification.pass_mark
-    check_percent(mark, argument)
-    if mark < pass_mark:
-        raise InputError(
-            f"{shown(mark, pass_mark)} is below the pass mark {pass_mark:g};"
-            " a completion is a pass",
-            hint="a resit counts once it is passed; its counted mark is then capped",
-            argument=argument,
-        )
-
-
-def check_not_future(day: date, today: date, argument: str = "on") -> None:
-    if day > today:
-        raise InputError(f"{day} is in the future (today is {today})", argument=argument)
+    return within(mark, Mark, argument)
 
 
 def complete(
     progress: Progress,
-    programme: Programme,
     codes: list[str],
     today: date,
     on: date | None = None,
@@ -114,11 +95,9 @@ def complete(
     from mldsplan.domain.assessments import module_mark
 
     if mark is not None:
-        check_mark(programme, mark)
+        check_percent(mark)
         if len(codes) > 1:
             raise InputError("give one module at a time when recording a mark", argument="mark")
-    if on is not None:
-        check_not_future(on, today)
     completions = dict(progress.completions)
     for code in codes:
         given = mark
@@ -127,7 +106,6 @@ def complete(
             given = module_mark(progress.assessments.get(code, ()))
             if given is not None:
                 given = settled(given)
-                check_mark(programme, given, argument="module_mark")
         if old is None:
             completions[code] = Completion(on=on or today, mark=given, resit=resit)
         else:
@@ -151,11 +129,9 @@ def uncomplete(progress: Progress, codes: list[str]) -> Progress:
     return replace(progress, completions=completions)
 
 
-def set_mark(
-    progress: Progress, programme: Programme, code: str, mark: float, resit: bool | None
-) -> Progress:
+def set_mark(progress: Progress, code: str, mark: float, resit: bool | None) -> Progress:
     """Set or correct the mark of a completed module."""
-    check_mark(programme, mark)
+    check_percent(mark)
     old = progress.completions.get(code)
     if old is None:
         raise InputError(
@@ -180,25 +156,12 @@ def add_log(
         check_hours(hours)
     except ValueError as exc:
         raise InputError(str(exc), argument="hours") from None
-    check_not_future(on, today)
     entry = LogEntry(on=on, hours=hours, module=module, note=note_or_none(note))
-    return add_entries(progress, [entry], argument="hours")
+    return add_entries(progress, [entry])
 
 
-def add_entries(progress: Progress, entries: list[LogEntry], argument: str) -> Progress:
-    """Append study-log entries, keeping each day's total at most 24 h."""
-    for day in sorted({e.on for e in entries}):
-        day_total = sum(e.hours for e in progress.log if e.on == day)
-        adding = sum(e.hours for e in entries if e.on == day)
-        total = day_total + adding
-        if total > MAX_DAY_HOURS + EPSILON:
-            raise InputError(
-                f"{day} already has {shown(day_total, MAX_DAY_HOURS)} h logged;"
-                f" {shown(adding, MAX_DAY_HOURS - day_total)} more would pass {MAX_DAY_HOURS:g}"
-                f" ({shown(total, MAX_DAY_HOURS)} h)",
-                argument=argument,
-                reason="day_full",
-            )
+def add_entries(progress: Progress, entries: list[LogEntry]) -> Progress:
+    """Append study-log entries (`rules` keeps each day's total at most 24 h)."""
     return replace(progress, log=(*progress.log, *entries))
 
 
@@ -215,26 +178,14 @@ def remove_log(progress: Progress, number: int | None) -> Progress:
     return replace(progress, log=log)
 
 
-def defer(progress: Progress, programme: Programme, codes: list[str], years: int) -> Progress:
+def defer(progress: Progress, codes: list[str], years: int) -> Progress:
     """Take `codes` `years` later than they are now planned."""
-    if years < 1:
-        raise InputError(f"{years} must be 1 or more", argument="years")
+    within(years, Years, "years")
     deferrals = dict(progress.deferrals)
     for code in codes:
-        if code in progress.completions:
-            raise InputError(
-                f"{code} is completed; a completed module cannot be deferred", argument="codes"
-            )
         total = deferrals.get(code, 0) + years
-        if total > MAX_DEFER_YEARS:
-            raise InputError(
-                f"{code} would move {total} years, more than {MAX_DEFER_YEARS}", argument="years"
-            )
-        every = programme.module(code).runs_every_years
-        if total % every:
-            raise InputError(
-                f"{code} runs every {every} years; defer it by a multiple", argument="years"
-            )
+        if (problem := limit_problem(total, Years)) is not None:
+            raise InputError(f"{code} would move {total} years in all: {problem}", argument="years")
         deferrals[code] = total
     return replace(progress, deferrals=deferrals)
 
@@ -251,8 +202,6 @@ def undefer(progress: Progress, codes: list[str]) -> Progress:
 
 
 def set_term_dates(progress: Progress, year: int, term: int, start: date, end: date) -> Progress:
-    if end < start:
-        raise InputError(f"{end} is before the start {start}", argument="to")
     dates = {**progress.term_dates, term_key(year, term): TermDates(start=start, end=end)}
     return replace(progress, term_dates=dates)
 
@@ -290,34 +239,12 @@ def _check_name(name: str, argument: str = "name") -> str:
     return name
 
 
-def _check_weight(weight: float) -> float:
-    if not 0 < weight <= MAX_MARK:
-        raise InputError(
-            f"{shown(weight, 0, MAX_MARK)} must be more than 0 and at most {MAX_MARK:g}",
-            argument="weight",
-        )
-    return weight
-
-
-def _check_total(code: str, items: list[Assessment]) -> None:
-    total = sum(a.weight for a in items)
-    if total > MAX_MARK + EPSILON:
-        raise InputError(
-            f"{code}'s weights would add up to {shown(total, MAX_MARK)}%, more than {MAX_MARK:g}%"
-            f" ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
-            argument="weight",
-        )
-
-
 def add_assessment(
     progress: Progress, code: str, name: str, weight: float, due: date | None
 ) -> Progress:
     name = _check_name(name)
     items = list(progress.assessments.get(code, ()))
-    if any(name_key(a.name) == name_key(name) for a in items):
-        raise InputError(f"{code} already has an assessment '{name}'", argument="name")
-    items.append(Assessment(name=name, weight=_check_weight(weight), due=due))
-    _check_total(code, items)
+    items.append(Assessment(name=name, weight=within(weight, Weight, "weight"), due=due))
     return replace(progress, assessments={**progress.assessments, code: tuple(items)})
 
 
@@ -343,16 +270,12 @@ def edit_assessment(
     i = _find(tuple(items), code, name)
     changed = items[i]
     if new_name is not None:
-        new_name = _check_name(new_name, argument="new_name")
-        if any(name_key(a.name) == name_key(new_name) for j, a in enumerate(items) if j != i):
-            raise InputError(f"{code} already has an assessment '{new_name}'", argument="new_name")
-        changed = replace(changed, name=new_name)
+        changed = replace(changed, name=_check_name(new_name, argument="new_name"))
     if weight is not None:
-        changed = replace(changed, weight=_check_weight(weight))
+        changed = replace(changed, weight=within(weight, Weight, "weight"))
     if due is not None or clear_due:
         changed = replace(changed, due=due)
     items[i] = changed
-    _check_total(code, items)
     return replace(progress, assessments={**progress.assessments, code: tuple(items)})
 
 
@@ -378,8 +301,6 @@ def start_timer(
             f" since {running.started_at:%Y-%m-%d %H:%M}",
             reason="timer_running",
         )
-    if at > now:
-        raise InputError(f"{at:%H:%M} is in the future (it is {now:%H:%M})", argument="at")
     return replace(progress, timer=Timer(started_at=at, module=module, note=note_or_none(note)))
 
 

@@ -161,3 +161,23 @@ TermKey = Annotated[str, Rule(pattern=TERM_KEY_PATTERN)]
 Flag = Annotated[bool, Rule()]
 Day = Annotated[date, Rule()]
 Moment = Annotated[datetime, Rule(tz_constraint="aware")]
+
+
+def limit_problem(value: float, field: Any) -> str | None:
+    """Why `value` is outside a number field's limits (`Mark`, `Hours`, ...), read
+    from the field's own `Rule`, as "must be at least 0 and at most 100"; None
+    when it is inside. An argument is checked against the same limits as the file."""
+    limits = field.__metadata__[0].limits
+    low = [
+        (f"at least {limits['ge']:g}", value >= limits["ge"]) if "ge" in limits else None,
+        (f"more than {limits['gt']:g}", value > limits["gt"]) if "gt" in limits else None,
+    ]
+    high = [
+        (f"at most {limits['le']:g}", value <= limits["le"]) if "le" in limits else None,
+        (f"less than {limits['lt']:g}", value < limits["lt"]) if "lt" in limits else None,
+    ]
+    bounds = [b for b in (*low, *high) if b is not None]
+    if all(ok for _, ok in bounds):
+        return None
+    numbers = [limits[k] for k in ("ge", "gt", "le", "lt") if k in limits]
+    return f"{shown(value, *numbers)} must be {' and '.join(text for text, _ in bounds)}"

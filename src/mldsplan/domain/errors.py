@@ -64,6 +64,10 @@ class InputError(MldsplanError):
         self.argument = argument
 
 
+class RuleBroken(InputError):
+    """A change whose new record breaks a rule of `domain.rules` (the first one said)."""
+
+
 class StoreError(MldsplanError):
     """The progress file could not be locked or written."""
 

@@ -1,13 +1,15 @@
 """What a record must satisfy against its programme and the calendar.
 
-One definition for every command: a change is refused when its result breaks
-a rule here, `check` reports what a hand edit broke, and a write never lands
-a record that breaks one.
+One definition for every command: a change builds the new record and is
+refused when it breaks a rule here (the store runs them; `changes` does not
+check them first), `check` reports what a hand edit broke, and a write never
+lands a record that breaks one. Each rule returns `Problem`s naming the field.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_key, shown
@@ -19,55 +21,50 @@ from mldsplan.domain.terms import parse_term_key, schedule, term_key, window
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing in a record that breaks a rule.
+
+    `field` is where it is in the file (`completions.eda.mark`); `message` says
+    what is wrong in the student's words; `argument` names the value of a
+    command that sets that field (`"mark"`, `"on"`), for the CLI to name its
+    flag; `reason` lets the CLI add a hint that names a command.
+    """
+
+    field: str
+    message: str
+    argument: str | None = None
+    hint: str | None = None
+    reason: str | None = None
+
+    def __str__(self) -> str:  # as `check` and a refused file show it
+        return f"{self.field}: {self.message}"
+
+
 def _in_years(day: date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 def record_problems(
     progress: Progress, programme: Programme, today: date, *, now: datetime | None = None
-) -> list[str]:
-    """Everything in a well-formed record that does not fit, as `field: message` lines.
+) -> list[Problem]:
+    """Everything in a well-formed record that does not fit.
 
     `now` (on `today`) places a running timer exactly; without it, a timer is in
     the future only once it is past the end of `today` in every time zone.
     """
-    problems: list[str] = []
-    codes = set(programme.codes)
-    pass_mark = programme.classification.pass_mark
     try:
         start = progress.start_date()
     except DateError as exc:
-        return [f"start: {exc}"]
+        return [Problem("start", str(exc), argument="start")]
+    problems: list[Problem] = []
     if progress.revision >= MAX_REVISION:  # every write adds 1
-        problems.append(f"revision: {progress.revision} is the last a file can hold")
-    planned = {p.module.code: p for p in schedule(programme, progress)}
-    for code, done in progress.completions.items():
-        where = f"completions.{code}"
-        if code not in codes:
-            problems.append(f"{where}: unknown module '{code}'")
-            continue
-        if done.mark is not None and done.mark < pass_mark:
-            problems.append(
-                f"{where}.mark: {shown(done.mark, pass_mark)} is below the pass mark {pass_mark:g}"
-            )
-        if done.on > today:
-            problems.append(f"{where}.on: {done.on} is in the future")
-        elif not _in_years(done.on):
-            problems.append(f"{where}.on: {done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-        p = planned[code]
-        term = window(programme, progress, p.year, p.term)
-        if term is not None and done.on < term.start:
-            problems.append(
-                f"{where}.on: {done.on} is before its term (year {p.year} term {p.term})"
-                f" starts on {term.start}"
-            )
-    for code, years in progress.deferrals.items():
-        if code not in codes:
-            problems.append(f"deferrals.{code}: unknown module '{code}'")
-        elif code in progress.completions:
-            problems.append(f"deferrals.{code}: the module is completed; it cannot be deferred")
-        elif years % programme.module(code).runs_every_years:
-            problems.append(f"deferrals.{code}: the module does not run {years} years later")
+        problems.append(
+            Problem("revision", f"{progress.revision} is the last a file can hold")
+        )
+    codes = set(programme.codes)
+    problems += _completion_problems(progress, programme, codes, today)
+    problems += _deferral_problems(progress, programme, codes)
     problems += _term_date_problems(progress, programme)
     problems += _assessment_problems(progress, codes)
     problems += _log_problems(progress, codes, start, today)
@@ -76,38 +73,107 @@ def record_problems(
     return problems
 
 
-def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None) -> list[str]:
+def _completion_problems(
+    progress: Progress, programme: Programme, codes: set[str], today: date
+) -> list[Problem]:
     problems = []
-    if t.module is not None and t.module not in codes:
-        problems.append(f"timer.module: unknown module '{t.module}'")
-    # UTC offsets are less than a day, so `today` has ended everywhere 2 days after its UTC start.
-    latest = now if now is not None else datetime.combine(today + timedelta(days=2), time(), UTC)
-    started = t.started_at.isoformat()
-    if not whole_minute_offset(t.started_at):
-        problems.append(f"timer.started_at: {started} has a UTC offset with seconds")
-    elif not _in_years(t.started_at.date()):
-        problems.append(f"timer.started_at: {started} is out of range")
-    elif t.started_at > latest:
-        problems.append(
-            f"timer.started_at: {started} is in the future"
-            + (f" (it is {now.isoformat(timespec='minutes')})" if now is not None else "")
-        )
+    pass_mark = programme.classification.pass_mark
+    planned = {p.module.code: p for p in schedule(programme, progress)}
+    for code, done in progress.completions.items():
+        where = f"completions.{code}"
+        if code not in codes:
+            problems.append(Problem(where, f"unknown module '{code}'", argument="codes"))
+            continue
+        if done.mark is not None and done.mark < pass_mark:
+            problems.append(
+                Problem(
+                    f"{where}.mark",
+                    f"{shown(done.mark, pass_mark)} is below the pass mark {pass_mark:g};"
+                    " a completion is a pass",
+                    argument="mark",
+                    hint="a resit counts once it is passed; its counted mark is then capped",
+                )
+            )
+        if done.on > today:
+            problems.append(
+                Problem(f"{where}.on", f"{done.on} is in the future (today is {today})", "on")
+            )
+        elif not _in_years(done.on):
+            problems.append(
+                Problem(
+                    f"{where}.on", f"{done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}", "on"
+                )
+            )
+        p = planned[code]
+        term = window(programme, progress, p.year, p.term)
+        if term is not None and done.on < term.start:
+            problems.append(
+                Problem(
+                    f"{where}.on",
+                    f"{done.on} is before its term (year {p.year} term {p.term})"
+                    f" starts on {term.start}",
+                    "on",
+                )
+            )
     return problems
 
 
-def _term_date_problems(progress: Progress, programme: Programme) -> list[str]:
+def _deferral_problems(progress: Progress, programme: Programme, codes: set[str]) -> list[Problem]:
+    problems = []
+    for code, years in progress.deferrals.items():
+        where = f"deferrals.{code}"
+        if code not in codes:
+            problems.append(Problem(where, f"unknown module '{code}'", argument="codes"))
+        elif code in progress.completions:
+            completed = f"{code} is completed; a completed module cannot be deferred"
+            problems.append(Problem(where, completed, "codes"))
+        elif years % (every := programme.module(code).runs_every_years):
+            problems.append(
+                Problem(
+                    where,
+                    f"{code} runs every {every} years; defer it by a multiple",
+                    "years",
+                )
+            )
+    return problems
+
+
+def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None) -> list[Problem]:
+    problems = []
+    if t.module is not None and t.module not in codes:
+        problems.append(Problem("timer.module", f"unknown module '{t.module}'", "module"))
+    # UTC offsets are less than a day, so `today` has ended everywhere 2 days after its UTC start.
+    latest = now if now is not None else datetime.combine(today + timedelta(days=2), time(), UTC)
+    started = t.started_at.isoformat()
+    where = "timer.started_at"
+    if not whole_minute_offset(t.started_at):
+        problems.append(Problem(where, f"{started} has a UTC offset with seconds", "at"))
+    elif not _in_years(t.started_at.date()):
+        problems.append(Problem(where, f"{started} is out of range", "at"))
+    elif t.started_at > latest:
+        it_is = f" (it is {now.isoformat(timespec='minutes')})" if now is not None else ""
+        problems.append(Problem(where, f"{started} is in the future{it_is}", "at"))
+    return problems
+
+
+def _term_date_problems(progress: Progress, programme: Programme) -> list[Problem]:
     problems = []
     keys = set()
     for key, d in sorted(progress.term_dates.items()):
+        where = f"term_dates.{key}"
         year, term = parse_term_key(key)
         if term > programme.terms_per_year:
-            problems.append(f"term_dates.{key}: no year {year} term {term} in this programme")
+            problems.append(
+                Problem(where, f"no year {year} term {term} in this programme", "term")
+            )
             continue
         keys.add((year, term))
         if not (_in_years(d.start) and _in_years(d.end)):
-            problems.append(f"term_dates.{key}: dates outside the years {FIRST_YEAR}-{LAST_YEAR}")
+            problems.append(
+                Problem(where, f"dates outside the years {FIRST_YEAR}-{LAST_YEAR}", "from")
+            )
         elif d.end < d.start:
-            problems.append(f"term_dates.{key}: ends ({d.end}) before it starts ({d.start})")
+            problems.append(Problem(where, f"ends ({d.end}) before it starts ({d.start})", "to"))
     # Set dates must keep the terms in order: each ends before the next one starts.
     if not problems and keys:
         years = max(y for y, _ in keys)
@@ -120,40 +186,52 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[str]:
         for before, after in itertools.pairwise(ordered):
             if "student" in (before.source, after.source) and before.end >= after.start:
                 problems.append(
-                    f"term_dates: year {before.year} term {before.term} ({before.start} to"
-                    f" {before.end}) overlaps or is not before year {after.year} term"
-                    f" {after.term} ({after.start} to {after.end})"
+                    Problem(
+                        "term_dates",
+                        f"year {before.year} term {before.term} ({before.start} to"
+                        f" {before.end}) overlaps or is not before year {after.year} term"
+                        f" {after.term} ({after.start} to {after.end})",
+                    )
                 )
     return problems
 
 
-def _assessment_problems(progress: Progress, codes: set[str]) -> list[str]:
+def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
     problems = []
     for code, items in progress.assessments.items():
         if code not in codes:
-            problems.append(f"assessments.{code}: unknown module '{code}'")
+            problems.append(Problem(f"assessments.{code}", f"unknown module '{code}'", "code"))
         names = [name_key(a.name) for a in items]
         for i, a in enumerate(items):
             if names.index(names[i]) < i:
                 first = items[names.index(names[i])].name
                 problems.append(
-                    f"assessments.{code}[{i}].name: '{a.name}' is used twice"
-                    + ("" if first == a.name else f" (as '{first}')")
+                    Problem(
+                        f"assessments.{code}[{i}].name",
+                        f"{code} already has an assessment '{first}'",
+                        "name",
+                    )
                 )
             if a.due is not None and not _in_years(a.due):
-                problems.append(f"assessments.{code}[{i}].due: {a.due} is out of range")
+                problems.append(
+                    Problem(f"assessments.{code}[{i}].due", f"{a.due} is out of range", "due")
+                )
         total = sum(a.weight for a in items)
         if total > MAX_MARK + EPSILON:
             problems.append(
-                f"assessments.{code}: weights add up to {shown(total, MAX_MARK)},"
-                f" more than {MAX_MARK:g}"
+                Problem(
+                    f"assessments.{code}",
+                    f"{code}'s weights add up to {shown(total, MAX_MARK)}%, more than"
+                    f" {MAX_MARK:g}% ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
+                    "weight",
+                )
             )
     return problems
 
 
 def _log_problems(
     progress: Progress, codes: set[str], start: date | None, today: date
-) -> list[str]:
+) -> list[Problem]:
     log = progress.log
     if not log:
         return []
@@ -163,16 +241,24 @@ def _log_problems(
     # A log may hold tens of thousands of entries: look at each only when a cheap test fails.
     if {e.module for e in log} - codes - {None}:
         problems += [
-            f"log[{i}].module: unknown module '{e.module}'"
+            Problem(f"log[{i}].module", f"unknown module '{e.module}'", "module")
             for i, e in enumerate(log)
             if e.module is not None and e.module not in codes
         ]
     if max(days) > today:
-        problems += [f"log[{i}].on: {d} is in the future" for i, d in enumerate(days) if d > today]
+        problems += [
+            Problem(f"log[{i}].on", f"{d} is in the future (today is {today})", "on")
+            for i, d in enumerate(days)
+            if d > today
+        ]
     if min(days) < earliest:
         problems += [
-            f"log[{i}].on: {d} is more than {LOG_BEFORE_START_MONTHS} months"
-            f" before the cohort start {progress.start}"
+            Problem(
+                f"log[{i}].on",
+                f"{d} is more than {LOG_BEFORE_START_MONTHS} months"
+                f" before the cohort start {progress.start}",
+                "on",
+            )
             for i, d in enumerate(days)
             if d < earliest
         ]
@@ -180,7 +266,12 @@ def _log_problems(
     for entry in log:
         totals[entry.on] = totals.get(entry.on, 0.0) + entry.hours
     problems += [
-        f"log: {day} adds up to {shown(total, MAX_DAY_HOURS)} hours, more than {MAX_DAY_HOURS:g}"
+        Problem(
+            "log",
+            f"{day} adds up to {shown(total, MAX_DAY_HOURS)} h logged,"
+            f" more than {MAX_DAY_HOURS:g}",
+            reason="day_full",
+        )
         for day, total in totals.items()
         if total > MAX_DAY_HOURS + EPSILON
     ]
@@ -198,4 +289,4 @@ def term_from_key(text: str, programme: Programme) -> tuple[int, int]:
     return year, term
 
 
-__all__ = ["record_problems", "term_from_key", "term_key"]
+__all__ = ["Problem", "record_problems", "term_from_key", "term_key"]

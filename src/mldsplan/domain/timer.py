@@ -72,5 +72,5 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
     ]
     stopped = replace(progress, timer=None)
     if entries:
-        stopped = add_entries(stopped, entries, argument="at")
+        stopped = add_entries(stopped, entries)
     return Stopped(progress=stopped, entries=entries, minutes=sum(m for _, m in parts))

@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING, Any
 
 from mldsplan.domain.errors import (
     FileFormatError,
-    InputError,
     MldsplanError,
+    RuleBroken,
     SavedButError,
     StoreError,
 )
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
-from mldsplan.domain.rules import record_problems
+from mldsplan.domain.rules import Problem, record_problems
 from mldsplan.storage import interrupts, tomlfile
 from mldsplan.storage.document import from_document, from_validated, migrate, to_document
 
@@ -63,7 +63,7 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
     return progress
 
 
-def _refuse_broken(path: Path, problems: list[str]) -> None:
+def _refuse_broken(path: Path, problems: list[Problem]) -> None:
     if problems:
         lines = [f"{path}: {line}" for line in problems]
         raise FileFormatError(lines[0], problems=lines, reason="record_rules")
@@ -420,7 +420,7 @@ def _commit(path: Path, content: bytes, old: bytes | None) -> None:
         raise Landed(exc) from exc
 
 
-Rules = Callable[[Progress], list[str]]
+Rules = Callable[[Progress], list[Problem]]
 Notify = Callable[[str], None]
 
 
@@ -451,8 +451,15 @@ def update(
             return before, before
         after = with_fields(after, revision=before.revision + 1)
         problems = [] if rules is None else rules(after)
-        if problems:
-            raise InputError(problems[0], reason="record_rule")
+        if problems:  # the record read broke none: the change broke these
+            first = problems[0]
+            raise RuleBroken(
+                first.message,
+                first.hint,
+                argument=first.argument,
+                reason=first.reason,
+                details={"problem": str(first)},
+            )
         content = _content(path, after)
         try:
             _write_versions(path, old_raw, content)
