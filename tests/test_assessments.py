@@ -151,7 +151,9 @@ def test_every_export_carries_the_assessments(assessed: None, run: Run, tmp_path
         "Final project",
     ]
     toml = tomllib.loads(run("export", "-f", "toml").stdout)
-    assert toml["assessments"]["unsupervised"] == [
+    items = toml["assessments"]["unsupervised"]
+    assert len({a.pop("id") for a in items}) == 4  # each keeps an id of its own
+    assert items == [
         {"name": "CW1", "weight": 20, "due": date(2026, 10, 20), "mark": 68},
         {"name": "CW2", "weight": 20, "due": date(2026, 11, 10), "mark": 72},
         {"name": "Group", "weight": 20, "due": date(2026, 11, 24), "mark": 55},
@@ -178,6 +180,28 @@ def test_ics_deadlines_with_alarms_read_by_two_parsers(assessed: None, run: Run)
     assert all(v.dtstamp.value.utcoffset() == timedelta(0) for v in parsed.vevent_list)
     no_alarm = run("export", "-f", "ics", "--alarm-days", "0").stdout
     assert "BEGIN:VALARM" not in no_alarm
+
+
+def test_a_renamed_assessment_keeps_its_calendar_uid(assessed: None, run: Run) -> None:
+    """Issue 20.7: a calendar app updates the event instead of showing a duplicate."""
+    import icalendar
+
+    def uids() -> dict[str, str]:
+        ics = run("export", "-f", "ics").stdout
+        events = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+        return {str(e["SUMMARY"]): str(e["UID"]) for e in events if "Due" in str(e["SUMMARY"])}
+
+    before = uids()
+    run("assess", "edit", "unsupervised", "Final project", "--name", "Final report")
+    after = uids()
+    kept = after.pop("Due: unsupervised Final report (40%)")
+    assert kept == before.pop("Due: unsupervised Final project (40%)")
+    assert after == before
+    run("assess", "remove", "unsupervised", "CW1")
+    run("assess", "add", "unsupervised", "Final project", "--weight", "5", "--due", "2026-12-20")
+    new = uids()
+    assert len(set(new.values())) == 4  # one by the old name is a new event
+    assert new["Due: unsupervised Final report (40%)"] == kept
 
 
 def test_ics_sequence_grows_when_content_changes(assessed: None, run: Run) -> None:

@@ -32,7 +32,7 @@ from mldsplan.storage import document, store, validation
 from mldsplan.storage.cache import Cache
 
 VALID = """\
-schema_version = 2
+schema_version = 3
 revision = 3
 start = "2025-10"
 weekly_hours = 21.0
@@ -94,7 +94,7 @@ FORGED = [
     ("start month with a newline", 'start = "2025-10"', 'start = "2025-10\\n"', "start"),
     ("assessments not a list", "[[assessments.bayesian]]", "[assessments.bayesian]", "assessments.bayesian"),
     ("completion not a table", "[deferrals]", '[deferrals]\n\n[completions]\nmaths = "yes"', "completions.maths"),
-    ("schema version as a float", "schema_version = 2\n", "schema_version = 2.0\n", "schema_version"),
+    ("schema version as a float", "schema_version = 3\n", "schema_version = 3.0\n", "schema_version"),
 ]  # fmt: skip
 
 
@@ -243,7 +243,7 @@ _timer = st.fixed_dictionaries(
     optional={"module": codes, "note": _line(200)},
 )
 valid_documents = st.fixed_dictionaries(
-    {"schema_version": st.just(2)},
+    {"schema_version": st.just(3)},
     optional={
         "revision": st.integers(min_value=0, max_value=2**80),
         "start": st.builds(
@@ -382,7 +382,7 @@ def test_every_limit_of_every_rule_is_one_build_checks() -> None:
 
 def test_from_validated_falls_back_to_full_validation() -> None:
     with pytest.raises(FileFormatError, match=r"weekly_hours: Input should be less than or equal"):
-        document.from_validated(PATH, {"schema_version": 2, "weekly_hours": float("nan")})
+        document.from_validated(PATH, {"schema_version": 3, "weekly_hours": float("nan")})
 
 
 @pytest.mark.parametrize(

@@ -282,7 +282,7 @@ log_items = st.builds(
     st.none() | texts,
 )
 documents = st.fixed_dictionaries(
-    {"schema_version": st.just(2), "revision": st.integers(0, 10**6), "start": st.just("2025-10")},
+    {"schema_version": st.just(3), "revision": st.integers(0, 10**6), "start": st.just("2025-10")},
     optional={
         "weekly_hours": st.floats(min_value=1, max_value=168),
         "completions": st.dictionaries(

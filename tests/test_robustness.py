@@ -29,6 +29,7 @@ from mldsplan.domain.errors import MldsplanError
 from mldsplan.domain.progress import (
     SCHEMA_VERSION,
     Assessment,
+    Attempt,
     Completion,
     LogEntry,
     Progress,
@@ -422,7 +423,7 @@ PROGRESS_CORPUS = {
     "wrong-types.toml": "weekly_hours",
     "unknown-module.toml": "completions.statistics: unknown module",
     "mark-120.toml": "completions.maths.mark",
-    "newer-schema.toml": f"schema_version: 3 was written by a newer mldsplan (this one reads up to {SCHEMA_VERSION})",
+    "newer-schema.toml": f"schema_version: 4 was written by a newer mldsplan (this one reads up to {SCHEMA_VERSION})",
     "bad-log-line.toml": "log: line 2",
     "future-completion.toml": "is in the future",
 }
@@ -645,18 +646,46 @@ GOLDEN[2] = replace(
 )
 
 
+# Schema 3: ids (0.2's calendar UIDs, kept on a rename) and failed attempts.
+GOLDEN[3] = replace(
+    GOLDEN[2],
+    revision=7,
+    assessments={
+        "unsupervised": (
+            Assessment(
+                name="Coursework 1",
+                weight=20.0,
+                due=date(2026, 11, 2),
+                mark=68.0,
+                id="48a5766bb888",
+            ),
+            Assessment(name="Final report", weight=30.0, due=date(2026, 12, 7), id="dc87d6accf6f"),
+        )
+    },
+    failed_attempts={"big-data": (Attempt(on=date(2026, 6, 10), mark=44.0),)},
+)
+
+
 def test_every_golden_fixture_loads_and_migrates_to_the_current_model() -> None:
     fixtures = sorted(FIXTURES.glob("progress-v*.toml"))
     assert [int(p.stem.split("-v")[1]) for p in fixtures] == list(
         range(1, store.SCHEMA_VERSION + 1)
     )
-    assert store.SCHEMA_VERSION == 2
+    assert store.SCHEMA_VERSION == 3
     for path in fixtures:
         version = int(path.stem.split("-v")[1])
         record = store.parse(path, path.read_bytes())
         assert record.schema_version == store.SCHEMA_VERSION
         assert record == GOLDEN[version]
         assert record_problems(record, PROGRAMME, TODAY) == []
+        assert store.parse(path, store.serialise(record)) == record  # and writes back whole
+
+
+def test_migration_gives_each_assessment_the_id_of_its_old_calendar_uid() -> None:
+    """mldsplan 0.2 exported these deadlines with UID unsupervised-<hash of the name>."""
+    path = FIXTURES / "progress-v2.toml"
+    record = store.parse(path, path.read_bytes())
+    assert [a.id for a in record.assessments["unsupervised"]] == ["48a5766bb888", "dc87d6accf6f"]
 
 
 def test_a_v1_file_migrates_on_the_first_write_and_is_kept_once(
@@ -681,12 +710,12 @@ def test_a_v1_file_migrates_on_the_first_write_and_is_kept_once(
     assert kept.read_bytes() == original
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     migrated = store.load(progress_file)
-    assert migrated.schema_version == 2 and migrated.revision == 1
+    assert migrated.schema_version == 3 and migrated.revision == 1
     assert migrated.content() == replace(
         GOLDEN[1], completions={**GOLDEN[1].completions, "maths": Completion(on=date(2026, 1, 21))}
     )
     text = progress_file.read_text()
-    assert "schema_version = 2" in text and "revision = 1" in text
+    assert "schema_version = 3" in text and "revision = 1" in text
     run("uncomplete", "maths")  # later writes keep the first copy as it was
     assert kept.read_bytes() == original
     assert store.load(progress_file).revision == 2

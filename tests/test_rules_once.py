@@ -132,3 +132,22 @@ def test_a_record_the_rules_accept_is_kept_whole() -> None:
         log=(LogEntry(on=TODAY, hours=2, module="eda"),),
     )
     assert record_problems(record, PROGRAMME, TODAY) == []
+
+
+def test_a_failed_attempt_must_be_below_the_pass_mark_and_not_in_the_future() -> None:
+    from mldsplan.domain.progress import Attempt
+
+    record = Progress(
+        start="2025-10",
+        failed_attempts={
+            "maths": (Attempt(on=date(2026, 1, 12), mark=45),),
+            "eda": (
+                Attempt(on=date(2026, 1, 12), mark=50),
+                Attempt(on=TODAY.replace(day=26), mark=3),
+            ),
+        },
+    )
+    assert [str(p) for p in record_problems(record, PROGRAMME, TODAY)] == [
+        "failed_attempts.eda[0].mark: 50 is not below the pass mark 50; a failed attempt is",
+        "failed_attempts.eda[1].on: 2026-11-26 is in the future (today is 2026-11-25)",
+    ]

@@ -11,6 +11,8 @@ from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
 from mldsplan.storage import store
 
+MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
+
 
 def guard_output(session: Session, output: Path, force: bool) -> None:
     """Refuse an --output that is mldsplan's own file, a special file or a link."""
@@ -89,8 +91,8 @@ def export(
     from mldsplan.output import formats
     from mldsplan.storage import exchange
 
-    if not 0 <= alarm_days <= 60:
-        raise InputError(f"{alarm_days} must be 0 to 60", argument="days")
+    if not 0 <= alarm_days <= MAX_ALARM_DAYS:
+        raise InputError(f"{alarm_days} must be 0 to {MAX_ALARM_DAYS}", argument="days")
     if output is not None and str(output) == "-":
         output = None  # "-" is stdout, as for most tools
     if output is not None:

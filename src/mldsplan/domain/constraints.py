@@ -139,6 +139,8 @@ class Rule:
 
 
 Code = Annotated[str, Rule(pattern=CODE_PATTERN)]
+# A code's shape; "" (none yet) is given one by the record (`progress.with_ids`).
+AssessmentId = Annotated[str, Rule(pattern=r"^(?:[a-z0-9][a-z0-9-]{0,39})?$")]
 Text = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTERN)]
 Name = Annotated[str, Rule(min_length=1, max_length=MAX_NAME, pattern=LINE_PATTERN)]
 Note = Annotated[str, Rule(min_length=1, max_length=MAX_TEXT, pattern=LINE_PATTERN)]

@@ -1,4 +1,4 @@
-"""The student's record: what the progress file holds (schema 2).
+"""The student's record: what the progress file holds (schema 3).
 
 Plain frozen dataclasses; pydantic validates them when a file's content is
 new (see `storage.validation`). Changes live in `domain.changes`, the file
@@ -6,12 +6,14 @@ format in `storage.document` and `storage.studylog`. Annotations are
 evaluated as the classes are made, as in `domain.programme`.
 """
 
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
 from mldsplan.domain.constraints import (
     MAX_TEXT,
+    AssessmentId,
     Code,
     Day,
     Flag,
@@ -31,7 +33,7 @@ from mldsplan.domain.constraints import (
 from mldsplan.domain.dates import parse_month
 from mldsplan.domain.programme import FORBID_EXTRA, Programme
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 # --- a study-log entry's limits (its line format: storage.studylog) ---
@@ -94,13 +96,55 @@ class TermDates:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Assessment:
-    """One summative piece of a module: its weight in % of the module mark."""
+    """One summative piece of a module: its weight in % of the module mark.
+
+    `id` stays the same when it is renamed (its calendar event's UID comes from
+    it); "" until the record it joins gives it one (`assessment_id`).
+    """
 
     __pydantic_config__ = FORBID_EXTRA
     name: Name
     weight: Weight
     due: Day | None = None
     mark: Mark | None = None
+    id: AssessmentId = ""
+
+
+def assessment_id(name: str, taken: set[str]) -> str:
+    """A new assessment's id: a hash of its name, as its calendar UID was before ids
+    existed (so migrated ids keep every UID), made unique among `taken`."""
+    import hashlib
+
+    key = name.casefold()
+    for n in itertools.count(1):
+        text = key if n == 1 else f"{key}\n{n}"
+        made = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+        if made not in taken:
+            return made
+    raise AssertionError("unreachable")
+
+
+def with_ids(items: tuple[Assessment, ...]) -> tuple[Assessment, ...]:
+    """`items`, each without an id given one that no other has."""
+    if all(a.id for a in items):
+        return items
+    taken = {a.id for a in items if a.id}
+    given = []
+    for a in items:
+        if not a.id:
+            a = replace(a, id=assessment_id(a.name, taken))
+            taken.add(a.id)
+        given.append(a)
+    return tuple(given)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Attempt:
+    """A failed attempt at a module: when it was marked, and its mark (below the pass)."""
+
+    __pydantic_config__ = FORBID_EXTRA
+    on: Day
+    mark: Mark
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +168,7 @@ class Progress:
     deferrals: dict[Code, Years] = field(default_factory=dict)
     term_dates: dict[TermKey, TermDates] = field(default_factory=dict)
     assessments: dict[Code, tuple[Assessment, ...]] = field(default_factory=dict)
+    failed_attempts: dict[Code, tuple[Attempt, ...]] = field(default_factory=dict)
     timer: Timer | None = None
     log: tuple[LogEntry, ...] = ()
 
@@ -131,9 +176,16 @@ class Progress:
         # A module listed with no assessments (`bayesian = []`, by hand or in an
         # export) has none: the record drops it, as the file it writes does, so
         # what is read equals what is written.
-        if not all(self.assessments.values()):
-            kept = {code: items for code, items in self.assessments.items() if items}
+        # Likewise a module with no failed attempts. An assessment added by hand
+        # without an id gets one here, so every record's assessments have ids.
+        if not all(self.assessments.values()) or not all(
+            a.id for items in self.assessments.values() for a in items
+        ):
+            kept = {code: with_ids(items) for code, items in self.assessments.items() if items}
             object.__setattr__(self, "assessments", kept)
+        if not all(self.failed_attempts.values()):
+            failed = {code: tries for code, tries in self.failed_attempts.items() if tries}
+            object.__setattr__(self, "failed_attempts", failed)
 
     def weekly(self, programme: Programme) -> float:
         return programme.weekly_hours if self.weekly_hours is None else self.weekly_hours
@@ -143,6 +195,4 @@ class Progress:
 
     def content(self) -> "Progress":
         """The record without its revision, to compare what a change did."""
-        from dataclasses import replace
-
         return replace(self, revision=0)

@@ -59,14 +59,13 @@ def record_problems(
         return [Problem("start", str(exc), argument="start")]
     problems: list[Problem] = []
     if progress.revision >= MAX_REVISION:  # every write adds 1
-        problems.append(
-            Problem("revision", f"{progress.revision} is the last a file can hold")
-        )
+        problems.append(Problem("revision", f"{progress.revision} is the last a file can hold"))
     codes = set(programme.codes)
     problems += _completion_problems(progress, programme, codes, today)
     problems += _deferral_problems(progress, programme, codes)
     problems += _term_date_problems(progress, programme)
     problems += _assessment_problems(progress, codes)
+    problems += _failure_problems(progress, programme, codes, today)
     problems += _log_problems(progress, codes, start, today)
     if progress.timer is not None:
         problems += _timer_problems(progress.timer, codes, today, now)
@@ -163,9 +162,7 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[Proble
         where = f"term_dates.{key}"
         year, term = parse_term_key(key)
         if term > programme.terms_per_year:
-            problems.append(
-                Problem(where, f"no year {year} term {term} in this programme", "term")
-            )
+            problems.append(Problem(where, f"no year {year} term {term} in this programme", "term"))
             continue
         keys.add((year, term))
         if not (_in_years(d.start) and _in_years(d.end)):
@@ -202,7 +199,12 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
         if code not in codes:
             problems.append(Problem(f"assessments.{code}", f"unknown module '{code}'", "code"))
         names = [name_key(a.name) for a in items]
+        ids = [a.id for a in items]
         for i, a in enumerate(items):
+            if ids.index(a.id) < i:
+                problems.append(
+                    Problem(f"assessments.{code}[{i}].id", f"'{a.id}' is used twice in {code}")
+                )
             if names.index(names[i]) < i:
                 first = items[names.index(names[i])].name
                 problems.append(
@@ -226,6 +228,34 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
                     "weight",
                 )
             )
+    return problems
+
+
+def _failure_problems(
+    progress: Progress, programme: Programme, codes: set[str], today: date
+) -> list[Problem]:
+    problems = []
+    pass_mark = programme.classification.pass_mark
+    for code, tries in progress.failed_attempts.items():
+        if code not in codes:
+            problems.append(Problem(f"failed_attempts.{code}", f"unknown module '{code}'", "code"))
+            continue
+        for i, attempt in enumerate(tries):
+            where = f"failed_attempts.{code}[{i}]"
+            if attempt.mark >= pass_mark:
+                problems.append(
+                    Problem(
+                        f"{where}.mark",
+                        f"{shown(attempt.mark, pass_mark)} is not below the pass mark"
+                        f" {pass_mark:g}; a failed attempt is",
+                        "mark",
+                    )
+                )
+            if attempt.on > today:
+                future = f"{attempt.on} is in the future (today is {today})"
+                problems.append(Problem(f"{where}.on", future, "on"))
+            elif not _in_years(attempt.on):
+                problems.append(Problem(f"{where}.on", f"{attempt.on} is out of range", "on"))
     return problems
 
 
@@ -268,8 +298,7 @@ def _log_problems(
     problems += [
         Problem(
             "log",
-            f"{day} adds up to {shown(total, MAX_DAY_HOURS)} h logged,"
-            f" more than {MAX_DAY_HOURS:g}",
+            f"{day} adds up to {shown(total, MAX_DAY_HOURS)} h logged, more than {MAX_DAY_HOURS:g}",
             reason="day_full",
         )
         for day, total in totals.items()

@@ -207,7 +207,7 @@ def to_ics(s: Snapshot) -> str:
             continue
         mark = f"; mark {a.mark:g}" if a.mark is not None else ""
         item = event(
-            f"{code}-{_uid_part(a.name)}",
+            f"{code}-{a.id}",  # kept when the assessment is renamed
             f"Due: {code} {a.name} ({a.weight:g}%)",
             a.due,
             a.due,
@@ -226,13 +226,6 @@ def to_ics(s: Snapshot) -> str:
     )
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
-
-
-def _uid_part(name: str) -> str:
-    """An assessment name as a stable UID part (case-insensitive, like names)."""
-    import hashlib
-
-    return hashlib.blake2b(name.casefold().encode(), digest_size=6).hexdigest()
 
 
 def to_html(s: Snapshot) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mldsplan.domain.errors import FileFormatError
-from mldsplan.domain.progress import SCHEMA_VERSION, Progress
+from mldsplan.domain.progress import SCHEMA_VERSION, Progress, assessment_id
 from mldsplan.storage import validation
 from mldsplan.storage.studylog import parse_log
 
@@ -20,9 +20,34 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "revision": 0}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 3 adds an id to each assessment and the failed attempts (none yet).
+
+    Each assessment's id is the one its calendar UID was made from (a hash of its
+    name), so a calendar that imported an earlier export sees no change.
+    """
+    assessments = data.get("assessments")
+    if not isinstance(assessments, dict):
+        return dict(data)  # validation says what is wrong with it
+    given: dict[str, Any] = {}
+    for code, items in assessments.items():
+        if not isinstance(items, list):
+            given[code] = items
+            continue
+        taken: set[str] = set()
+        with_ids = []
+        for item in items:
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and "id" not in item:
+                item = {**item, "id": assessment_id(item["name"], taken)}
+                taken.add(item["id"])
+            with_ids.append(item)
+        given[code] = with_ids
+    return {**data, "assessments": given}
+
+
 # One function per schema step: MIGRATIONS[n] turns a version n-1 document into version n.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2}
+MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2, 3: _v2_to_v3}
 
 
 def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -104,6 +129,7 @@ def to_document(progress: Progress) -> dict[str, Any]:
             {
                 k: v
                 for k, v in (
+                    ("id", a.id),
                     ("name", a.name),
                     ("weight", a.weight),
                     ("due", a.due),
@@ -115,6 +141,11 @@ def to_document(progress: Progress) -> dict[str, Any]:
         ]
         for code, items in progress.assessments.items()
         if items
+    }
+    document["failed_attempts"] = {
+        code: [{"on": a.on, "mark": a.mark} for a in tries]
+        for code, tries in progress.failed_attempts.items()
+        if tries
     }
     if progress.timer is not None:
         t = progress.timer

@@ -117,7 +117,14 @@ def serialise(progress: Progress) -> bytes:
     }
     tables = {
         k: document[k]
-        for k in ("completions", "deferrals", "term_dates", "assessments", "timer")
+        for k in (
+            "completions",
+            "deferrals",
+            "term_dates",
+            "assessments",
+            "failed_attempts",
+            "timer",
+        )
         if document.get(k)
     }
     parts = [
