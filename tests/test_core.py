@@ -342,6 +342,7 @@ COMMANDS = [
     "start",
     "stop",
     "cancel",
+    "switch",
     "status",
     "calendar",
     "assess",

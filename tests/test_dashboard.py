@@ -7,14 +7,17 @@ import math
 import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from conftest import SHIPPED, TODAY, MadeWith, Run
+from mldsplan.domain import workload
+from mldsplan.domain.progress import Completion, LogEntry, Progress
 from mldsplan.output import dashboard, render
+from mldsplan.storage.programme_file import load_programme
 from test_export import _chromium, _flags
 
 VOID = {
@@ -251,6 +254,73 @@ def test_dashboard_imports_neither_rich_nor_typer() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+# --- the figures the page draws come from the domain ----------------------
+
+PROGRAMME = load_programme(SHIPPED)
+
+
+def test_the_ects_timeline_is_done_by_day_and_the_plan_by_term_end() -> None:
+    progress = Progress(
+        start="2025-10",
+        completions={
+            "programming": Completion(on=date(2026, 1, 20), mark=70),
+            "maths": Completion(on=date(2026, 1, 20)),
+        },
+    )
+
+    def timeline(record: Progress, on: date) -> workload.EctsTimeline:
+        terms = workload.progress_summary(PROGRAMME, record, on).terms
+        return workload.ects_timeline(PROGRAMME, record, terms, on)
+
+    may = timeline(progress, date(2026, 5, 1))
+    assert [(p.on, p.ects) for p in may.done] == [(date(2026, 1, 20), 10)]
+    planned = [(p.on, p.ects) for p in may.planned]
+    assert planned[:3] == [
+        (date(2026, 1, 14), 12.5),
+        (date(2026, 4, 30), 25),
+        (date(2026, 9, 30), 40),
+    ]
+    assert planned[-1][1] == PROGRAMME.total_ects
+    assert may.planned_by_today == 25  # the two terms ended by 1 May 2026
+    assert timeline(progress, date(2026, 4, 30)).planned_by_today == 25  # a term's last day
+    assert timeline(progress, date(2025, 12, 1)).planned_by_today == 0  # before any term ends
+    undated = timeline(Progress(), date(2026, 5, 1))
+    assert undated.planned == [] and undated.planned_by_today is None
+
+
+def test_study_weeks_sum_the_weeks_and_count_the_full_ones_that_reached_the_target() -> None:
+    on = date(2026, 11, 25)  # a Wednesday: 12 weeks run from Monday 2026-09-07
+    log = (
+        LogEntry(date(2026, 6, 1), 1.0),  # before the weeks
+        LogEntry(date(2026, 9, 8), 10.0),  # the first week: reached
+        LogEntry(date(2026, 11, 17), 6.0),
+        LogEntry(date(2026, 11, 18), 4.0),  # exactly the target, over two days
+        LogEntry(date(2026, 11, 24), 12.0),  # this week: reached, but not a full week
+    )
+    weeks = workload.study_weeks(PROGRAMME, Progress(weekly_hours=10.0, log=log), on, 12)
+    assert len(weeks.weeks) == 12 and weeks.weeks[0].week_start == date(2026, 9, 7)
+    assert [i for i, w in enumerate(weeks.weeks) if w.target_reached] == [0, 10, 11]
+    assert weeks.weeks_reached == 2
+    assert weeks.total_hours == 32 and weeks.average_hours == pytest.approx(32 / 12)
+    assert [e.on for e in weeks.entries] == [
+        date(2026, 11, 24),
+        date(2026, 11, 18),
+        date(2026, 11, 17),
+        date(2026, 9, 8),
+    ]
+    assert weeks.entries_before == 1
+
+
+def test_a_week_reaches_its_target_through_float_noise() -> None:
+    log = tuple(LogEntry(date(2026, 11, day), 0.7) for day in (23, 24, 25))
+    week = workload.study_week(PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.1)
+    assert week.logged_hours < 2.1  # 2.0999999999999996
+    assert week.target_reached
+    assert not workload.study_week(
+        PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.2
+    ).target_reached
 
 
 # --- in a real browser -----------------------------------------------------

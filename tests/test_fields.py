@@ -362,7 +362,7 @@ def _changes(draw: st.DrawFn, record: Progress) -> list[tuple[str, Change]]:
     return [
         ("stop", lambda r: timer.stop(r, CLI_NOW, CLI_NOW).progress),
         ("cancel", changes.cancel_timer),
-        ("start", lambda r: changes.start_timer(r, at, CLI_NOW, code, note)),
+        ("start", lambda r: changes.start_timer(r, at, code, note)),
         ("log", lambda r: changes.add_log(r, 1.25, TODAY, TODAY, code, note)),
         ("assess add", lambda r: changes.add_assessment(r, code, name, 20, None)),
         ("assess mark", lambda r: changes.mark_assessment(r, owner, existing, 71.5)),
@@ -618,7 +618,11 @@ def test_two_names_that_print_the_same_in_the_file_are_refused(run: Run, student
         f" {{ name = {toml_text(CAFE_NFD.upper())}, weight = 20.0 }}]\n",
     )
     ok, report = checked(run)
-    assert not ok and "assessments.bayesian[1].name" in report and "already has an assessment" in report, report
+    assert (
+        not ok
+        and "assessments.bayesian[1].name" in report
+        and "already has an assessment" in report
+    ), report
 
 
 def test_the_comparable_form_of_a_name() -> None:

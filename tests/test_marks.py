@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan.domain import marks as grades
+from mldsplan.domain import workload
 from mldsplan.domain.progress import Completion, Progress
 from mldsplan.storage.programme_file import load_programme
 
@@ -65,6 +66,76 @@ def test_borderline_notice() -> None:
     result = grades.grades(PROGRAMME, record(maths=68, programming=68))
     assert result.band == "merit" and result.borderline and result.borderline_band == "distinction"
     assert not grades.grades(PROGRAMME, record(maths=67.4)).borderline
+
+
+def test_the_borderline_carries_its_bands_threshold() -> None:
+    near_merit = grades.grades(PROGRAMME, record(maths=58))
+    assert (near_merit.borderline_band, near_merit.borderline_threshold) == ("merit", 60)
+    assert grades.grades(PROGRAMME, record(maths=68)).borderline_threshold == 70
+    clear = grades.grades(PROGRAMME, record(maths=64))
+    assert clear.borderline_band is None and clear.borderline_threshold is None
+    assert grades.grades(PROGRAMME, Progress()).borderline_threshold is None  # no marks
+
+
+@given(st.floats(min_value=0, max_value=100))
+@settings(max_examples=200, deadline=None)
+def test_a_borderline_threshold_is_its_bands(mark: float) -> None:
+    result = grades.grades(PROGRAMME, record(maths=mark))
+    bands = dict(PROGRAMME.classification.bands)
+    expected = bands[result.borderline_band] if result.borderline_band else None
+    assert result.borderline_threshold == expected
+    if expected is not None:
+        margin = PROGRAMME.classification.borderline_margin
+        assert expected - margin <= mark < expected
+
+
+def test_a_resit_is_capped_only_above_the_cap() -> None:
+    result = grades.grades(
+        PROGRAMME,
+        Progress(
+            completions={
+                "eda": Completion(on=DAY, mark=62, resit=True),
+                "maths": Completion(on=DAY, mark=50, resit=True),  # at the cap: counted whole
+                "programming": Completion(on=DAY, mark=80),
+            }
+        ),
+    )
+    capped = {m.code: (m.capped, m.counted_mark) for m in result.modules}
+    assert capped == {"eda": (True, 50), "maths": (False, 50), "programming": (False, 80)}
+
+
+def test_ects_done_by_day_is_cumulative_per_completion_day() -> None:
+    progress = Progress(
+        completions={
+            "maths": Completion(on=date(2026, 1, 20)),
+            "programming": Completion(on=date(2026, 1, 20), mark=70),
+            "eda": Completion(on=date(2026, 5, 20)),
+            "ethics-1": Completion(on=date(2025, 12, 1)),
+        }
+    )
+    points = [(p.on, p.ects) for p in grades.ects_done_by_day(PROGRAMME, progress)]
+    assert points == [
+        (date(2025, 12, 1), 2.5),
+        (date(2026, 1, 20), 12.5),
+        (date(2026, 5, 20), 17.5),
+    ]
+    assert points[-1][1] == grades.ects_done(PROGRAMME, progress)
+    assert grades.ects_done_by_day(PROGRAMME, Progress()) == []
+
+
+def test_a_term_is_complete_once_every_module_planned_in_it_is_done() -> None:
+    done = ("ethics-1", "maths", "eda")
+    progress = Progress(
+        start="2025-10",
+        completions={code: Completion(on=DAY) for code in done},
+        deferrals={"programming": 1},  # year 1 term 1 keeps ethics-1 and maths, both done
+    )
+    terms = workload.progress_summary(PROGRAMME, progress, date(2026, 11, 25)).terms
+    complete = {(t.year, t.term): t.complete for t in terms}
+    assert complete[1, 1] is True  # what is planned there is done
+    assert complete[1, 2] is False  # eda done, supervised not
+    assert complete[2, 1] is False  # programming, moved here, not done
+    assert all(t.complete == (t.ects_done == t.ects) for t in terms)
 
 
 def test_exactly_at_a_threshold_is_that_band() -> None:

@@ -294,7 +294,10 @@ def test_hand_edits_are_checked_as_strictly_as_commands(
 def test_a_deferral_of_a_completed_module_is_refused_in_the_file(run: Run, student: Path) -> None:
     student.write_text(student.read_text() + "\n[deferrals]\nprogramming = 1\n")
     assert_one_line_error(run("progress", ok=False), "programming")
-    assert "deferrals.programming: programming is completed; a completed module cannot" in run("check", ok=False).stdout
+    assert (
+        "deferrals.programming: programming is completed; a completed module cannot"
+        in run("check", ok=False).stdout
+    )
 
 
 def test_programme_text_with_control_characters_is_refused(run: Run, tmp_path: Path) -> None:

@@ -60,9 +60,15 @@ _HINTS = {
     "already_marked": "correct it with: mldsplan mark {code} MARK",
     "day_full": "'mldsplan log --list' shows the entries",
     "no_assessment": "'mldsplan assess list {code}' lists them",
-    "timer_running": "stop it with 'mldsplan stop' or drop it with 'mldsplan cancel'",
+    "timer_running": (
+        "move on to the next with 'mldsplan switch [CODE]', stop it with 'mldsplan stop'"
+        " or drop it with 'mldsplan cancel'"
+    ),
     "no_timer": "start one with: mldsplan start [CODE]",
-    "timer_forgotten": "stop it when you ended: mldsplan stop --at HH:MM, or mldsplan cancel",
+    "timer_forgotten": (
+        "stop it when you ended, from {started} to {latest}:"
+        " mldsplan stop --at YYYY-MM-DDTHH:MM, or drop it: mldsplan cancel"
+    ),
     "no_start": "set it with: mldsplan init --start YYYY-MM",
     "unknown_code": "'mldsplan plan' lists the codes",
     "broken_file": "the version before the last change is {path}.bak; 'mldsplan undo' puts it back",
@@ -270,6 +276,10 @@ def _warn(message: str) -> None:
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
+AtOption = Annotated[
+    str | None,
+    typer.Option(help="Earlier: HH:MM (its latest time, maybe yesterday) or YYYY-MM-DDTHH:MM."),
+]
 Codes = Annotated[
     list[str],
     typer.Argument(
@@ -658,7 +668,7 @@ def start(
         typer.Argument(help="Module studied (optional).", autocompletion=_complete_codes),
     ] = None,
     note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
-    at: Annotated[str | None, typer.Option(help="Started earlier today, at HH:MM.")] = None,
+    at: AtOption = None,
 ) -> None:
     """Start the study timer, for a module or none.
 
@@ -672,7 +682,7 @@ def start(
 @app.command()
 def stop(
     ctx: typer.Context,
-    at: Annotated[str | None, typer.Option(help="Stopped earlier, at HH:MM today.")] = None,
+    at: AtOption = None,
 ) -> None:
     """Stop the timer and log its time (one entry per date, to the minute).
 
@@ -694,6 +704,27 @@ def cancel(ctx: typer.Context) -> None:
     from mldsplan.commands import studylog
 
     _said(studylog.cancel(_session(ctx)))
+
+
+@app.command()
+def switch(
+    ctx: typer.Context,
+    code: Annotated[
+        str | None,
+        typer.Argument(help="Module studied next (optional).", autocompletion=_complete_codes),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="A short note for the next one.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Stop the timer (logging its time) and start the next at the same instant.
+
+    Example: mldsplan switch deep-learning --note "lab 3"
+    """
+    from mldsplan.commands import studylog
+
+    if at is None:
+        _flags(ctx, at="switch")  # the time is now, not an --at the student gave
+    _said(studylog.switch(_session(ctx), code, note, at))
 
 
 @app.command()

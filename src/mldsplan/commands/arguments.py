@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, tzinfo
 
-from mldsplan.domain.dates import DateError, parse_day, wall_time
+from mldsplan.domain.dates import DateError, latest_wall_time, parse_day, wall_time
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme, resolve_code
 
-_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+_TIME = re.compile(r"(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})")  # ASCII digits only
+_DAY_TIME = re.compile(
+    r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})"
+)
 
 
 def codes(programme: Programme, typed: list[str], argument: str = "code") -> list[str]:
@@ -35,17 +38,33 @@ def day_or(text: str | None, today: date, argument: str = "on") -> date:
 
 
 def at(text: str | None, now: datetime, zone: tzinfo) -> tuple[datetime, str | None]:
-    """`--at HH:MM` as that time today in `zone` (with a note when it was ambiguous); now
-    without it."""
+    """`--at` as an instant in `zone`, with a note when the time happened twice; now without it.
+
+    `HH:MM` is the most recent such time up to now (at 00:30, 23:50 is yesterday's);
+    `YYYY-MM-DDTHH:MM` is that day's. Either is read as a clock in `zone` showed it
+    that day, so a daylight-saving change between then and now counts.
+    """
     if text is None:
         return now.replace(microsecond=0), None
-    match = _TIME.fullmatch(text.strip())
-    if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"'{text}' is not a time as HH:MM", argument="at")
+    typed = text.strip()
+    match = _TIME.fullmatch(typed) or _DAY_TIME.fullmatch(typed)
+    if not match or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        raise InputError(
+            f"'{text}' is not a time as HH:MM or YYYY-MM-DDTHH:MM",
+            hint="for example 19:30, or 2026-11-24T19:30 for another day",
+            argument="at",
+        )
+    hour, minute = int(match["hour"]), int(match["minute"])
     try:
-        return wall_time(now.astimezone(zone).date(), int(match[1]), int(match[2]), zone)
+        if "day" not in match.groupdict():
+            return latest_wall_time(now, hour, minute, zone)
+        return wall_time(day(match["day"], "at"), hour, minute, zone)
     except DateError as exc:
-        raise InputError(str(exc), argument="at") from None
+        raise InputError(
+            str(exc),
+            hint="give a time the clock showed that day, before or after the change",
+            argument="at",
+        ) from None
 
 
 def assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:

@@ -1,6 +1,8 @@
-"""The study log and the timer: log, start, stop, cancel."""
+"""The study log and the timer: log, start, stop, switch, cancel."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
@@ -38,10 +40,8 @@ def start(session: Session, module: str | None, note: str | None, at: str | None
     studied = None if module is None else arguments.code(programme, module)
     now = session.now
     begin, said = arguments.at(at, now, session.zone())
-    session.update(lambda old: changes.start_timer(old, begin, now, studied, note))
-    return ([f"note: {said}"] if said else []) + [
-        f"timer started{f' for {studied}' if studied else ''} at {begin:%H:%M}"
-    ]
+    session.update(lambda old: changes.start_timer(old, begin, studied, note))
+    return [*_notes(said), _started(studied, begin, now)]
 
 
 def stop(session: Session, at: str | None) -> list[str]:
@@ -55,14 +55,48 @@ def stop(session: Session, at: str | None) -> list[str]:
         return result.progress
 
     session.update(change)
-    notes = [f"note: {said}"] if said else []
-    entries = stopped[-1].entries
-    if not entries:
-        return [*notes, "timer stopped after less than a minute; nothing was logged"]
-    return notes + [
+    return _notes(said) + _logged(stopped[-1])
+
+
+def switch(session: Session, module: str | None, note: str | None, at: str | None) -> list[str]:
+    """Stop the running timer and start the next at the same instant: one change."""
+    programme = session.programme()
+    studied = None if module is None else arguments.code(programme, module)
+    now = session.now
+    moment, said = arguments.at(at, now, session.zone())
+    switched: list[timer.Stopped] = []
+
+    def change(old: Progress) -> Progress:
+        result = timer.switch(old, moment, now, studied, note)
+        switched.append(result)
+        return result.progress
+
+    session.update(change)
+    return _notes(said) + _logged(switched[-1]) + [_started(studied, moment, now)]
+
+
+def _notes(said: str | None) -> list[str]:
+    return [f"note: {said}"] if said else []
+
+
+def _started(module: str | None, begin: datetime, now: datetime) -> str:
+    """The confirmation of a start: when, with its date unless today; what a bare timer means."""
+    when = f"{begin:%H:%M}" if begin.date() == now.date() else f"{begin:%Y-%m-%d %H:%M}"
+    if module is not None:
+        return f"timer started for {module} at {when}"
+    return (
+        f"timer started at {when} without a module: the time it logs is not counted"
+        " against any module"
+    )
+
+
+def _logged(stopped: timer.Stopped) -> list[str]:
+    if not stopped.entries:
+        return ["timer stopped after less than a minute; nothing was logged"]
+    return [
         f"logged {entry.hours * 60:.0f} min on {entry.on}"
         + (f" for {entry.module}" if entry.module else "")
-        for entry in entries
+        for entry in stopped.entries
     ]
 
 

@@ -291,9 +291,7 @@ def remove_assessment(progress: Progress, code: str, name: str) -> Progress:
 # --- the study timer -------------------------------------------------------
 
 
-def start_timer(
-    progress: Progress, at: datetime, now: datetime, module: str | None, note: str | None
-) -> Progress:
+def start_timer(progress: Progress, at: datetime, module: str | None, note: str | None) -> Progress:
     if progress.timer is not None:
         running = progress.timer
         raise InputError(

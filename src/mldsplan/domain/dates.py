@@ -75,8 +75,12 @@ def wall_time(day: date, hour: int, minute: int, zone: tzinfo) -> tuple[datetime
     wall = datetime.combine(day, time(hour, minute), tzinfo=zone)
     offset = wall.utcoffset()
     assert offset is not None  # an aware time of a real zone
-    if wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        raise DateError(f"{hour:02d}:{minute:02d} did not exist on {day} (the clocks went forward)")
+    if not _exists(wall):
+        skipped_from, skipped_to = _gap(wall)
+        raise DateError(
+            f"{hour:02d}:{minute:02d} did not exist on {day}: the clocks went forward"
+            f" from {skipped_from:%H:%M} to {skipped_to:%H:%M}"
+        )
     note = None
     if wall.replace(fold=1).utcoffset() != offset:
         later = wall.replace(fold=1).utcoffset()
@@ -85,6 +89,56 @@ def wall_time(day: date, hour: int, minute: int, zone: tzinfo) -> tuple[datetime
             f" taken as the first, UTC{_offset_text(offset)} (not UTC{_offset_text(later)})"
         )
     return wall.astimezone(timezone(offset)), note
+
+
+def latest_wall_time(
+    now: datetime, hour: int, minute: int, zone: tzinfo
+) -> tuple[datetime, str | None]:
+    """The most recent moment, up to `now`, at which a clock in `zone` showed `hour:minute`.
+
+    Today's if it has come (23:50 at 23:55), else yesterday's (23:50 at 00:30), each
+    read by `wall_time` for its own date. A time the clocks skipped today, before
+    now, is a DateError: the student means a time that never was.
+    """
+    local = now.astimezone(zone)
+    today = local.date()
+    try:
+        moment: datetime | None
+        moment, note = wall_time(today, hour, minute, zone)
+    except DateError:
+        if time(hour, minute) <= local.time():
+            raise
+        moment, note = None, None  # skipped later today: yesterday's is the latest
+    if moment is not None and moment <= now:
+        return moment, note
+    return wall_time(today - timedelta(days=1), hour, minute, zone)
+
+
+def _exists(wall: datetime) -> bool:
+    """Whether a clock in `wall`'s zone ever showed `wall` (not skipped going forward)."""
+    back = wall.astimezone(UTC).astimezone(wall.tzinfo)
+    return back.replace(tzinfo=None) == wall.replace(tzinfo=None)
+
+
+def _gap(wall: datetime) -> tuple[datetime, datetime]:
+    """The wall times a forward change skipped around `wall`: [first skipped, first shown)."""
+    zone = wall.tzinfo
+    before = wall.replace(fold=0).utcoffset()  # zoneinfo: the offset before the change
+    after = wall.replace(fold=1).utcoffset()  # and the one after it
+    assert before is not None and after is not None and after > before
+    # The change's UTC instant is after `low` (still `before`) and at most `high`.
+    low = wall.replace(tzinfo=None) - after
+    minutes = round((after - before).total_seconds() / 60)
+    first, last = 0, minutes  # in whole minutes after `low`
+    while last - first > 1:
+        middle = (first + last) // 2
+        moment = (low + timedelta(minutes=middle)).replace(tzinfo=UTC)
+        if moment.astimezone(zone).utcoffset() == after:
+            last = middle
+        else:
+            first = middle
+    change = low + timedelta(minutes=last)
+    return change + before, change + after
 
 
 def _offset_text(offset: timedelta | None) -> str:

@@ -1,8 +1,10 @@
-"""Pure calculations on marks: the ECTS-weighted average, the band, and targets."""
+"""Pure calculations on credits and marks: ECTS done (and by day), the ECTS-weighted
+average, the band, the borderline, and targets."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from mldsplan.domain.assessments import Target, current_mark, weighted_mean
 from mldsplan.domain.constraints import EPSILON
@@ -34,6 +36,27 @@ def ects_done(programme: Programme, progress: Progress) -> float:
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
+class EctsPoint:
+    on: date
+    ects: float  # cumulative
+
+
+def ects_done_by_day(programme: Programme, progress: Progress) -> list[EctsPoint]:
+    """ECTS done by the end of each day a module was completed, oldest first."""
+    by_day: dict[date, float] = {}
+    for m in programme.modules:
+        done = progress.completions.get(m.code)
+        if done is not None:
+            by_day[done.on] = by_day.get(done.on, 0.0) + m.ects
+    points = []
+    total = 0.0
+    for day in sorted(by_day):
+        total += by_day[day]
+        points.append(EctsPoint(on=day, ects=total))
+    return points
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
 class MarkedModule:
     code: str
     title: str
@@ -41,6 +64,7 @@ class MarkedModule:
     mark: float
     counted_mark: float
     resit: bool
+    capped: bool  # a resit's mark above the cap: the counted mark is lower
     weight: float  # share of the marked ECTS, 0-1
 
 
@@ -70,6 +94,7 @@ class GradesResult(Result):
     band: str | None = None
     borderline: bool = False
     borderline_band: str | None = None
+    borderline_threshold: float | None = None  # the threshold of `borderline_band`
     modules: list[MarkedModule] = field(default_factory=list)
     unmarked: list[str] = field(default_factory=list)
     ects_done: float = 0.0
@@ -94,12 +119,13 @@ def band_of(programme: Programme, average: float) -> str:
     return band
 
 
-def borderline_band(programme: Programme, average: float) -> str | None:
-    """The band just above `average` when it is within the margin below it."""
+def borderline_of(programme: Programme, average: float) -> tuple[str, float] | None:
+    """The band just above `average`, with its threshold, when `average` is within the
+    margin below it."""
     margin = programme.classification.borderline_margin
     for name, threshold in programme.classification.bands:
         if threshold - margin <= average < threshold:
-            return name
+            return name, threshold
     return None
 
 
@@ -117,7 +143,7 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
     marked_ects = sum(p.module.ects for p, _, _ in marked)
     average = weighted_mean([(counted, p.module.ects) for p, _, counted in marked])
     done = ects_done(programme, progress)
-    border = borderline_band(programme, average) if average is not None else None
+    border = borderline_of(programme, average) if average is not None else None
     return GradesResult(
         average=average,
         marked_ects=marked_ects,
@@ -125,7 +151,8 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
         marked_percent=100 * marked_ects / programme.total_ects,
         band=band_of(programme, average) if average is not None else None,
         borderline=border is not None,
-        borderline_band=border,
+        borderline_band=border[0] if border else None,
+        borderline_threshold=border[1] if border else None,
         modules=[
             MarkedModule(
                 code=p.module.code,
@@ -134,6 +161,7 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
                 mark=mark,
                 counted_mark=counted,
                 resit=p.completion.resit if p.completion else False,
+                capped=counted < mark,
                 weight=p.module.ects / marked_ects,
             )
             for p, mark, counted in marked

@@ -1,11 +1,11 @@
-"""Stopping the study timer: elapsed time into study-log entries, one per date."""
+"""Stopping and switching the study timer: elapsed time into study-log entries, one per date."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from mldsplan.domain.changes import add_entries
+from mldsplan.domain.changes import add_entries, start_timer
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import LogEntry, Progress
 
@@ -50,20 +50,29 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
     timer = progress.timer
     if timer is None:
         raise InputError("no timer is running", reason="no_timer")
+    zone = now.tzinfo  # times are said as the student's clock shows them now
+    began = timer.started_at.astimezone(zone)
     if end > now:
-        raise InputError(f"{end:%H:%M} is in the future (it is {now:%H:%M})", argument="at")
+        raise InputError(
+            f"{end.astimezone(zone):%Y-%m-%d %H:%M} is in the future (it is {now:%Y-%m-%d %H:%M})",
+            argument="at",
+        )
     if end < timer.started_at:
         raise InputError(
-            f"{end:%Y-%m-%d %H:%M} is before the timer started ({timer.started_at:%Y-%m-%d %H:%M})",
+            f"{end.astimezone(zone):%Y-%m-%d %H:%M} is before the timer started"
+            f" ({began:%Y-%m-%d %H:%M})",
             argument="at",
         )
     # The limit is on what would be logged: whole minutes.
     minutes = elapsed_minutes(timer.started_at, end)
     if minutes > MAX_SESSION_HOURS * 60:
         ran = f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+        latest = (timer.started_at + timedelta(hours=MAX_SESSION_HOURS)).astimezone(zone)
         raise InputError(
-            f"the timer has run {ran}, more than {MAX_SESSION_HOURS} h: it was forgotten",
+            f"{began:%Y-%m-%d %H:%M} to {end.astimezone(zone):%Y-%m-%d %H:%M} is {ran},"
+            f" more than {MAX_SESSION_HOURS} h: the timer was forgotten",
             reason="timer_forgotten",
+            details={"started": f"{began:%Y-%m-%d %H:%M}", "latest": f"{latest:%Y-%m-%d %H:%M}"},
         )
     parts = split_by_date(timer.started_at, end)
     entries = [
@@ -74,3 +83,14 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
     if entries:
         stopped = add_entries(stopped, entries)
     return Stopped(progress=stopped, entries=entries, minutes=sum(m for _, m in parts))
+
+
+def switch(
+    progress: Progress, at: datetime, now: datetime, module: str | None, note: str | None
+) -> Stopped:
+    """Stop the running timer at `at` (as `stop` does) and start the next at the same instant.
+
+    One change: the log entries and the new timer land together, or nothing does.
+    """
+    stopped = stop(progress, at, now)
+    return replace(stopped, progress=start_timer(stopped.progress, at, module, note))

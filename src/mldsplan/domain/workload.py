@@ -12,8 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
+from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.dates import monday
-from mldsplan.domain.marks import counted_mark, ects_done, grades, modules_done
+from mldsplan.domain.marks import (
+    EctsPoint,
+    counted_mark,
+    ects_done,
+    ects_done_by_day,
+    grades,
+    modules_done,
+)
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import LogEntry, Progress
 from mldsplan.domain.results import Result
@@ -79,6 +87,7 @@ class TermProgress:
     end: date | None
     ects: float
     ects_done: float
+    complete: bool  # every module planned in the term is done
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -138,6 +147,7 @@ class TimerStatus:
     note: str | None
     started_at: datetime | None
     elapsed_hours: float | None
+    started_today: bool | None  # on today's date in the student's zone; None unknown or idle
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -188,6 +198,7 @@ class HoursResult(Result):
     balance: Balance | None
     term_balance: Balance | None
     modules: list[ModuleTime]
+    hours_without_module: float  # logged without a module: it reduces no module's hours
     deadline_weeks: list[date]
     warnings: list[str]
 
@@ -212,6 +223,7 @@ class WeekResult(Result):
     logged_hours: float
     remaining_hours: float
     over_hours: float
+    target_reached: bool  # the hours logged reach the target
     days: list[DayHours]
     modules: list[ModuleHours]
     recent_weeks: list[WeekSummary]
@@ -425,8 +437,14 @@ def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None
     if t is None:
         return None
     elapsed = None if now is None else max(0.0, (now - t.started_at).total_seconds() / 3600)
+    today = None if now is None else t.started_at.astimezone(now.tzinfo).date() == now.date()
     return TimerStatus(
-        running=True, module=t.module, note=t.note, started_at=t.started_at, elapsed_hours=elapsed
+        running=True,
+        module=t.module,
+        note=t.note,
+        started_at=t.started_at,
+        elapsed_hours=elapsed,
+        started_today=today,
     )
 
 
@@ -437,7 +455,12 @@ class StatusResult(TimerStatus, Result):
 
 def status(progress: Progress, now: datetime) -> StatusResult:
     found = timer_status(progress, now) or TimerStatus(
-        running=False, module=None, note=None, started_at=None, elapsed_hours=None
+        running=False,
+        module=None,
+        note=None,
+        started_at=None,
+        elapsed_hours=None,
+        started_today=None,
     )
     return StatusResult(**vars(found))
 
@@ -462,6 +485,7 @@ def progress_summary(
                 end=dated.end if dated else None,
                 ects=sum(p.module.ects for p in here),
                 ects_done=sum(p.module.ects for p in here if p.done),
+                complete=all(p.done for p in here),
             )
         )
     week = study_week(programme, progress, on, weekly)
@@ -500,6 +524,33 @@ def progress_summary(
         next_deadline=upcoming[0] if upcoming else None,
         timer=timer_status(progress, now),
         warnings=plan_warnings(programme, progress, on),
+    )
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class EctsTimeline:
+    """Cumulative ECTS over time: done, and as planned."""
+
+    done: list[EctsPoint]  # by each day a module was completed
+    planned: list[EctsPoint]  # by each planned term's end (none without a start month)
+    planned_by_today: float | None  # by the last planned term's end up to `on`; None undated
+
+
+def ects_timeline(
+    programme: Programme, progress: Progress, terms: Sequence[TermProgress], on: date
+) -> EctsTimeline:
+    """`terms`: the planned terms, as `progress_summary` gives them."""
+    planned: list[EctsPoint] = []
+    total = 0.0
+    for t in terms:
+        if t.end is not None:
+            total += t.ects
+            planned.append(EctsPoint(on=t.end, ects=total))
+    reached = [p.ects for p in planned if p.on <= on]
+    return EctsTimeline(
+        done=ects_done_by_day(programme, progress),
+        planned=planned,
+        planned_by_today=(reached[-1] if reached else 0.0) if planned else None,
     )
 
 
@@ -612,6 +663,7 @@ def hours_summary(
         balance=balance(progress.log, on, own_weekly),
         term_balance=term_balance(programme, progress, on, own_weekly),
         modules=modules,
+        hours_without_module=sum(e.hours for e in progress.log if e.module is None),
         deadline_weeks=sorted(w for w in deadline_weeks(progress) if w >= monday(on)),
         warnings=plan_warnings(programme, progress, on),
     )
@@ -648,6 +700,7 @@ def study_week(
         logged_hours=logged,
         remaining_hours=max(0.0, target - logged),
         over_hours=max(0.0, logged - target),
+        target_reached=logged >= target - EPSILON,
         days=[DayHours(date=d, hours=h) for d, h in by_day.items()],
         modules=[
             ModuleHours(code=c, hours=h)
@@ -665,6 +718,39 @@ def study_week(
         balance=balance(progress.log, on, target),
         term_balance=term_balance(programme, progress, on, target),
         timer=timer_status(progress, now),
+    )
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class StudyWeeks:
+    """The last weeks up to `on`, this one included, and what was logged in them."""
+
+    weeks: list[WeekResult]  # oldest first; the last is the week of `on`, so far
+    total_hours: float
+    average_hours: float  # a week, over all of them
+    weeks_reached: int  # full weeks (not this one) whose target was reached
+    entries: list[LogEntry]  # logged from the first week's Monday to `on`, newest first
+    entries_before: int  # entries logged before the first week
+
+
+def study_weeks(programme: Programme, progress: Progress, on: date, count: int) -> StudyWeeks:
+    """The `count` ISO weeks up to the week of `on`, each against the weekly hours."""
+    weekly = progress.weekly(programme)
+    weeks = [
+        study_week(programme, progress, monday(on) - timedelta(weeks=back), weekly)
+        for back in range(count - 1, -1, -1)
+    ]
+    first = weeks[0].week_start
+    total = sum(w.logged_hours for w in weeks)
+    return StudyWeeks(
+        weeks=weeks,
+        total_hours=total,
+        average_hours=total / count,
+        weeks_reached=sum(w.target_reached for w in weeks[:-1]),
+        entries=sorted(
+            (e for e in progress.log if first <= e.on <= on), key=lambda e: e.on, reverse=True
+        ),
+        entries_before=sum(1 for e in progress.log if e.on < first),
     )
 
 

@@ -1,9 +1,10 @@
 """The HTML dashboard: the page's data from the domain's results, rendered with Jinja2.
 
-`build` gathers what the page shows (the numbers all come from `planner` and
-`grades`; here they are only arranged, and the charts' figures laid out in SVG
-coordinates). `render` fills `templates/dashboard.html.j2`, autoescaped: every
-text that came from a file is escaped there. Rich-free, so it stays cheap.
+`build` gathers what the page shows (the numbers all come from the domain's
+`workload` and `marks`; here they are only arranged, and the charts' figures
+laid out in SVG coordinates). `render` fills `templates/dashboard.html.j2`,
+autoescaped: every text that came from a file is escaped there. Rich-free, so
+it stays cheap.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from mldsplan.domain import marks
 from mldsplan.domain import workload as planner
-from mldsplan.domain.dates import monday
 from mldsplan.output.text import hours_text
 
 if TYPE_CHECKING:
@@ -90,12 +90,6 @@ class WeeksChart:
 
 
 @dataclass(frozen=True)
-class EctsPoint:
-    on: date
-    ects: float  # cumulative
-
-
-@dataclass(frozen=True)
 class EctsRow:
     on: date
     done: float | None  # cumulative ECTS completed, on a day something was completed
@@ -104,8 +98,8 @@ class EctsRow:
 
 @dataclass(frozen=True)
 class EctsChart:
-    done: list[EctsPoint]
-    planned: list[EctsPoint]
+    done: list[marks.EctsPoint]
+    planned: list[marks.EctsPoint]
     rows: list[EctsRow]  # the chart's figures as a table, by date
     done_path: str  # SVG polyline points
     planned_path: str
@@ -148,16 +142,9 @@ def build(
     """Everything the dashboard shows on `on` (deadlines: the record's, unless given)."""
     summary = planner.progress_summary(programme, progress, on)
     plan = planner.plan(programme, progress, on)
-    weekly = progress.weekly(programme)
-    weeks_chart = _weeks_chart(
-        [
-            planner.study_week(programme, progress, monday(on) - timedelta(weeks=back), weekly)
-            for back in range(WEEKS - 1, -1, -1)
-        ]
-    )
+    weeks = planner.study_weeks(programme, progress, on, WEEKS)
     if deadlines is None:
         deadlines = upcoming(progress, on)
-    first_week = weeks_chart.bars[0].week_start
     by_term = {(t.year, t.term): t for t in summary.terms}
     terms = [
         (by_term[key], [m for m in plan.modules if (m.planned_year, m.planned_term) == key])
@@ -172,14 +159,17 @@ def build(
         grades=marks.grades(programme, progress),
         targets=marks.targets(programme, progress),
         terms=terms,
-        ects_chart=_ects_chart(summary, plan, progress.start_date(), on),
-        weeks_chart=weeks_chart,
+        ects_chart=_ects_chart(
+            summary,
+            planner.ects_timeline(programme, progress, summary.terms, on),
+            progress.start_date(),
+            on,
+        ),
+        weeks_chart=_weeks_chart(weeks),
         warnings=summary.warnings,
         deadlines=sorted(deadlines, key=lambda d: (d.due, d.title)),
-        log=sorted(
-            (e for e in progress.log if first_week <= e.on <= on), key=lambda e: e.on, reverse=True
-        ),
-        log_earlier=sum(1 for e in progress.log if e.on < first_week),
+        log=weeks.entries,
+        log_earlier=weeks.entries_before,
         with_notes=with_notes,
     )
 
@@ -236,7 +226,8 @@ def _y(value: float, top: float) -> float:
     return CHART_H - PAD_BOTTOM - plot * (value / top if top else 0.0)
 
 
-def _weeks_chart(weeks: list[planner.WeekResult]) -> WeeksChart:
+def _weeks_chart(study: planner.StudyWeeks) -> WeeksChart:
+    weeks = study.weeks
     target = weeks[-1].target_hours
     highest = max([w.logged_hours for w in weeks] + [target])
     top = nice_step(highest, 4) * math.ceil(highest / nice_step(highest, 4) + 1e-9)
@@ -254,11 +245,10 @@ def _weeks_chart(weeks: list[planner.WeekResult]) -> WeeksChart:
                 width=slot * 0.7,
                 height=CHART_H - PAD_BOTTOM - y,
                 label_y=y - 4,
-                reached=w.logged_hours >= w.target_hours,
+                reached=w.target_reached,
                 current=i == len(weeks) - 1,
             )
         )
-    total = sum(w.logged_hours for w in weeks)
     return WeeksChart(
         bars=bars,
         target=target,
@@ -269,28 +259,19 @@ def _weeks_chart(weeks: list[planner.WeekResult]) -> WeeksChart:
             for i, b in enumerate(bars)
             if i % 3 == 2
         ],
-        total=total,
-        average=total / len(weeks),
-        weeks_reached=sum(b.reached for b in bars if not b.current),
+        total=study.total_hours,
+        average=study.average_hours,
+        weeks_reached=study.weeks_reached,
     )
 
 
 def _ects_chart(
-    summary: planner.ProgressResult, plan: planner.PlanResult, start: date | None, on: date
+    summary: planner.ProgressResult,
+    timeline: planner.EctsTimeline,
+    start: date | None,
+    on: date,
 ) -> EctsChart:
-    done: list[EctsPoint] = []
-    for m in sorted(
-        (m for m in plan.modules if m.completed_on is not None), key=lambda m: m.completed_on or on
-    ):
-        assert m.completed_on is not None
-        if done and done[-1].on == m.completed_on:
-            done[-1] = EctsPoint(on=m.completed_on, ects=done[-1].ects + m.ects)
-        else:
-            done.append(EctsPoint(on=m.completed_on, ects=(done[-1].ects if done else 0) + m.ects))
-    planned: list[EctsPoint] = []
-    for t in summary.terms:
-        if t.end is not None:
-            planned.append(EctsPoint(on=t.end, ects=(planned[-1].ects if planned else 0) + t.ects))
+    done, planned = timeline.done, timeline.planned
     dates = [p.on for p in done + planned] + [on]
     first = start or min(dates)
     last = max([*dates, summary.programme_end or on])
@@ -317,7 +298,6 @@ def _ects_chart(
         if planned
         else ""
     )
-    reached = [p.ects for p in planned if p.on <= on]
     done_on = {p.on: p.ects for p in done}
     planned_on = {p.on: p.ects for p in planned}
     return EctsChart(
@@ -335,7 +315,7 @@ def _ects_chart(
         today_x=x(min(on, last)),
         y_ticks=_y_ticks(top, top),
         x_ticks=_time_ticks(first, last, x),
-        planned_by_today=(reached[-1] if reached else 0.0) if planned else None,
+        planned_by_today=timeline.planned_by_today,
     )
 
 

@@ -308,7 +308,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                     _dates(t.start, t.end),
                     f"{t.ects:g}",
                     f"{t.ects_done:g}",
-                    "complete" if t.ects_done >= t.ects else "",
+                    "complete" if t.complete else "",
                 ]
                 for t in r.terms
             ],
@@ -396,6 +396,11 @@ def hours(programme: Programme, result: HoursResult) -> None:
                     for m in r.modules
                 ],
             )
+        if r.hours_without_module > 0:
+            out.line(
+                f"{hours_text(r.hours_without_module)} h logged without a module,"
+                " not counted against any module"
+            )
         out.warnings(r.warnings)
 
 
@@ -465,7 +470,7 @@ def grades(programme: Programme, result: GradesResult) -> None:
                         _text(m.title),
                         f"{m.ects:g}",
                         f"{m.mark:g}",
-                        f"{m.counted_mark:g}" + (" (resit cap)" if m.counted_mark < m.mark else ""),
+                        f"{m.counted_mark:g}" + (" (resit cap)" if m.capped else ""),
                         f"{100 * m.weight:.1f}%",
                     ]
                     for m in r.modules
@@ -480,11 +485,10 @@ def grades(programme: Programme, result: GradesResult) -> None:
                 f" {r.total_ects:g} ECTS ({r.marked_percent:.1f}% marked)",
                 style="bold",
             )
-            if r.borderline_band:
-                threshold = dict(programme.classification.bands)[r.borderline_band]
+            if r.borderline_band and r.borderline_threshold is not None:
                 out.line(
                     f"Borderline: within {programme.classification.borderline_margin:g}"
-                    f" of {r.borderline_band} ({threshold:g})"
+                    f" of {r.borderline_band} ({r.borderline_threshold:g})"
                 )
         if r.unmarked:
             out.line(f"Completed without a mark (not in the average): {', '.join(r.unmarked)}")
@@ -606,7 +610,9 @@ def timer_text(found: TimerStatus) -> str:
         return "No timer running: mldsplan start [CODE]"
     what = found.module or "no module"
     elapsed = "" if found.elapsed_hours is None else f", {duration_text(found.elapsed_hours)}"
-    return f"Timer: {what}{elapsed} (since {found.started_at:%H:%M})"
+    shape = "%H:%M" if found.started_today is not False else "%Y-%m-%d %H:%M"  # date unless today
+    since = found.started_at.strftime(shape)
+    return f"Timer: {what}{elapsed} (since {since})"
 
 
 def status(result: StatusResult) -> None:
