@@ -27,6 +27,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from mldsplan.domain.progress import SCHEMA_VERSION
 from mldsplan.paths import module_codes
 
 FLOOR = "import typer, rich.console; from pydantic import BaseModel"
@@ -48,14 +49,16 @@ def progress_file(path: Path, entries: int) -> Path:
         for i, code in enumerate(CODES)
     )
     assessments = "".join(
-        f'\n[[assessments.{code}]]\nname = "Coursework"\nweight = 40.0\ndue = 2027-03-01\n'
-        f'mark = 65.0\n\n[[assessments.{code}]]\nname = "Exam"\nweight = 60.0\n'
+        f'\n[[assessments.{code}]]\nid = "cw"\nname = "Coursework"\nweight = 40.0\n'
+        f'due = 2027-03-01\nmark = 65.0\n\n[[assessments.{code}]]\nid = "exam"\nname = "Exam"\n'
+        f"weight = 60.0\n"
         for code in CODES[:4]
     )
     quote = "'" * 3
     log = f"log = {quote}\n{chr(10).join(lines)}\n{quote}\n" if lines else ""
     path.write_text(
-        f'schema_version = 2\nrevision = 1\nstart = "2025-10"\n{log}{completions}{assessments}'
+        f'schema_version = {SCHEMA_VERSION}\nrevision = 1\nstart = "2025-10"\n'
+        f"{log}{completions}{assessments}"
     )
     return path
 

@@ -54,11 +54,13 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
         raise FileFormatError(
             exc.message, problems=exc.problems, reason="broken_file", details={"path": real}
         ) from None
-    current = document.get("schema_version") == SCHEMA_VERSION
-    if current and cache is not None and cache.knows("progress", raw):
-        return from_validated(path, document)
-    progress = from_document(path, migrate(path, document))
-    if current and cache is not None:
+    # A file of an older schema is marked too (the marker's rules include the
+    # migrations): a student who only reads after an upgrade keeps fast reads.
+    migrated = migrate(path, document)  # the same document when it is current
+    if cache is not None and cache.knows("progress", raw):
+        return from_validated(path, migrated)
+    progress = from_document(path, migrated)
+    if cache is not None:
         cache.remember("progress", raw)
     return progress
 
