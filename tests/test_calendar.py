@@ -143,15 +143,17 @@ def test_own_dates_move_the_current_term_and_the_load(run: Run, run_json: RunJso
     assert y2t1["weekly_load"] == pytest.approx(375 / weeks)
 
 
-def test_pace_counts_idle_calendar_weeks(run: Run, run_json: RunJson) -> None:
+def test_pace_counts_idle_days(run: Run, run_json: RunJson) -> None:
     """Two busy days followed by twelve idle weeks must not read as 20 h/week."""
     run("init", "--start", "2025-10")
     busy = TODAY - timedelta(weeks=12, days=TODAY.weekday())
     run("log", "10", "--on", busy.isoformat())
     run("log", "10", "--on", (busy + timedelta(days=1)).isoformat())
     pace = run_json("hours")["pace"]
-    assert pace["overall_weekly_hours"] == pytest.approx(20 / 13)
-    assert pace["recent_weeks"] == 4 and pace["recent_weekly_hours"] == 0
+    days = (TODAY - busy).days + 1
+    assert (pace["span_days"], days) == (days, 87)
+    assert pace["overall_weekly_hours"] == pytest.approx(20 / (days / 7))
+    assert pace["recent_days"] == 28 and pace["recent_weekly_hours"] == 0
 
 
 def test_balance_since_the_first_entry_and_over_the_term(run: Run, run_json: RunJson) -> None:
@@ -218,14 +220,20 @@ def test_json_keys_are_documented(run: Run, run_json: RunJson) -> None:
     assert missing == []
 
 
-def test_a_what_if_pace_changes_the_finish_not_the_loads(run: Run, run_json: RunJson) -> None:
+def test_a_what_if_pace_changes_the_finish_and_the_heavy_terms(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2025-10")
     run("log", "3", "--on", "2026-11-20")
     own = run_json("hours")
     what_if = run_json("hours", "--weekly-hours", "40")
     assert what_if["finish_date"] < own["finish_date"]
-    assert what_if["balance"] == own["balance"]
-    assert [t["heavy"] for t in what_if["terms"]] == [t["heavy"] for t in own["terms"]]
+    assert what_if["balance"] == own["balance"]  # history: against the recorded 21 h/week
+    assert what_if["term_balance"] == own["term_balance"]
+    for mine, other in zip(own["terms"], what_if["terms"], strict=True):
+        assert mine["weekly_load"] == other["weekly_load"]
+        if mine["weekly_load"] is not None:
+            assert mine["heavy"] is (mine["weekly_load"] > WEEKLY * 1.1)
+            assert other["heavy"] is (other["weekly_load"] > 40 * 1.1)
+    assert [t["heavy"] for t in what_if["terms"]] != [t["heavy"] for t in own["terms"]]
 
 
 def test_without_a_start_month_a_warned_term_is_marked_in_the_table(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHIPPED, TODAY, MadeWith, Run
+from conftest import SHIPPED, TODAY, MadeWith, Run, RunJson
 from mldsplan.domain import workload
 from mldsplan.domain.progress import Completion, LogEntry, Progress
 from mldsplan.output import dashboard, render
@@ -105,6 +105,7 @@ def test_page_shows_every_section_in_order(run: Run, student: None) -> None:
     page = Page(export_html(run))
     assert page.section_ids() == [
         "progress",
+        "this-week",
         "warnings",
         "ects-over-time",
         "study-hours",
@@ -230,8 +231,59 @@ def test_without_a_start_month_the_page_still_renders(run: Run) -> None:
     run("complete", "maths", "--on", "2026-01-20")
     page = Page(export_html(run))
     assert "set your start month to see the plan" in page.words("ects-over-time")
+    assert "Nothing to plan" in page.words("this-week")
     assert "mldsplan init --start YYYY-MM" in page.words("progress")
     assert len(page.all("svg")) == 2 and "log" not in page.section_ids()
+
+
+def test_this_week_has_a_bar_per_module_of_need_against_logged(
+    run: Run, run_json: RunJson, student: None
+) -> None:
+    text = export_html(run)
+    page = Page(text)
+    week = page.words("this-week")
+    plan = run_json("progress")["week_plan"]
+    assert plan["plan"] and plan["over_committed_hours"] > 0
+    assert week.startswith("This week 2026-11-23 to 2026-11-29")
+    assert (
+        f"Needs {dashboard.hours_text(plan['plan_total_hours'])} of 18 h"
+        f" Over-committed by {dashboard.hours_text(plan['over_committed_hours'])} h." in week
+    )
+    for r in plan["plan"]:
+        shown = (
+            f"{r['code']} {dashboard.hours_text(r['logged_hours'])} of"
+            f" {dashboard.hours_text(r['need_hours'])} h logged,"
+            f" {dashboard.hours_text(r['left_hours'])} h left"
+        )
+        assert shown in week, shown
+        assert r["due"] in week and f"(in {r['days_left']} days)" in week
+    overdue = [r["code"] for r in plan["plan"] if r["overdue"]]
+    assert "bayesian" in overdue and week.count("overdue: this term ends") == len(overdue)
+    # bayesian: 2.5 h logged this week against its need, on the bar as on the label
+    bayesian = next(r for r in plan["plan"] if r["code"] == "bayesian")
+    assert bayesian["logged_hours"] == 2.5
+    bars = [a for a in page.all("div") if a.get("class") == "bar need"]
+    assert len(bars) == len(plan["plan"])
+    top = max(r["need_hours"] for r in plan["plan"])
+    for r, bar in zip(plan["plan"], bars, strict=True):
+        assert bar["style"] == f"width:{100 * r['need_hours'] / top:.1f}%"
+        assert bar["aria-hidden"] == "true"  # the words beside it say the same
+    at = [r["code"] for r in plan["plan"]].index("bayesian")
+    fills = re.findall(r'<div class="bar need"[^>]*><span style="width:([\d.]+)%"></span>', text)
+    assert float(fills[at]) == pytest.approx(100 * 2.5 / bayesian["need_hours"], abs=0.05)
+
+
+def test_this_week_names_the_driving_deadline_and_what_is_spare(
+    run: Run, run_json: RunJson, student: None
+) -> None:
+    run("init", "--weekly-hours", "150")
+    run("assess", "add", "unsupervised", "Group <project>", "--weight", "30", "--due", "2027-01-10")
+    week = Page(export_html(run)).words("this-week")
+    plan = run_json("progress")["week_plan"]
+    assert plan["plan"][0]["code"] == "unsupervised" and plan["spare_hours"] > 0
+    spare = dashboard.hours_text(plan["spare_hours"])
+    assert f"{spare} h spare: get ahead on unsupervised , whose deadline is soonest." in week
+    assert "Group <project>, 2027-01-10 (in 46 days)" in week  # escaped, then read back
 
 
 def test_log_lists_the_charts_weeks_newest_first(run: Run, student: None) -> None:

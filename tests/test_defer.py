@@ -183,7 +183,10 @@ def test_a_module_that_runs_every_other_year(
     # ... and a record deferred by one year does not fit the biennial programme
     checked = run("--programme", str(other), "check", ok=False)
     assert checked.exit_code == 1
-    assert "deferrals.agents: agents runs every 2 years; defer it by a multiple" in checked.stdout
+    assert (
+        "the deferral of 'agents' (deferrals.agents): agents runs every 2 years; defer it by a multiple"
+        in checked.stdout
+    )
 
 
 @settings(max_examples=150, deadline=None)

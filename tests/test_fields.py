@@ -639,7 +639,7 @@ def test_the_comparable_form_of_a_name() -> None:
 
 @pytest.mark.parametrize(
     "revision,field",
-    [("9" * 4300, "revision"), (str(2**63), "revision"), (str(2**63 - 1), "revision: ")],
+    [("9" * 4300, "revision"), (str(2**63), "revision"), (str(2**63 - 1), "(revision): ")],
     ids=["4300-digits", "past-toml", "last"],
 )
 def test_a_revision_no_write_could_follow_is_refused(

@@ -67,7 +67,7 @@ BAD_PROGRAMMES = [
     (
         'code = "eda"\ntitle = "Exploratory Data Analytics and Visualisation"\nyear = 1\nterm = 2\nects = 5',
         'code = "eda"\ntitle = "Exploratory Data Analytics and Visualisation"\nyear = 1\nterm = 2\nects = -5',
-        "modules[3].ects: Input should be greater than 0",
+        "modules[3].ects: -5 must be more than 0",
     ),
     (
         "year = 2\nterm = 3\nects = 20\nmust_be_last",
@@ -77,7 +77,7 @@ BAD_PROGRAMMES = [
     ("total_ects = 90", "total_ects = 95", "total_ects: 95 but the terms add up to 90"),
     ("merit = 60", "merit = 45", "classification: bands must rise"),
     ("distinction = 70", "distinction = 170", "classification.distinction"),
-    ("weekly_hours = 21", 'weekly_hours = "lots"', "weekly_hours: Input should be a valid number"),
+    ("weekly_hours = 21", 'weekly_hours = "lots"', "weekly_hours: 'lots' is not a number"),
     ("module_count = 12", "module_count = 14", "module_count: 14 but the modules count 12"),
     ('part_of = "ethics"', 'part_of = "ethic"', "modules[0].part_of: no group 'ethic'"),
     ("entry_month = 10", "entry_month = 10\nsurprise = 1", "surprise: unknown field"),
@@ -88,7 +88,7 @@ BAD_PROGRAMMES = [
     ),
     ('title = "Applicable Maths"', 'title = "Applicable\\u0007Maths"', "modules[2].title"),
     ('name = "PG Certificate"', 'name = "PG\\tCertificate"', "exit_awards[0].name"),
-    ("weekly_hours = 21", 'weekly_hours = "21"', "weekly_hours: Input should be a valid number"),
+    ("weekly_hours = 21", 'weekly_hours = "21"', "weekly_hours: '21' is not a number"),
     ("must_be_last = true", 'must_be_last = "yes"', "modules[13].must_be_last"),
     (
         "year = 1\nterm = 1\nects = 12.5",
@@ -137,11 +137,11 @@ BAD_PROGRESS = [
     (b"schema_version = 1\x00\n", "NUL byte"),
     (
         b'schema_version = 1\nweekly_hours = "many"\n',
-        "weekly_hours: Input should be a valid number",
+        "line 2: your weekly hours (weekly_hours): 'many' is not a number",
     ),
     (
         b"schema_version = 1\n[completions.nonsense]\non = 2026-01-01\n",
-        "completions.nonsense: unknown module",
+        "the completion of 'nonsense' (completions.nonsense): unknown module",
     ),
     (
         b"schema_version = 1\n[completions.maths]\non = 2026-01-01\nmark = 120\n",
@@ -160,21 +160,21 @@ BAD_PROGRESS = [
     ),
     (
         b"schema_version = 1\nlog = '''\n2026-01-01 3 nonsense\n'''\n",
-        "log[0].module: unknown module",
+        "the module of the log entry of 2026-01-01 (log[0].module): unknown module",
     ),
     (b'schema_version = 1\nstart = "2025-13"\n', "start"),
     # Schema 2: every field is strictly typed and named in the error; dates are strict.
     (
         b'schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nmark = "71"\n',
-        "completions.maths.mark: Input should be a valid number",
+        "line 5: maths's mark (completions.maths.mark): '71' is not a number",
     ),
     (
         b"schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nmark = true\n",
-        "completions.maths.mark: Input should be a valid number",
+        "line 5: maths's mark (completions.maths.mark): true is not a number",
     ),
     (
         b'schema_version = 2\nrevision = 0\n[completions.maths]\non = 2026-01-01\nresit = "no"\n',
-        "completions.maths.resit: Input should be a valid boolean",
+        "line 5: maths's resit flag (completions.maths.resit): 'no' is not true or false",
     ),
     (
         b"schema_version = 2\nrevision = 0\nlog = '''\n2026-01-01 1_0 maths\n'''\n",
@@ -190,17 +190,17 @@ BAD_PROGRESS = [
     ),
     (
         b"schema_version = 2\nrevision = -1\n",
-        "revision: Input should be greater than or equal to 0",
+        "line 2: the file's revision (revision): -1 is less than 0, the least allowed",
     ),
     (b"schema_version = 2\nrevision = 0\nweekly_hours = 0.5\n", "weekly_hours"),
     (b"schema_version = 2\nrevision = 0\nweekly_hours = 169\n", "weekly_hours"),
     (
         b'schema_version = 2\nrevision = 0\nstart = "2025-10"\n[completions.eda]\non = 2026-01-14\n',
-        "completions.eda.on: 2026-01-14 is before its term (year 1 term 2) starts on 2026-01-15",
+        "eda's completion date (completions.eda.on): 2026-01-14 is before its term (year 1 term 2) starts on 2026-01-15",
     ),
     (
         b"schema_version = 2\nrevision = 0\nstart = \"2025-10\"\nlog = '''\n2025-03-31 1 -\n'''\n",
-        "log[0].on: 2025-03-31 is more than 6 months before the cohort start 2025-10",
+        "the log entry of 2025-03-31 (log[0].on): 2025-03-31 is more than 6 months before the cohort start 2025-10",
     ),
 ]
 

@@ -160,7 +160,7 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         f"{d['pace']['recent_weekly_hours']:.1f}",
         f"{d['pace']['overall_weekly_hours']:.1f}",
         d["pace"]["first_entry"],
-        str(d["pace"]["recent_weeks"]),
+        str(d["pace"]["recent_days"]),
     )
     assert "finish_date_at_recent_pace" not in d["pace"]
     for key, label in (

@@ -148,6 +148,6 @@ def test_a_failed_attempt_must_be_below_the_pass_mark_and_not_in_the_future() ->
         },
     )
     assert [str(p) for p in record_problems(record, PROGRAMME, TODAY)] == [
-        "failed_attempts.eda[0].mark: 50 is not below the pass mark 50; a failed attempt is",
-        "failed_attempts.eda[1].on: 2026-11-26 is in the future (today is 2026-11-25)",
+        "the mark of eda's failed attempt of 2026-01-12 (failed_attempts.eda[0].mark): 50 is not below the pass mark 50; a failed attempt is",
+        "eda's failed attempt of 2026-11-26 (failed_attempts.eda[1].on): 2026-11-26 is in the future (today is 2026-11-25)",
     ]

@@ -159,15 +159,9 @@ def test_hours_json_follows_the_spec(run: Run, run_json: RunJson) -> None:
         if not t["overdue"]:
             assert t["heavy"] is (t["weekly_load"] > 18 * 1.1), key
     assert by_term[(2, 3)]["heavy"] is True  # 500 h in 21.9 weeks at 18 h/week
-    # nothing logged: no overall balance, but the current term's target has been running
-    term_start = _window(2, 1).start
-    target = 18 * _weeks(term_start, date(2026, 11, 25))
-    assert data["term_balance"] == {
-        "since": str(term_start),
-        "target_hours": pytest.approx(target),
-        "logged_hours": 0,
-        "difference": pytest.approx(-target),
-    }
+    # nothing logged: no balance at all, the term's neither (no week before a first entry
+    # is missed)
+    assert data["term_balance"] is None
 
 
 def test_hours_what_if_at_another_pace(run: Run, run_json: RunJson) -> None:
@@ -180,8 +174,10 @@ def test_hours_what_if_at_another_pace(run: Run, run_json: RunJson) -> None:
         days = -(-7 * 2250 // weekly)
         assert data["finish_date"] == (date(2025, 10, 1) + timedelta(days=days)).isoformat()
         # on the first day each term needs its own hours over its whole length; heavy is
-        # measured against the student's own 21 h/week, whatever the what-if pace
-        expected = [t.ects * 25 / _window(t.year, t.term).weeks > 21 * 1.1 for t in PROGRAMME.terms]
+        # measured against the what-if pace
+        expected = [
+            t.ects * 25 / _window(t.year, t.term).weeks > weekly * 1.1 for t in PROGRAMME.terms
+        ]
         assert [t["heavy"] for t in data["terms"]] == expected
         assert data["warnings"] == []  # never more than the programme's own load
     assert data["weeks_remaining"] == pytest.approx(2250 / 21)
@@ -332,22 +328,26 @@ LOGGED = [  # five weeks with study, one empty week in between
 ]
 
 
-def test_pace_counts_calendar_weeks_idle_ones_too(run: Run, run_json: RunJson) -> None:
+def test_pace_counts_idle_days_too(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2025-10")
     assert run_json("hours", "--on", "2026-11-25")["pace"] is None
     assert "nothing logged yet" in run("hours").stdout
     for day, amount in LOGGED:
         run("log", str(amount), "--on", day, "--module", "deep-learning")
     pace = run_json("hours", "--on", "2026-11-25")["pace"]
-    # the last 4 calendar weeks are those of 2, 9, 16 and 23 November
+    # the last 28 days: 29 October to 25 November, both included
+    assert (pace["recent_since"], pace["recent_days"]) == ("2026-10-29", 28)
     assert pace["recent_weeks"] == 4
     assert pace["recent_weekly_hours"] == pytest.approx((12 + 14 + 16 + 18) / 4)
-    assert pace["overall_weekly_hours"] == pytest.approx(90 / 7)  # 7 calendar weeks from 12 Oct
+    assert pace["span_days"] == 45  # 12 October to 25 November
+    assert pace["overall_weekly_hours"] == pytest.approx(90 / (45 / 7))
     assert (pace["logged_hours"], pace["entries"], pace["first_entry"]) == (90, 6, "2026-10-12")
     assert "finish_date_at_recent_pace" not in pace
-    # four weeks later, with nothing logged since, the idle weeks pull both paces down
-    later = run_json("hours", "--on", "2026-12-20")["pace"]  # a Sunday; its Monday is 14 Dec
-    assert later["recent_weekly_hours"] == pytest.approx(18 / 4)  # 23 Nov to 14 Dec
+    # weeks later, with nothing logged since, the idle days pull both paces down
+    later = run_json("hours", "--on", "2026-12-20")["pace"]
+    assert later["recent_since"] == "2026-11-23"
+    assert later["recent_weekly_hours"] == pytest.approx(18 / 4)
+    assert later["span_days"] == 70
     assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
     assert modules == [
@@ -359,10 +359,12 @@ def test_a_short_log_has_a_short_recent_span() -> None:
     log = (LogEntry(date(2026, 11, 17), 3.0), LogEntry(date(2026, 11, 24), 5.0))
     pace = planner.pace(log, date(2026, 11, 25))
     assert pace is not None
-    assert pace.recent_weeks == 2 and pace.recent_weekly_hours == pytest.approx(4)
-    assert pace.overall_weekly_hours == pytest.approx(4)
+    # 17 to 25 November is 9 days: the recent span starts at the first entry too
+    assert (pace.recent_since, pace.recent_days, pace.span_days) == (date(2026, 11, 17), 9, 9)
+    assert pace.recent_weekly_hours == pace.overall_weekly_hours == pytest.approx(8 / (9 / 7))
     only = planner.pace(log[1:], date(2026, 11, 25))
-    assert only is not None and only.recent_weeks == 1 and only.recent_weekly_hours == 5
+    assert only is not None and only.recent_days == 2
+    assert only.recent_weekly_hours == pytest.approx(5 / (2 / 7))
     assert planner.pace(log, date(2026, 11, 16)) is None  # entries after `on` do not count
 
 
@@ -400,10 +402,11 @@ def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJ
     text = run("hours").stdout
     p = data["pace"]
     assert (
-        f"Your pace: {p['recent_weekly_hours']:.1f} h/week over the last {p['recent_weeks']}"
-        f" calendar weeks; {p['overall_weekly_hours']:.1f} h/week since {p['first_entry']}"
+        f"Your pace: {p['recent_weekly_hours']:.1f} h/week over the last {p['recent_days']}"
+        f" days; {p['overall_weekly_hours']:.1f} h/week since {p['first_entry']}"
     ) in text
-    assert "Your pace: 15.6 h/week over the last 4 calendar weeks" in text  # (12+14+16+20.5)/4
+    # (12+14+16+20.5)/4 over 29 Oct-25 Nov; 92.5 h over the 45 days from 12 Oct
+    assert "Your pace: 15.6 h/week over the last 28 days; 14.4 h/week since 2026-10-12" in text
     lines = text.splitlines()
     header = next(
         i for i, line in enumerate(lines) if line.split() == ["Module", "Logged", "Budget"]
@@ -422,13 +425,7 @@ def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJ
     for t in data["terms"]:
         words = next(w for w in map(str.split, lines) if w[:2] == [str(t["year"]), str(t["term"])])
         load = "-" if t["weekly_load"] is None else f"{t['weekly_load']:.1f}"
-        mark = (
-            "overdue"
-            if t["overdue"]
-            else "heavy: over your weekly hours +10%"
-            if t["heavy"]
-            else ""
-        )
+        mark = "overdue" if t["overdue"] else "heavy: over 21 h/week +10%" if t["heavy"] else ""
         assert " ".join(words).endswith(f"{load} {mark}".strip()), words
 
 

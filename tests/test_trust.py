@@ -266,8 +266,11 @@ def test_check_reports_hand_edited_dates(run: Run, student: Path) -> None:
     text = text.replace("on = 2026-01-10", "on = 1999-01-10")
     student.write_text(text)
     result = run("check", ok=False)
-    assert "log[0].on: 2027-11-20 is in the future" in result.stdout
-    assert "completions.programming.on: 1999-01-10 is before its term" in result.stdout
+    assert "the log entry of 2027-11-20 (log[0].on): 2027-11-20 is in the future" in result.stdout
+    assert (
+        "programming's completion date (completions.programming.on): 1999-01-10 is before its term"
+        in result.stdout
+    )
 
 
 # --- strict file types -----------------------------------------------------
@@ -295,7 +298,7 @@ def test_a_deferral_of_a_completed_module_is_refused_in_the_file(run: Run, stude
     student.write_text(student.read_text() + "\n[deferrals]\nprogramming = 1\n")
     assert_one_line_error(run("progress", ok=False), "programming")
     assert (
-        "deferrals.programming: programming is completed; a completed module cannot"
+        "the deferral of 'programming' (deferrals.programming): programming is completed; a completed module cannot"
         in run("check", ok=False).stdout
     )
 

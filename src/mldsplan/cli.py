@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from mldsplan import __version__, paths
 from mldsplan.domain.errors import ExitCode, InputError, MldsplanError
@@ -102,14 +102,106 @@ def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
     _fail(message, _hint(exc))
 
 
+# The root's options, which go before the command (`mldsplan --file X progress`).
+_GLOBAL_OPTIONS = ("--file", "--programme", "--version")
+
+
+def _before_the_command(ctx: Any, option: str) -> NoReturn:
+    """A global option typed after the command: say where it goes, with the line fixed."""
+    import shlex
+
+    typed = ctx.meta.get("argv") or []
+    at = ctx.meta.get("command_at", 0)
+    moved: list[str] = []
+    rest = list(typed[at:])
+    for i, arg in enumerate(rest):
+        if arg == option:
+            moved = rest[i : i + (1 if option == "--version" else 2)]
+            del rest[i : i + len(moved)]
+            break
+        if arg.startswith(option + "="):
+            moved = [rest.pop(i)]
+            break
+    line = shlex.join(["mldsplan", *typed[:at], *moved, *([] if option == "--version" else rest)])
+    _fail(f"{option} goes before the command: {line}", code=ExitCode.USAGE)
+
+
+def _negative_number(arg: str) -> bool:
+    """`-1`, `-2.5`, `-.5`: a value, never an option's name (as argparse reads it)."""
+    if len(arg) < 2 or arg[0] != "-" or not (arg[1].isdigit() or arg[1] == "."):
+        return False
+    try:
+        float(arg)
+    except ValueError:
+        return False
+    return True
+
+
+class _Numbers(TyperCommand):
+    """A command with a number argument, which may be negative: `log -1` reaches our own
+    check ("HOURS: -1 must be more than 0 ..."), not Click's "No such option: -1".
+
+    Click's way is the context setting `ignore_unknown_options`, which also lets a
+    mistyped option through as an argument; it is set here only when every token that
+    looks like an option and is not one of this command's is a negative number. When
+    another is there too, it is the one reported (`log -1 --modul x`: "No such option:
+    --modul", with its suggestion).
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        numbers, unknown = self._scan(ctx, args)
+        if numbers and not unknown:
+            ctx.ignore_unknown_options = True
+        elif numbers:  # the parser stops at the first: let it meet the mistyped option
+            super().parse_args(ctx, [a for i, a in enumerate(args) if i not in numbers])
+        return super().parse_args(ctx, args)
+
+    def _scan(self, ctx: Any, args: list[str]) -> tuple[set[int], bool]:
+        """Where the negative numbers are that are not an option's value, and whether
+        an option this command does not know is there too."""
+        takes_value: dict[str, bool] = {}
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                flag = bool(getattr(param, "is_flag", False) or getattr(param, "count", False))
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not flag
+        numbers: set[int] = set()
+        value_next = False
+        for i, arg in enumerate(args):
+            if value_next:
+                value_next = False
+            elif arg == "--":
+                break
+            elif _negative_number(arg):
+                numbers.add(i)
+            elif arg.startswith("-") and len(arg) > 1:
+                name = arg.split("=", 1)[0]
+                if name not in takes_value:
+                    return numbers, True
+                value_next = takes_value[name] and "=" not in arg
+        return numbers, False
+
+
 class _Group(TyperGroup):
     """Domain errors become one `Error:` line and exit 1 (a traceback with MLDSPLAN_DEBUG=1)."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        typed = list(args)  # the parser consumes `args`
+        rest = super().parse_args(ctx, args)
+        if ctx.parent is None:  # the whole line, and where the command starts in it
+            ctx.meta["argv"] = typed
+            ctx.meta["command_at"] = max(len(typed) - len(rest) - 1, 0)
+        return rest
+
     def invoke(self, ctx: Any) -> Any:
         if os.environ.get("MLDSPLAN_DEBUG") == "1":
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            self._notes(ctx)
+            return result
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            self._notes(ctx)
+            return result
         except InputError as exc:
             _fail_input(ctx, exc)
         except MldsplanError as exc:
@@ -118,13 +210,23 @@ class _Group(TyperGroup):
             _fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
         except OSError as exc:
             _fail(f"{exc.filename or 'mldsplan'}: {exc.strerror or exc}")
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # exits and usage errors: Typer reports them itself
+        except typer.TyperException as exc:
+            if getattr(exc, "option_name", None) in _GLOBAL_OPTIONS:
+                _before_the_command(ctx, exc.option_name)  # type: ignore[attr-defined]  # a NoSuchOption
+            raise  # other usage errors: Typer reports them itself
+        except (typer.Exit, typer.Abort):
+            raise
         except Exception as exc:  # a bug of ours: still one line, and how to see more
             _fail(
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="run again with MLDSPLAN_DEBUG=1 for the traceback, and report it",
             )
+
+    @staticmethod
+    def _notes(ctx: Any) -> None:
+        """After a command that worked, the session's notes (no progress file yet), last."""
+        if ctx.parent is None and ctx.obj is not None:
+            _said(ctx.obj.notes())
 
 
 app = typer.Typer(
@@ -135,6 +237,7 @@ app = typer.Typer(
     invoke_without_command=True,
     pretty_exceptions_show_locals=False,
     add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command inherits it
 )
 
 
@@ -217,9 +320,17 @@ def main(
         lock_timeout=_lock_timeout,
         warn=_warn,
         zone=clock.local_zone,
+        named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def _named_by(ctx: typer.Context, name: str, option: str, env: str) -> str | None:
+    """Whether a parameter came from its option, its environment variable, or neither."""
+    source = ctx.get_parameter_source(name)
+    kind = getattr(source, "name", "")
+    return option if kind == "COMMANDLINE" else env if kind == "ENVIRONMENT" else None
 
 
 def entry() -> None:
@@ -309,21 +420,103 @@ def init(
 ) -> None:
     """Create the progress file, or update just these settings in it.
 
+    In a terminal, with no options, it asks for them and for the modules already done.
+
     Example: mldsplan init --start 2025-10 --weekly-hours 18
     """
     from mldsplan.commands import records
 
-    _said(records.init(_session(ctx), start, weekly_hours))
+    session = _session(ctx)
+    if start is None and weekly_hours is None and _interactive():
+        start, weekly_hours, done = _ask_init(session)
+        _said(records.init(session, start, weekly_hours, done))
+        if done:
+            _say(
+                "set a module's real date and mark with: mldsplan complete CODE --on DATE --mark M"
+            )
+        _show_plan(session)
+        return
+    _said(records.init(session, start, weekly_hours))
+
+
+def _interactive() -> bool:
+    """Whether a person answers: stdin and stdout both terminals (never in a script)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # no stdin, or a closed one
+        return False
+
+
+def _ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
+    """`init`'s questions; a wrong answer says why and asks again."""
+    from mldsplan.commands import records, reports
+
+    def asking(read: Callable[[str], Any]) -> Callable[[str], Any]:
+        def proc(text: str) -> Any:
+            try:
+                return read(text)
+            except InputError as exc:
+                said = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+                raise typer.BadParameter(said) from None
+
+        return proc
+
+    suggested, weekly = records.init_defaults(session)
+    print("Setting up your study record (Ctrl-C stops; nothing is written until the end).")
+    start = typer.prompt(
+        "Start month (YYYY-MM)",
+        default=suggested,
+        value_proc=asking(lambda text: records.answer_start(session, text)),
+    )
+    hours = typer.prompt(
+        "Study hours a week",
+        default=f"{weekly:g}",
+        value_proc=asking(records.answer_weekly_hours),
+    )
+    weekly_hours = None if hours == weekly else hours
+    print("The modules:")
+    from mldsplan.output import render
+
+    render.plan_codes(reports.plan_codes(session))
+    done = typer.prompt(
+        "Modules already done (codes or titles, comma-separated; empty for none)",
+        default="",
+        show_default=False,
+        value_proc=asking(lambda text: records.answer_done(session, text, start, weekly_hours)),
+    )
+    return start, weekly_hours, done
+
+
+def _show_plan(session: "Session") -> None:
+    from mldsplan.commands import reports
+    from mldsplan.output import render
+
+    render.plan(*reports.plan(session))
 
 
 @app.command()
-def plan(ctx: typer.Context, as_json: JsonOption = False) -> None:
+def plan(
+    ctx: typer.Context,
+    as_json: JsonOption = False,
+    codes: Annotated[
+        bool, typer.Option("--codes", help="Only each module's code and title, one a line.")
+    ] = False,
+) -> None:
     """The programme by year and term, with each module's status.
 
-    Example: mldsplan plan --json
+    Example: mldsplan plan --codes
     """
     from mldsplan.commands import reports
 
+    if codes:
+        if as_json:
+            _fail(
+                "--codes is plain text", "'mldsplan plan --json' has each module's code and title"
+            )
+        from mldsplan.output import render
+
+        render.plan_codes(reports.plan_codes(_session(ctx)))
+        return
     programme, result = reports.plan(_session(ctx))
 
     def human() -> None:
@@ -366,7 +559,7 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
     _said(records.uncomplete(_session(ctx), codes))
 
 
-@app.command()
+@app.command(cls=_Numbers)
 def mark(
     ctx: typer.Context,
     code: CodeArg,
@@ -428,7 +621,7 @@ def hours(
     _show(result, as_json, human)
 
 
-@app.command()
+@app.command(cls=_Numbers)
 def log(
     ctx: typer.Context,
     amount: Annotated[
@@ -472,14 +665,21 @@ def log(
 
 
 @app.command()
-def week(ctx: typer.Context, on: OnOption = None, as_json: JsonOption = False) -> None:
-    """The study week (Mon-Sun) containing a date: hours per day and to the target.
+def week(
+    ctx: typer.Context,
+    on: OnOption = None,
+    weekly_hours: Annotated[
+        float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The study week (Mon-Sun) of a date: hours logged, and what each module needs.
 
     Example: mldsplan week --on 2026-11-23
     """
     from mldsplan.commands import reports
 
-    result = reports.week(_session(ctx), on)
+    result = reports.week(_session(ctx), on, weekly_hours)
 
     def human() -> None:
         from mldsplan.output import render
@@ -834,7 +1034,7 @@ def assess_add(
     _said(assess.add(_session(ctx), code, name, weight, due))
 
 
-@assess_app.command("mark")
+@assess_app.command("mark", cls=_Numbers)
 def assess_mark(
     ctx: typer.Context,
     code: CodeArg,

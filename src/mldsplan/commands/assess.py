@@ -43,10 +43,20 @@ def edit(
         raise InputError("nothing to change", hint="give --name, --weight or --due")
     clear = due is not None and due.strip().lower() == "none"
     day = None if due is None or clear else arguments.day(due, "due")
-    before, _ = session.update(
+    before, after = session.update(
         lambda old: changes.edit_assessment(old, code, name, new_name, weight, day, clear)
     )
-    return [f"{code}: updated '{_stored_name(before, code, name)}'"]
+    stored = _stored_name(before, code, name)
+    old = next(a for a in before.assessments[code] if a.name == stored)
+    new = next(a for a in after.assessments[code] if a.id == old.id)  # the id survives a rename
+    said = []
+    if new.weight != old.weight:
+        said.append(f"weight {old.weight:g} -> {new.weight:g}")
+    if new.due != old.due:
+        said.append(f"due {old.due or 'none'} -> {new.due or 'none'}")
+    if new.name != old.name:
+        said.append(f"renamed to '{new.name}'")
+    return [f"{code} '{stored}': {'; '.join(said) or 'nothing changed'}"]
 
 
 def remove(session: Session, module: str, name: str) -> list[str]:
@@ -58,13 +68,52 @@ def remove(session: Session, module: str, name: str) -> list[str]:
 def set_term(session: Session, term: str, start: str, end: str) -> list[str]:
     year, number = arguments.term(session.programme(), term)
     first, last = arguments.day(start, "from"), arguments.day(end, "to")
-    session.update(lambda old: changes.set_term_dates(old, year, number, first, last))
-    return [f"year {year} term {number}: {first} to {last} (your own dates)"]
+    before, after = session.update(
+        lambda old: changes.set_term_dates(old, year, number, first, last)
+    )
+    said = [f"year {year} term {number}: {first} to {last} (your own dates)"]
+    return said + _gave_way(session, before, after, [(year, number)])
 
 
 def reset_term(session: Session, term: str | None) -> list[str]:
-    from mldsplan.domain.terms import term_key
+    from mldsplan.domain.terms import known_terms, parse_term_key, term_key
 
-    key = None if term is None else term_key(*arguments.term(session.programme(), term))
-    session.update(lambda old: changes.reset_term_dates(old, key))
-    return [f"{'all terms' if key is None else key}: back to the programme's dates"]
+    programme = session.programme()
+    place = None if term is None else arguments.term(programme, term)
+    key = None if place is None else term_key(*place)
+
+    def reset(old: Progress) -> Progress:
+        known = known_terms(programme, old)
+        if place is not None and key not in old.term_dates and place not in known:
+            last = max(known)
+            raise InputError(
+                f"there is no year {place[0]} term {place[1]} in your calendar"
+                f" (it runs to year {last[0]} term {last[1]})",
+                argument="term",
+            )
+        return changes.reset_term_dates(old, key)
+
+    before, after = session.update(reset)
+    terms = [parse_term_key(k) for k in before.term_dates] if place is None else [place]
+    said = [f"{'all terms' if key is None else key}: back to the programme's dates"]
+    return said + _gave_way(session, before, after, terms)
+
+
+def _gave_way(
+    session: Session, before: Progress, after: Progress, terms: list[tuple[int, int]]
+) -> list[str]:
+    """How the assumed neighbours of `terms` moved for the student's own dates."""
+    from mldsplan.domain.terms import assumed_window, gave_way
+
+    said = []
+    programme = session.programme()
+    for old, new in gave_way(programme, before, after, terms):
+        name = f"year {new.year} term {new.term}'s assumed dates"
+        shipped = assumed_window(programme, after, new.year, new.term)
+        if new.start != old.start:
+            again = " again" if shipped is not None and new.start == shipped.start else ""
+            said.append(f"{name} now start on {new.start}{again}")
+        if new.end != old.end:
+            again = " again" if shipped is not None and new.end == shipped.end else ""
+            said.append(f"{name} now end on {new.end}{again}")
+    return said

@@ -124,22 +124,39 @@ def import_(session: Session, path: Path) -> list[str]:
 
     record = read_export(path, session.programme().id)
     try:
-        session.update(lambda _old: record)
+        # The store writes a revision above both the file's and the export's.
+        before, after = session.update(lambda _old: record)
     except RuleBroken as exc:
         raise InputError(f"{path}: {exc.details['problem']}") from None  # a rule the export breaks
-    return [
+    summary = (
         f"imported {path} into {session.progress_file}: {len(record.completions)} completions,"
         f" {len(record.log)} log entries"
-    ]
+    )
+    if after is before:
+        return [f"{summary}; it held them already, so nothing was written"]
+    return [f"{summary}; now revision {after.revision}"]
 
 
 def undo(session: Session) -> list[str]:
+    from mldsplan.domain.difference import difference
+
     path = session.progress_file
-    restored, kept = store.undo(path, session.now, session.lock_timeout(), session.warn)
+    done = store.undo(path, session.now, session.lock_timeout(), session.warn)
+    restored = done.restored
     summary = (
         f"restored {path} to revision {restored.revision}"
         f" ({len(restored.completions)} completions, {len(restored.log)} log entries)"
     )
-    if kept is not None:
-        return [f"{summary}; the damaged file is kept as {kept}"]
-    return [f"{summary}; 'mldsplan undo' again redoes the change"]
+    if done.kept is not None:
+        return [f"{summary}; the damaged file is kept as {done.kept}"]
+    said = []
+    if done.replaced is not None:
+        # Undoing, the change went from the version put back to the one replaced;
+        # redoing, it goes from the one replaced to the version put back.
+        if done.redoes:
+            verb, phrases = "redid", difference(done.replaced, restored)
+        else:
+            verb, phrases = "undid", difference(restored, done.replaced)
+        said.append(f"{verb}: {'; '.join(phrases) or 'nothing but the revision'}")
+    again = "undoes" if done.redoes else "redoes"
+    return [*said, f"{summary}; 'mldsplan undo' again {again} the change"]

@@ -6,19 +6,30 @@ it, and returns what to tell the student (lines for stderr).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes
 from mldsplan.domain.errors import InputError, RuleBroken
+from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Progress
 from mldsplan.domain.workload import plan_warnings
 
 
-def init(session: Session, start: str | None, weekly_hours: float | None) -> list[str]:
+def init(
+    session: Session,
+    start: str | None,
+    weekly_hours: float | None,
+    done: list[str] | None = None,
+) -> list[str]:
+    """Create the record or change its settings, and complete `done` (codes) today: one write."""
     path = session.progress_file
     existed = path.exists()
     programme = session.programme()
+    codes = done or []
     try:
-        before, after = session.update(lambda old: changes.set_settings(old, start, weekly_hours))
+        before, after = session.update(_init_change(session, start, weekly_hours, codes))
     except RuleBroken as exc:
         if start is not None:  # a rule the new start breaks
             raise InputError(
@@ -42,7 +53,76 @@ def init(session: Session, start: str | None, weekly_hours: float | None) -> lis
             f"note: this programme's entry month is {programme.entry_month:02d},"
             f" not {begins.month:02d}"
         )
-    return said
+    return said + _completed(programme, before, after, codes)
+
+
+def _init_change(
+    session: Session, start: str | None, weekly_hours: float | None, codes: list[str]
+) -> Callable[[Progress], Progress]:
+    def change(old: Progress) -> Progress:
+        new = changes.set_settings(old, start, weekly_hours)
+        return changes.complete(new, codes, session.today) if codes else new
+
+    return change
+
+
+# The questions `init` asks in a terminal (cli.init asks them): each answer's default,
+# and each answer read as the command's options would be, an InputError asking again.
+
+
+def init_defaults(session: Session) -> tuple[str, float]:
+    """The start month and weekly hours to suggest: the record's, else the most recent
+    entry month (October) at or before today and the programme's hours."""
+    programme = session.programme()
+    record = session.load()[1] if session.progress_file.exists() else None
+    if record is not None and record.start:
+        start = record.start
+    else:
+        today = session.today
+        month = programme.entry_month or today.month
+        start = f"{today.year - (today.month < month)}-{month:02d}"
+    weekly = record.weekly(programme) if record else programme.weekly_hours
+    return start, weekly
+
+
+def answer_start(session: Session, text: str) -> str:
+    check_answers(session, text, None, [])
+    return text.strip()
+
+
+def check_answers(
+    session: Session, start: str | None, weekly_hours: float | None, codes: list[str]
+) -> None:
+    """The record these answers would make, checked as `init` will check it, so that a
+    question can be asked again rather than the whole `init` refused at the end."""
+    from mldsplan.domain.rules import record_problems
+
+    programme = session.programme()
+    old = session.load()[1] if session.progress_file.exists() else Progress()
+    new = _init_change(session, start, weekly_hours, codes)(old)
+    problems = record_problems(new, programme, session.today, now=session.now)
+    if problems:
+        raise InputError(str(problems[0]))
+
+
+def answer_weekly_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        raise InputError(
+            f"'{text.strip()}' is not a number of hours", argument="weekly_hours"
+        ) from None
+    return changes.check_weekly_hours(hours)
+
+
+def answer_done(session: Session, text: str, start: str, weekly_hours: float | None) -> list[str]:
+    """Module codes from codes, unique prefixes or titles (any case), comma-separated."""
+    programme = session.programme()
+    titles = {str(m.title).casefold(): m.code for m in programme.modules}
+    typed = [t.strip() for t in text.split(",") if t.strip()]
+    codes = arguments.codes(programme, [titles.get(t.casefold(), t) for t in typed])
+    check_answers(session, start, weekly_hours, codes)
+    return codes
 
 
 def complete(
@@ -59,6 +139,12 @@ def complete(
         if exc.argument == "mark" and mark is None:  # the mark came from the assessments
             exc.argument = "module_mark"
         raise
+    return _completed(programme, before, after, codes)
+
+
+def _completed(
+    programme: Programme, before: Progress, after: Progress, codes: list[str]
+) -> list[str]:
     said = []
     for code in codes:
         old, new = before.completions.get(code), after.completions[code]
@@ -73,6 +159,22 @@ def complete(
             said.append(f"{code} was already completed on {new.on}{mark_text}; nothing changed")
         else:
             said.append(f"updated {code}: completed on {new.on}{mark_text}")
+    return said + _unmarked_warnings(after, codes)
+
+
+def _unmarked_warnings(record: Progress, codes: list[str]) -> list[str]:
+    """A completed module whose assessments are not all marked: name them."""
+    from mldsplan.domain.assessments import unmarked, unmarked_text
+
+    said = []
+    for code in codes:
+        if missing := unmarked(record, code):
+            mark = record.completions[code].mark
+            counts = "no mark is recorded" if mark is None else f"the mark {mark:g} counts"
+            said.append(
+                f"warning: {code} has {len(missing)} unmarked assessment"
+                f"{'s' * (len(missing) > 1)}: {unmarked_text(missing)}; {counts}"
+            )
     return said
 
 

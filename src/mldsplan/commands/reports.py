@@ -25,6 +25,11 @@ def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
     return programme, workload.plan(programme, record, session.today)
 
 
+def plan_codes(session: Session) -> list[tuple[str, str]]:
+    """Each module's code and title in the programme's order (`plan --codes`): no record read."""
+    return [(m.code, str(m.title)) for m in session.programme().modules]
+
+
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
     from mldsplan.domain import workload
 
@@ -45,12 +50,19 @@ def hours(
     return programme, workload.hours_summary(programme, record, day, weekly_hours)
 
 
-def week(session: Session, on: str | None) -> workload.WeekResult:
+def week(
+    session: Session, on: str | None, weekly_hours: float | None = None
+) -> workload.WeekResult:
+    """`weekly_hours`: a what-if for the week's target and its plan."""
     from mldsplan.domain import workload
+    from mldsplan.domain.changes import check_weekly_hours
 
+    if weekly_hours is not None:
+        check_weekly_hours(weekly_hours)
     programme, record = session.load()
     day = arguments.day_or(on, session.today)
-    return workload.study_week(programme, record, day, record.weekly(programme), session.now)
+    weekly = record.weekly(programme) if weekly_hours is None else weekly_hours
+    return workload.study_week(programme, record, day, weekly, session.now)
 
 
 def grades(session: Session) -> tuple[Programme, marks.GradesResult]:

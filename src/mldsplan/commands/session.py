@@ -32,8 +32,13 @@ class Session:
         lock_timeout: Callable[[], float],
         warn: Callable[[str], None],
         zone: Callable[[datetime], tzinfo],
+        named_by: str | None = None,
     ) -> None:
+        """`named_by`: how the progress file was named, `--file` or `MLDSPLAN_FILE`, or
+        None for the default one."""
         self.progress_file = progress
+        self.named_by = named_by
+        self._notes: list[str] = []
         self.programme_file = programme
         self._clock = clock
         self._cache_folder = cache_folder
@@ -62,6 +67,32 @@ class Session:
         assert zone is not None
         return zone
 
+    def notes(self) -> list[str]:
+        """What to tell the student after the command's output (then forgotten)."""
+        said, self._notes = self._notes, []
+        return said
+
+    def _no_file_yet(self) -> None:
+        """A read of a progress file that does not exist works on an empty record, and says
+        so once: a mistyped path must not look like a record that was lost."""
+        path = self.progress_file
+        if path.exists() or any(path.name in note for note in self._notes):
+            return
+        folder = path.parent
+        if self.named_by is not None and not folder.is_dir():
+            self._notes.append(
+                f"no progress file at {path}, and its folder {folder} does not exist:"
+                " is the path mistyped?"
+            )
+            return
+        if self.named_by == "--file":
+            import shlex
+
+            init = shlex.join(["mldsplan", "--file", str(path), "init"])
+        else:
+            init = "mldsplan init"
+        self._notes.append(f"no progress file at {path} yet; '{init}' creates one")
+
     def lock_timeout(self) -> float:
         return self._lock_timeout()
 
@@ -85,6 +116,7 @@ class Session:
         from mldsplan.storage import store
 
         programme = self.programme()
+        self._no_file_yet()
         return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
 
     def update(self, change: Change) -> tuple[Progress, Progress]:

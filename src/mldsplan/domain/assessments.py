@@ -74,6 +74,17 @@ def module_targets(programme: Programme, items: Iterable[Assessment]) -> list[Ta
     return targets
 
 
+def unmarked(progress: Progress, code: str) -> list[Assessment]:
+    """A module's assessments without a mark, in the order entered."""
+    return [a for a in progress.assessments.get(code, ()) if a.mark is None]
+
+
+def unmarked_text(items: Iterable[Assessment]) -> str:
+    """'Essay' (30%) and 'Exam' (70%): assessments as a warning names them."""
+    names = [f"'{a.name}' ({a.weight:g}%)" for a in items]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 @dataclass(kw_only=True, eq=False, repr=False)
 class AssessmentRow:
     name: str
@@ -91,7 +102,9 @@ class ModuleAssessments:
     weight_marked: float
     current_mark: float | None
     module_mark: float | None
-    targets: list[Target]
+    targets: list[Target]  # none once the module is completed: its recorded mark stands
+    completed_on: date | None  # the module's completion, when recorded
+    recorded_mark: float | None  # the mark recorded with the completion (`complete`, `mark`)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -104,6 +117,7 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
     modules = []
     for c in codes:
         items = progress.assessments.get(c, ())
+        done = progress.completions.get(c)
         modules.append(
             ModuleAssessments(
                 code=c,
@@ -116,7 +130,9 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
                 weight_marked=sum(a.weight for a in items if a.mark is not None),
                 current_mark=current_mark(items),
                 module_mark=module_mark(items),
-                targets=module_targets(programme, items),
+                targets=[] if done else module_targets(programme, items),
+                completed_on=None if done is None else done.on,
+                recorded_mark=None if done is None else done.mark,
             )
         )
     return AssessListResult(modules=modules)

@@ -16,7 +16,15 @@ from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_ke
 from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
-from mldsplan.domain.terms import parse_term_key, schedule, term_key, window
+from mldsplan.domain.terms import (
+    TermWindow,
+    assumed_window,
+    neighbour,
+    parse_term_key,
+    schedule,
+    term_key,
+    window,
+)
 
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
 
@@ -25,10 +33,12 @@ LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not ear
 class Problem:
     """One thing in a record that breaks a rule.
 
-    `field` is where it is in the file (`completions.eda.mark`); `message` says
-    what is wrong in the student's words; `argument` names the value of a
-    command that sets that field (`"mark"`, `"on"`), for the CLI to name its
-    flag; `reason` lets the CLI add a hint that names a command.
+    `field` is where it is in the file (`completions.eda.mark`); `where` names
+    that place as the student does ("eda's mark", "the log entry of
+    2026-11-24"); `message` says what is wrong in the student's words;
+    `argument` names the value of a command that sets that field (`"mark"`,
+    `"on"`), for the CLI to name its flag; `reason` lets the CLI add a hint that
+    names a command.
     """
 
     field: str
@@ -36,9 +46,13 @@ class Problem:
     argument: str | None = None
     hint: str | None = None
     reason: str | None = None
+    where: str | None = None
 
-    def __str__(self) -> str:  # as `check` and a refused file show it
-        return f"{self.field}: {self.message}"
+    def __str__(self) -> str:
+        """As `check` and a refused file show it: the place, then the field to find it by."""
+        if self.where is None:
+            return f"{self.field}: {self.message}"
+        return f"{self.where} ({self.field}): {self.message}"
 
 
 def _in_years(day: date) -> bool:
@@ -56,10 +70,11 @@ def record_problems(
     try:
         start = progress.start_date()
     except DateError as exc:
-        return [Problem("start", str(exc), argument="start")]
+        return [Problem("start", str(exc), argument="start", where="the start month")]
     problems: list[Problem] = []
     if progress.revision >= MAX_REVISION:  # every write adds 1
-        problems.append(Problem("revision", f"{progress.revision} is the last a file can hold"))
+        last = f"{progress.revision} is the last a file can hold"
+        problems.append(Problem("revision", last, where="the file's revision"))
     codes = set(programme.codes)
     problems += _completion_problems(progress, programme, codes, today)
     problems += _deferral_problems(progress, programme, codes)
@@ -81,8 +96,16 @@ def _completion_problems(
     for code, done in progress.completions.items():
         where = f"completions.{code}"
         if code not in codes:
-            problems.append(Problem(where, f"unknown module '{code}'", argument="codes"))
+            problems.append(
+                Problem(
+                    where,
+                    f"unknown module '{code}'",
+                    argument="codes",
+                    where=f"the completion of '{code}'",
+                )
+            )
             continue
+        dated = f"{code}'s completion date"
         if done.mark is not None and done.mark < pass_mark:
             problems.append(
                 Problem(
@@ -91,16 +114,25 @@ def _completion_problems(
                     " a completion is a pass",
                     argument="mark",
                     hint="a resit counts once it is passed; its counted mark is then capped",
+                    where=f"{code}'s mark",
                 )
             )
         if done.on > today:
             problems.append(
-                Problem(f"{where}.on", f"{done.on} is in the future (today is {today})", "on")
+                Problem(
+                    f"{where}.on",
+                    f"{done.on} is in the future (today is {today})",
+                    "on",
+                    where=dated,
+                )
             )
         elif not _in_years(done.on):
             problems.append(
                 Problem(
-                    f"{where}.on", f"{done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}", "on"
+                    f"{where}.on",
+                    f"{done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+                    "on",
+                    where=dated,
                 )
             )
         p = planned[code]
@@ -112,6 +144,7 @@ def _completion_problems(
                     f"{done.on} is before its term (year {p.year} term {p.term})"
                     f" starts on {term.start}",
                     "on",
+                    where=dated,
                 )
             )
     return problems
@@ -120,18 +153,19 @@ def _completion_problems(
 def _deferral_problems(progress: Progress, programme: Programme, codes: set[str]) -> list[Problem]:
     problems = []
     for code, years in progress.deferrals.items():
-        where = f"deferrals.{code}"
+        where, place = f"deferrals.{code}", f"the deferral of '{code}'"
         if code not in codes:
-            problems.append(Problem(where, f"unknown module '{code}'", argument="codes"))
+            problems.append(Problem(where, f"unknown module '{code}'", "codes", where=place))
         elif code in progress.completions:
             completed = f"{code} is completed; a completed module cannot be deferred"
-            problems.append(Problem(where, completed, "codes"))
+            problems.append(Problem(where, completed, "codes", where=place))
         elif years % (every := programme.module(code).runs_every_years):
             problems.append(
                 Problem(
                     where,
                     f"{code} runs every {every} years; defer it by a multiple",
                     "years",
+                    where=place,
                 )
             )
     return problems
@@ -140,18 +174,21 @@ def _deferral_problems(progress: Progress, programme: Programme, codes: set[str]
 def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None) -> list[Problem]:
     problems = []
     if t.module is not None and t.module not in codes:
-        problems.append(Problem("timer.module", f"unknown module '{t.module}'", "module"))
+        unknown = f"unknown module '{t.module}'"
+        problems.append(Problem("timer.module", unknown, "module", where="the timer's module"))
     # UTC offsets are less than a day, so `today` has ended everywhere 2 days after its UTC start.
     latest = now if now is not None else datetime.combine(today + timedelta(days=2), time(), UTC)
     started = t.started_at.isoformat()
-    where = "timer.started_at"
+    field, where = "timer.started_at", "the running timer's start"
     if not whole_minute_offset(t.started_at):
-        problems.append(Problem(where, f"{started} has a UTC offset with seconds", "at"))
+        seconds = f"{started} has a UTC offset with seconds"
+        problems.append(Problem(field, seconds, "at", where=where))
     elif not _in_years(t.started_at.date()):
-        problems.append(Problem(where, f"{started} is out of range", "at"))
+        problems.append(Problem(field, f"{started} is out of range", "at", where=where))
     elif t.started_at > latest:
         it_is = f" (it is {now.isoformat(timespec='minutes')})" if now is not None else ""
-        problems.append(Problem(where, f"{started} is in the future{it_is}", "at"))
+        future = f"{started} is in the future{it_is}"
+        problems.append(Problem(field, future, "at", where=where))
     return problems
 
 
@@ -159,19 +196,23 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[Proble
     problems = []
     keys = set()
     for key, d in sorted(progress.term_dates.items()):
-        where = f"term_dates.{key}"
+        field = f"term_dates.{key}"
         year, term = parse_term_key(key)
+        where = f"your dates for year {year} term {term}"
         if term > programme.terms_per_year:
-            problems.append(Problem(where, f"no year {year} term {term} in this programme", "term"))
+            no_term = f"no year {year} term {term} in this programme"
+            problems.append(Problem(field, no_term, "term", where=where))
             continue
         keys.add((year, term))
         if not (_in_years(d.start) and _in_years(d.end)):
-            problems.append(
-                Problem(where, f"dates outside the years {FIRST_YEAR}-{LAST_YEAR}", "from")
-            )
+            outside = f"dates outside the years {FIRST_YEAR}-{LAST_YEAR}"
+            problems.append(Problem(field, outside, "from", where=where))
         elif d.end < d.start:
-            problems.append(Problem(where, f"ends ({d.end}) before it starts ({d.start})", "to"))
-    # Set dates must keep the terms in order: each ends before the next one starts.
+            backwards = f"ends ({d.end}) before it starts ({d.start})"
+            problems.append(Problem(field, backwards, "to", where=where))
+    # Set dates must keep the terms in order: each ends before the next one starts. An
+    # assumed neighbour gives way to the student's own dates (`terms.window`), but it
+    # cannot give way to nothing, and the student's own dates never give way.
     if not problems and keys:
         years = max(y for y, _ in keys)
         ordered = [
@@ -180,30 +221,62 @@ def _term_date_problems(progress: Progress, programme: Programme) -> list[Proble
             for t in range(1, programme.terms_per_year + 1)
             if (w := window(programme, progress, y, t)) is not None
         ]
-        for before, after in itertools.pairwise(ordered):
+        for w in ordered:
+            if w.end < w.start and (was := assumed_window(programme, progress, w.year, w.term)):
+                own = [
+                    _term_text(n)
+                    for step in (-1, 1)
+                    if (place := neighbour(programme, w.year, w.term, step))
+                    and (n := window(programme, progress, *place)) is not None
+                    and n.source == "student"
+                ]
+                problems.append(
+                    Problem(
+                        "term_dates",
+                        f"{' and '.join(own)} leave{'s' * (len(own) == 1)} no room for"
+                        f" year {w.year} term {w.term}"
+                        f" (assumed {was.start} to {was.end}); set its dates too, or move yours",
+                        where=f"the dates of year {w.year} term {w.term}",
+                        reason="term_squeezed",
+                    )
+                )
+        kept = [w for w in ordered if w.start <= w.end]
+        for before, after in itertools.pairwise(kept):
             if "student" in (before.source, after.source) and before.end >= after.start:
                 problems.append(
                     Problem(
                         "term_dates",
-                        f"year {before.year} term {before.term} ({before.start} to"
-                        f" {before.end}) overlaps or is not before year {after.year} term"
-                        f" {after.term} ({after.start} to {after.end})",
+                        f"{_term_text(before)} overlaps or is not before {_term_text(after)}",
+                        where=f"the dates of year {before.year} term {before.term}",
                     )
                 )
     return problems
+
+
+def _term_text(w: TermWindow) -> str:
+    """`year 1 term 2 (your dates 2027-01-10 to 2027-04-30)`, or `(assumed ...)`."""
+    whose = "your dates" if w.source == "student" else "assumed"
+    return f"year {w.year} term {w.term} ({whose} {w.start} to {w.end})"
 
 
 def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
     problems = []
     for code, items in progress.assessments.items():
         if code not in codes:
-            problems.append(Problem(f"assessments.{code}", f"unknown module '{code}'", "code"))
+            unknown = f"unknown module '{code}'"
+            where = f"the assessments of '{code}'"
+            problems.append(Problem(f"assessments.{code}", unknown, "code", where=where))
         names = [name_key(a.name) for a in items]
         ids = [a.id for a in items]
         for i, a in enumerate(items):
+            place = f"{code}'s assessment '{a.name}'"
             if ids.index(a.id) < i:
                 problems.append(
-                    Problem(f"assessments.{code}[{i}].id", f"'{a.id}' is used twice in {code}")
+                    Problem(
+                        f"assessments.{code}[{i}].id",
+                        f"'{a.id}' is used twice in {code}",
+                        where=f"the id of {place}",
+                    )
                 )
             if names.index(names[i]) < i:
                 first = items[names.index(names[i])].name
@@ -212,11 +285,17 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
                         f"assessments.{code}[{i}].name",
                         f"{code} already has an assessment '{first}'",
                         "name",
+                        where=place,
                     )
                 )
             if a.due is not None and not _in_years(a.due):
                 problems.append(
-                    Problem(f"assessments.{code}[{i}].due", f"{a.due} is out of range", "due")
+                    Problem(
+                        f"assessments.{code}[{i}].due",
+                        f"{a.due} is out of range",
+                        "due",
+                        where=f"the due date of {place}",
+                    )
                 )
         total = sum(a.weight for a in items)
         if total > MAX_MARK + EPSILON:
@@ -226,6 +305,7 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
                     f"{code}'s weights add up to {shown(total, MAX_MARK)}%, more than"
                     f" {MAX_MARK:g}% ({', '.join(f'{a.name} {a.weight:g}' for a in items)})",
                     "weight",
+                    where=f"the weights of {code}'s assessments",
                 )
             )
     return problems
@@ -238,24 +318,31 @@ def _failure_problems(
     pass_mark = programme.classification.pass_mark
     for code, tries in progress.failed_attempts.items():
         if code not in codes:
-            problems.append(Problem(f"failed_attempts.{code}", f"unknown module '{code}'", "code"))
+            unknown = f"unknown module '{code}'"
+            where = f"the failed attempts of '{code}'"
+            problems.append(Problem(f"failed_attempts.{code}", unknown, "code", where=where))
             continue
         for i, attempt in enumerate(tries):
-            where = f"failed_attempts.{code}[{i}]"
+            field, where = (
+                f"failed_attempts.{code}[{i}]",
+                f"{code}'s failed attempt of {attempt.on}",
+            )
             if attempt.mark >= pass_mark:
                 problems.append(
                     Problem(
-                        f"{where}.mark",
+                        f"{field}.mark",
                         f"{shown(attempt.mark, pass_mark)} is not below the pass mark"
                         f" {pass_mark:g}; a failed attempt is",
                         "mark",
+                        where=f"the mark of {where}",
                     )
                 )
             if attempt.on > today:
                 future = f"{attempt.on} is in the future (today is {today})"
-                problems.append(Problem(f"{where}.on", future, "on"))
+                problems.append(Problem(f"{field}.on", future, "on", where=where))
             elif not _in_years(attempt.on):
-                problems.append(Problem(f"{where}.on", f"{attempt.on} is out of range", "on"))
+                out = f"{attempt.on} is out of range"
+                problems.append(Problem(f"{field}.on", out, "on", where=where))
     return problems
 
 
@@ -271,13 +358,23 @@ def _log_problems(
     # A log may hold tens of thousands of entries: look at each only when a cheap test fails.
     if {e.module for e in log} - codes - {None}:
         problems += [
-            Problem(f"log[{i}].module", f"unknown module '{e.module}'", "module")
+            Problem(
+                f"log[{i}].module",
+                f"unknown module '{e.module}'",
+                "module",
+                where=f"the module of the log entry of {e.on}",
+            )
             for i, e in enumerate(log)
             if e.module is not None and e.module not in codes
         ]
     if max(days) > today:
         problems += [
-            Problem(f"log[{i}].on", f"{d} is in the future (today is {today})", "on")
+            Problem(
+                f"log[{i}].on",
+                f"{d} is in the future (today is {today})",
+                "on",
+                where=f"the log entry of {d}",
+            )
             for i, d in enumerate(days)
             if d > today
         ]
@@ -288,6 +385,7 @@ def _log_problems(
                 f"{d} is more than {LOG_BEFORE_START_MONTHS} months"
                 f" before the cohort start {progress.start}",
                 "on",
+                where=f"the log entry of {d}",
             )
             for i, d in enumerate(days)
             if d < earliest
@@ -300,6 +398,7 @@ def _log_problems(
             "log",
             f"{day} adds up to {shown(total, MAX_DAY_HOURS)} h logged, more than {MAX_DAY_HOURS:g}",
             reason="day_full",
+            where=f"the log of {day}",
         )
         for day, total in totals.items()
         if total > MAX_DAY_HOURS + EPSILON

@@ -50,12 +50,70 @@ class TermWindow:
 
 
 def window(programme: Programme, progress: Progress, year: int, term: int) -> TermWindow | None:
-    """A term's dates: the student's own, else the programme's; None without a start month."""
+    """A term's dates: the student's own, else the programme's; None without a start month.
+
+    The student's own dates win over assumed ones: an assumed term gives way to
+    its neighbours' own dates, starting the day after the term before it ends and
+    ending the day before the term after it starts, where those overlap it. It
+    never moves the other way (a gap stays a gap), and it may shrink to nothing,
+    which `rules` refuses: the student then sets that term's dates too.
+    """
     own = progress.term_dates.get(term_key(year, term))
     if own is not None:
         return TermWindow(year, term, own.start, own.end, "student")
+    assumed = assumed_window(programme, progress, year, term)
+    if assumed is None:
+        return None
+    first, last = assumed.start, assumed.end
+    before = neighbour(programme, year, term, -1)
+    if before is not None and (mine := progress.term_dates.get(term_key(*before))):
+        first = max(first, mine.end + timedelta(days=1))
+    after = neighbour(programme, year, term, +1)
+    if after is not None and (mine := progress.term_dates.get(term_key(*after))):
+        last = min(last, mine.start - timedelta(days=1))
+    if (first, last) == (assumed.start, assumed.end):
+        return assumed
+    return TermWindow(year, term, first, last, "programme")
+
+
+def assumed_window(
+    programme: Programme, progress: Progress, year: int, term: int
+) -> TermWindow | None:
+    """A term's dates as the programme has them, before giving way to the student's own."""
     start = progress.start_date()
     return None if start is None else shipped_window(programme, start, year, term)
+
+
+def neighbour(programme: Programme, year: int, term: int, step: int) -> tuple[int, int] | None:
+    """The term `step` terms after (year, term), across years; None before year 1 term 1."""
+    index = term_index(programme, year, term) + step
+    if index < 0:
+        return None
+    return index // programme.terms_per_year + 1, index % programme.terms_per_year + 1
+
+
+def gave_way(
+    programme: Programme, before: Progress, after: Progress, terms: list[tuple[int, int]]
+) -> list[tuple[TermWindow, TermWindow]]:
+    """The assumed neighbours of `terms` whose dates moved from `before` to `after`:
+    (old window, new window) for each, in term order."""
+    near = {n for y, t in terms for step in (-1, 1) if (n := neighbour(programme, y, t, step))}
+    moved = []
+    for year, term in sorted(near):
+        old = window(programme, before, year, term)
+        new = window(programme, after, year, term)
+        if old is None or new is None or new.source != "programme":
+            continue
+        if (old.start, old.end) != (new.start, new.end):
+            moved.append((old, new))
+    return moved
+
+
+def known_terms(programme: Programme, progress: Progress) -> set[tuple[int, int]]:
+    """The terms a calendar has: the programme's, any a deferral opens, any with own dates."""
+    own = {parse_term_key(key) for key in progress.term_dates}
+    plan = schedule(programme, progress)
+    return set(programme_terms(programme)) | set(planned_terms(programme, plan)) | own
 
 
 def shipped_window(programme: Programme, start: date, year: int, term: int) -> TermWindow:

@@ -37,9 +37,10 @@ from mldsplan.domain.terms import (
     term_of,
     window,
 )
+from mldsplan.domain.weekplan import PlanRow, WeekPlan, plan_week
 
 HEAVY_FACTOR = 1.10  # a term is heavy when its needed load passes the weekly hours by 10 %
-PACE_WEEKS = 4  # recent pace: the last this-many calendar weeks, idle ones included
+RECENT_DAYS = 28  # the recent pace: the last this-many days, the date's own included
 CHART_WEEKS = 10
 
 
@@ -126,8 +127,11 @@ class ProgressResult(Result):
     band: str | None
     marked_ects: float
     next_deadline: Deadline | None
+    overdue_assessments: list[Deadline]  # past due without a mark (not in next_deadline)
     timer: TimerStatus | None
     warnings: list[str]
+    warnings_shown_by: list[str]  # the commands that show these warnings, in order
+    week_plan: WeekPlan  # this week's plan (SPEC §4), as `week` gives it
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -174,10 +178,15 @@ class ModuleTime:
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class Pace:
+    """Hours logged a week over the spans of `study_span`, idle days included."""
+
     logged_hours: float
     entries: int
     first_entry: date
-    recent_weeks: int
+    span_days: int  # from the first entry to the date, both included
+    recent_since: date  # RECENT_DAYS back, or the first entry when later
+    recent_days: int
+    recent_weeks: float  # recent_days / 7
     recent_weekly_hours: float
     overall_weekly_hours: float
 
@@ -231,6 +240,11 @@ class WeekResult(Result):
     balance: Balance | None
     term_balance: Balance | None
     timer: TimerStatus | None
+    plan: list[PlanRow]  # the week's plan (SPEC §4, `weekplan`): soonest deadline first
+    plan_total_hours: float
+    available_hours: float
+    over_committed_hours: float
+    spare_hours: float
 
 
 # --- the one load rule -----------------------------------------------------
@@ -319,12 +333,12 @@ def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load
 
 
 def is_heavy(load: _Load, weekly: float) -> bool:
-    """The table's mark: the needed load passes the weekly hours by more than 10 %."""
+    """The table's mark: the needed load passes the weekly hours times HEAVY_FACTOR."""
     return load.needed is not None and load.needed > weekly * HEAVY_FACTOR
 
 
 def needs_warning(load: _Load, weekly: float) -> bool:
-    """A warning: heavy, and also over the programme's own load for the term by 10 %."""
+    """A warning: heavy, and also over the programme's own load for the term by as much."""
     return (
         is_heavy(load, weekly) and load.needed is not None and load.needed > load.own * HEAVY_FACTOR
     )
@@ -347,7 +361,7 @@ def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
                 ects=p.module.ects,
                 hours=programme.hours(p.module),
                 part_of=p.module.part_of,
-                status="done" if done else "todo",
+                status="done" if done else "overdue" if dated and dated.end < on else "todo",
                 completed_on=done.on if done else None,
                 mark=done.mark if done else None,
                 resit=done.resit if done else False,
@@ -369,10 +383,13 @@ def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
     )
 
 
-def plan_warnings(programme: Programme, progress: Progress, on: date) -> list[str]:
-    """What a planner owes the student about their schedule."""
+def plan_warnings(
+    programme: Programme, progress: Progress, on: date, weekly: float | None = None
+) -> list[str]:
+    """What a planner owes the student about their schedule; `weekly`: a what-if pace that
+    the needed loads are measured against instead of the student's weekly hours."""
     plan = schedule(programme, progress)
-    weekly = progress.weekly(programme)
+    weekly = progress.weekly(programme) if weekly is None else weekly
     warnings = []
     for load in term_loads(programme, progress, on):
         if needs_warning(load, weekly):
@@ -412,6 +429,18 @@ def plan_warnings(programme: Programme, progress: Progress, on: date) -> list[st
                 f" {', '.join(later)} {'is' if len(later) == 1 else 'are'} planned no earlier"
             )
     return warnings
+
+
+def warnings_shown_by(
+    programme: Programme, progress: Progress, on: date, warnings: list[str]
+) -> list[str]:
+    """Which commands show `warnings` (`plan_warnings`'): a term's load is `hours`' table,
+    the rest are about the plan. Both print every warning."""
+    weekly = progress.weekly(programme)
+    loads = sum(needs_warning(load, weekly) for load in term_loads(programme, progress, on))
+    return (["mldsplan hours"] if loads else []) + (
+        ["mldsplan plan"] if len(warnings) > loads else []
+    )
 
 
 # --- progress --------------------------------------------------------------
@@ -492,6 +521,8 @@ def progress_summary(
     current = term_of(programme, progress, on)
     marks = grades(programme, progress)
     upcoming = deadlines(progress, on, date.max, on, overdue=False)
+    late = [d for d in deadlines(progress, on, on, on) if d.overdue]
+    warnings = plan_warnings(programme, progress, on)
     return ProgressResult(
         programme=programme.id,
         programme_name=programme.name,
@@ -522,8 +553,11 @@ def progress_summary(
         band=marks.band,
         marked_ects=marks.marked_ects,
         next_deadline=upcoming[0] if upcoming else None,
+        overdue_assessments=late,
         timer=timer_status(progress, now),
-        warnings=plan_warnings(programme, progress, on),
+        warnings=warnings,
+        warnings_shown_by=warnings_shown_by(programme, progress, on, warnings),
+        week_plan=week_plan(programme, progress, on, weekly),
     )
 
 
@@ -557,58 +591,87 @@ def ects_timeline(
 # --- hours, pace and balance -----------------------------------------------
 
 
-def pace(log: Sequence[LogEntry], on: date) -> Pace | None:
-    """The student's actual pace up to `on`, over calendar weeks (idle ones count)."""
-    entries = [e for e in log if e.on <= on]
-    if not entries:
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The days pace and balance count over, and the hours logged in them."""
+
+    since: date
+    days: int  # from `since` to the date, both included; days without study count
+    logged_hours: float
+
+    @property
+    def weeks(self) -> float:
+        return self.days / 7
+
+
+def study_span(log: Sequence[LogEntry], on: date, not_before: date | None = None) -> Span | None:
+    """The one span rule of pace and balance (SPEC §4): from the first log entry up to `on`,
+    or from `not_before` (on or before `on`) when that is later, to `on`, both included.
+    None before the first entry: the weeks before it are never missed."""
+    days = [e.on for e in log if e.on <= on]
+    if not days:
         return None
-    first = min(e.on for e in entries)
-    total = sum(e.hours for e in entries)
-    span_weeks = (monday(on) - monday(first)).days // 7 + 1  # calendar weeks, first to current
-    recent_weeks = min(PACE_WEEKS, span_weeks)
-    recent_from = monday(on) - timedelta(weeks=recent_weeks - 1)
-    recent = sum(e.hours for e in entries if e.on >= recent_from)
+    since = min(days) if not_before is None else max(min(days), not_before)
+    logged = sum(e.hours for e in log if since <= e.on <= on)
+    return Span(since=since, days=(on - since).days + 1, logged_hours=logged)
+
+
+def pace(log: Sequence[LogEntry], on: date) -> Pace | None:
+    """The student's pace up to `on`: since the first entry, and over the last RECENT_DAYS."""
+    whole = study_span(log, on)
+    recent = study_span(log, on, on - timedelta(days=RECENT_DAYS - 1))
+    if whole is None or recent is None:
+        return None
     return Pace(
-        logged_hours=total,
-        entries=len(entries),
-        first_entry=first,
-        recent_weeks=recent_weeks,
-        recent_weekly_hours=recent / recent_weeks,
-        overall_weekly_hours=total / span_weeks,
+        logged_hours=whole.logged_hours,
+        entries=sum(1 for e in log if e.on <= on),
+        first_entry=whole.since,
+        span_days=whole.days,
+        recent_since=recent.since,
+        recent_days=recent.days,
+        recent_weeks=recent.weeks,
+        recent_weekly_hours=recent.logged_hours / recent.weeks,
+        overall_weekly_hours=whole.logged_hours / whole.weeks,
     )
 
 
-def _balance(log: Sequence[LogEntry], since: date, on: date, weekly: float) -> Balance:
-    logged = sum(e.hours for e in log if since <= e.on <= on)
-    target = weekly * ((on - since).days + 1) / 7
+def _balance(span: Span | None, weekly: float) -> Balance | None:
+    """Hours logged in the span against the weekly hours over its days (klog's should/diff)."""
+    if span is None:
+        return None
+    target = weekly * span.weeks
     return Balance(
-        since=since, target_hours=target, logged_hours=logged, difference=logged - target
+        since=span.since,
+        target_hours=target,
+        logged_hours=span.logged_hours,
+        difference=span.logged_hours - target,
     )
 
 
 def balance(log: Sequence[LogEntry], on: date, weekly: float) -> Balance | None:
     """Logged hours against the weekly hours from the first log entry to `on`."""
-    days = [e.on for e in log if e.on <= on]
-    return _balance(log, min(days), on, weekly) if days else None
+    return _balance(study_span(log, on), weekly)
 
 
 def term_balance(
     programme: Programme, progress: Progress, on: date, weekly: float
 ) -> Balance | None:
-    """The same balance over the current term, from its start to `on`."""
+    """The same balance over the current term: from its start, or from the first log entry
+    when that is later, to `on`."""
     current = term_of(programme, progress, on)
     if current is None:
         return None
     dated = window(programme, progress, *current)
     assert dated is not None
-    return _balance(progress.log, dated.start, on, weekly)
+    return _balance(study_span(progress.log, on, dated.start), weekly)
 
 
 def hours_summary(
     programme: Programme, progress: Progress, on: date, weekly: float | None = None
 ) -> HoursResult:
-    """`weekly`: a what-if pace for the weeks and the finish date. Loads, heavy terms and
-    balances stay measured against the student's own weekly hours, as in every command."""
+    """`weekly`: a what-if pace: the weeks, the finish date, heavy terms and load warnings
+    are measured against it. Balances stay measured against the student's own weekly hours:
+    they are history."""
     own_weekly = progress.weekly(programme)
     weekly = own_weekly if weekly is None else weekly
     remaining_hours = hours_remaining(programme, progress)
@@ -632,7 +695,7 @@ def hours_summary(
                 hours_remaining=load.todo,
                 weeks_left=load.weeks_left,
                 weekly_load=load.needed,
-                heavy=is_heavy(load, own_weekly),
+                heavy=is_heavy(load, weekly),
                 overdue=load.overdue,
                 source=load.window.source if load.window else None,
             )
@@ -665,7 +728,7 @@ def hours_summary(
         modules=modules,
         hours_without_module=sum(e.hours for e in progress.log if e.module is None),
         deadline_weeks=sorted(w for w in deadline_weeks(progress) if w >= monday(on)),
-        warnings=plan_warnings(programme, progress, on),
+        warnings=plan_warnings(programme, progress, on, weekly),
     )
 
 
@@ -679,7 +742,10 @@ def study_week(
     target: float,
     now: datetime | None = None,
 ) -> WeekResult:
-    """The ISO week (Monday to Sunday) containing `on`."""
+    """The ISO week (Monday to Sunday) containing `on`. `target`: the weekly hours the week
+    and its plan are measured against (a what-if with `week --weekly-hours`); balances stay
+    measured against the student's own weekly hours: they are history."""
+    own_weekly = progress.weekly(programme)
     first = monday(on)
     last = first + timedelta(days=6)
     by_day = {first + timedelta(days=i): 0.0 for i in range(7)}
@@ -693,6 +759,7 @@ def study_week(
         if chart_from <= e.on <= last:
             by_week[monday(e.on)] = by_week.get(monday(e.on), 0.0) + e.hours
     logged = sum(by_day.values())
+    planned = week_plan(programme, progress, on, target)
     return WeekResult(
         week_start=first,
         week_end=last,
@@ -715,10 +782,28 @@ def study_week(
             for i in range(CHART_WEEKS)
         ],
         deadlines=deadlines(progress, first, last, on, overdue=False),
-        balance=balance(progress.log, on, target),
-        term_balance=term_balance(programme, progress, on, target),
+        balance=balance(progress.log, on, own_weekly),
+        term_balance=term_balance(programme, progress, on, own_weekly),
         timer=timer_status(progress, now),
+        plan=planned.plan,
+        plan_total_hours=planned.plan_total_hours,
+        available_hours=planned.available_hours,
+        over_committed_hours=planned.over_committed_hours,
+        spare_hours=planned.spare_hours,
     )
+
+
+def week_plan(programme: Programme, progress: Progress, on: date, available: float) -> WeekPlan:
+    """The week's plan (`weekplan`) for the week of `on`: each module's hours still to do as
+    of the week's Monday, by the one load rule, and what was logged to it during the week."""
+    first = monday(on)
+    last = first + timedelta(days=6)
+    before = logged_by_module([e for e in progress.log if e.on < first])
+    during = logged_by_module([e for e in progress.log if first <= e.on <= last])
+    to_do = {
+        p.module.code: hours_to_do(programme, p, before) for p in schedule(programme, progress)
+    }
+    return plan_week(programme, progress, on, available, to_do, during)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)

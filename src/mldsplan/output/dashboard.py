@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING
 
 from mldsplan.domain import marks
 from mldsplan.domain import workload as planner
-from mldsplan.output.text import hours_text
+from mldsplan.output.text import days_left, hours_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import LogEntry, Progress
+    from mldsplan.domain.weekplan import PlanRow, WeekPlan
 
 WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
 
@@ -113,6 +114,15 @@ class EctsChart:
 
 
 @dataclass(frozen=True)
+class NeedBar:
+    """A module in the week's plan: a bar as long as its need, filled as far as logged."""
+
+    row: PlanRow
+    need_width: float  # % of the card's width: the largest need fills it
+    logged_width: float  # % of its own bar: the hours logged against the need, at most all
+
+
+@dataclass(frozen=True)
 class Page:
     programme: Programme
     on: date
@@ -129,6 +139,10 @@ class Page:
     log: list[LogEntry]
     log_earlier: int  # entries before the chart's weeks, not listed
     with_notes: bool
+    week: WeekPlan  # this week's plan (`progress_summary` gives it)
+    week_start: date
+    week_end: date
+    need_bars: list[NeedBar]
 
 
 def build(
@@ -171,6 +185,10 @@ def build(
         log=weeks.entries,
         log_earlier=weeks.entries_before,
         with_notes=with_notes,
+        week=summary.week_plan,
+        week_start=summary.this_week.week_start,
+        week_end=summary.this_week.week_start + timedelta(days=6),
+        need_bars=_need_bars(summary.week_plan),
     )
 
 
@@ -186,11 +204,13 @@ def render(page: Page) -> str:
         keep_trailing_newline=True,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
+    env.globals["heavy_over"] = f"{planner.HEAVY_FACTOR - 1:.0%}"  # the constant's own text
     env.filters["hours"] = hours_text
     env.filters["num"] = lambda value: f"{value:g}"
     env.filters["fixed"] = lambda value, digits=1: f"{value:.{digits}f}"
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
+    env.filters["days_left"] = days_left
     return env.get_template("dashboard.html.j2").render(page=page)
 
 
@@ -206,6 +226,18 @@ def to_html(
 
 
 # --- chart layout ----------------------------------------------------------
+
+
+def _need_bars(week: WeekPlan) -> list[NeedBar]:
+    top = max((row.need_hours for row in week.plan), default=0.0)
+    return [
+        NeedBar(
+            row=row,
+            need_width=100 * row.need_hours / top,
+            logged_width=100 * min(1.0, row.logged_hours / row.need_hours),
+        )
+        for row in week.plan  # each need is above 0 (`weekplan`)
+    ]
 
 
 def nice_step(top: float, ticks: int = 5) -> float:

@@ -27,17 +27,18 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from mldsplan.output.text import hours_text
+from mldsplan.output.text import days_left, hours_text
 from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
     from rich.text import Text
 
-    from mldsplan.domain.assessments import AssessListResult, DueResult
+    from mldsplan.domain.assessments import AssessListResult, DueResult, ModuleAssessments
     from mldsplan.domain.calendar import CalendarResult
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
+    from mldsplan.domain.weekplan import PlanRow, WeekPlan
     from mldsplan.domain.workload import (
         Balance,
         HoursResult,
@@ -202,6 +203,13 @@ def _text(value: str) -> Text:
     return Text(value)
 
 
+def plan_codes(modules: Sequence[tuple[str, str]]) -> None:
+    """`plan --codes`: one plain line per module, its code and title (no Rich, no table)."""
+    width = max((len(code) for code, _ in modules), default=0)
+    for code, title in modules:
+        print(visible(f"{code:<{width}}  {title}"))
+
+
 def plan(programme: Programme, result: PlanResult) -> None:
     with screen() as out:
         at = f" — {programme.institution}" if programme.institution else ""
@@ -280,6 +288,12 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                 "Marks",
                 f"average {r.average:.2f} ({r.band}) over {r.marked_ects:g} ECTS: mldsplan grades",
             )
+        for d in r.overdue_assessments:
+            out.field(
+                "Overdue",
+                f"{d.code} {d.name} ({d.weight:g}%) was due {d.due}, {days_left(d.days_left)};"
+                " no mark yet",
+            )
         if r.next_deadline is not None:
             d = r.next_deadline
             out.field(
@@ -288,6 +302,12 @@ def progress(programme: Programme, result: ProgressResult) -> None:
             )
         w = r.this_week
         out.line(f"This week: {hours_text(w.logged_hours)} of {w.target_hours:g} h")
+        if r.week_plan.plan:
+            top = r.week_plan.plan[0]
+            out.line(
+                f"Week's plan {plan_total_text(r.week_plan)}; {top.code} first,"
+                f" {hours_text(top.left_hours)} h left"
+            )
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             out.line(timer_text(r.timer))
@@ -315,7 +335,8 @@ def progress(programme: Programme, result: ProgressResult) -> None:
         )
         if r.warnings:
             out.blank()
-            out.line(f"{len(r.warnings)} plan warning(s): see mldsplan plan")
+            count = f"{len(r.warnings)} plan warning{'s' * (len(r.warnings) > 1)}"
+            out.line(f"{count}: see {' and '.join(r.warnings_shown_by)}")
 
 
 def hours(programme: Programme, result: HoursResult) -> None:
@@ -362,7 +383,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
                         "-" if t.weekly_load is None else f"{t.weekly_load:.1f}",
                         "overdue"
                         if t.overdue
-                        else f"heavy: over your weekly hours +{HEAVY_FACTOR - 1:.0%}"
+                        else f"heavy: over {r.weekly_hours:g} h/week +{HEAVY_FACTOR - 1:.0%}"
                         if t.heavy
                         else "",
                     ]
@@ -374,11 +395,14 @@ def hours(programme: Programme, result: HoursResult) -> None:
             out.line("Your pace: nothing logged yet (mldsplan log HOURS)")
         else:
             p = r.pace
-            out.line(
-                f"Your pace: {p.recent_weekly_hours:.1f} h/week over the last {p.recent_weeks}"
-                f" calendar week{'s' * (p.recent_weeks > 1)}; {p.overall_weekly_hours:.1f} h/week"
-                f" since {p.first_entry}"
-            )
+            whole = f"{p.overall_weekly_hours:.1f} h/week since {p.first_entry}"
+            if p.recent_since == p.first_entry:  # the whole log is recent: one figure
+                out.line(f"Your pace: {whole} ({p.span_days} day{'s' * (p.span_days > 1)})")
+            else:
+                out.line(
+                    f"Your pace: {p.recent_weekly_hours:.1f} h/week over the last"
+                    f" {p.recent_days} days; {whole}"
+                )
         balances(out, r.balance, r.term_balance)
         for monday in r.deadline_weeks:
             out.line(f"Deadline week from {monday}: two or more assessments due (mldsplan due)")
@@ -438,6 +462,9 @@ def week(result: WeekResult) -> None:
         if r.modules:
             parts = [f"{m.code or '(no module)'} {hours_text(m.hours)} h" for m in r.modules]
             out.line("By module: " + ", ".join(parts))
+        out.blank()
+        week_plan(out, r)
+        out.blank()
         out.line(f"Last {len(r.recent_weeks)} weeks (| marks the {r.target_hours:g} h target):")
         # the date, the bar and the widest hours figure share the line
         widest = max((len(hours_text(w.logged_hours)) for w in r.recent_weeks), default=1)
@@ -449,6 +476,55 @@ def week(result: WeekResult) -> None:
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             out.line(timer_text(r.timer))
+
+
+def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
+    """The week's plan: each module's need, logged and left, by its driving deadline."""
+    if not plan.plan:
+        out.line("This week's plan: no module in a term that has started has hours left")
+        return
+    out.line("This week's plan, soonest deadline first:")
+    out.table(
+        [
+            Col("Module"),
+            Col("Need", right=True),
+            Col("Logged", right=True),
+            Col("Left", right=True),
+            Col("Deadline", wrap=True),
+        ],
+        [
+            [
+                _text(row.code),
+                hours_text(row.need_hours),
+                hours_text(row.logged_hours) if row.logged_hours else "-",
+                hours_text(row.left_hours),
+                _text(deadline_text(row)),
+            ]
+            for row in plan.plan
+        ],
+    )
+    out.line(f"This week {plan_total_text(plan)}")
+
+
+def plan_total_text(plan: WeekPlan | WeekResult) -> str:
+    """The week's total need against the hours available: over-committed or spare."""
+    needs = f"needs {hours_text(plan.plan_total_hours)} of {hours_text(plan.available_hours)} h"
+    if plan.over_committed_hours:
+        return f"{needs}, over-committed by {hours_text(plan.over_committed_hours)} h"
+    if plan.spare_hours:
+        return (
+            f"{needs}, {hours_text(plan.spare_hours)} h spare:"
+            f" get ahead on {plan.plan[0].code}, whose deadline is soonest"
+        )
+    return f"{needs}, exactly the hours you have"
+
+
+def deadline_text(row: PlanRow) -> str:
+    """`Group project, 2026-12-04 (in 9 days)`, or the term's end when no assessment drives;
+    an overdue module (its term has ended) is planned to this term's end."""
+    when = f"{row.due} ({days_left(row.days_left)})"
+    what = row.deadline.name if row.deadline else f"{'this term' if row.overdue else 'term'} ends"
+    return f"{'overdue: ' if row.overdue else ''}{what}{',' if row.deadline else ''} {when}"
 
 
 def grades(programme: Programme, result: GradesResult) -> None:
@@ -579,10 +655,11 @@ def report(lines: Sequence[str]) -> None:
 
 
 def balances(out: Screen, since_first: Balance | None, this_term: Balance | None) -> None:
-    """The balance lines that progress, hours and week share."""
+    """The balance lines that progress, hours and week share. The term's is left out when it
+    spans the same days (the first entry is in this term): it would say the same."""
     if since_first is not None:
         out.line(f"Balance since {since_first.since}: {balance_text(since_first)}")
-    if this_term is not None:
+    if this_term is not None and (since_first is None or this_term.since != since_first.since):
         out.line(f"Balance this term: {balance_text(this_term)}")
 
 
@@ -592,12 +669,6 @@ def balance_text(b: Balance) -> str:
         f"{hours_text(b.logged_hours)} of {hours_text(b.target_hours)} h"
         f" ({sign}{hours_text(abs(b.difference))} h)"
     )
-
-
-def days_left(days: int) -> str:
-    if days < 0:
-        return f"{-days} day{'s' * (days != -1)} overdue"
-    return "today" if days == 0 else f"in {days} day{'s' * (days != 1)}"
 
 
 def duration_text(hours: float) -> str:
@@ -671,6 +742,13 @@ def assessments(result: AssessListResult) -> None:
             return
         for m in result.modules:
             out.line(f"{m.code}: {m.title}", style="bold")
+            if not m.assessments:
+                add = f"mldsplan assess add {m.code} NAME --weight W"
+                out.line(f"No assessments entered yet: {add}")
+                if m.completed_on is not None:
+                    out.line(_completed_text(m))
+                out.blank()
+                continue
             out.table(
                 [
                     Col("Assessment", wrap=True),
@@ -688,6 +766,10 @@ def assessments(result: AssessListResult) -> None:
                     for a in m.assessments
                 ],
             )
+            if m.completed_on is not None:  # its recorded mark stands: nothing is needed
+                out.line(_completed_text(m))
+                out.blank()
+                continue
             so_far = "no marks yet" if m.current_mark is None else f"{m.current_mark:.2f}"
             module = "" if m.module_mark is None else f"; module mark {m.module_mark:.2f}"
             out.line(
@@ -702,6 +784,11 @@ def assessments(result: AssessListResult) -> None:
                 )
                 out.line(f"{t.band} ({t.threshold:g}): {needed}{_STATES[t.state]}", indent=4)
             out.blank()
+
+
+def _completed_text(m: ModuleAssessments) -> str:
+    mark = "no mark recorded" if m.recorded_mark is None else f"mark {m.recorded_mark:g}"
+    return f"Completed on {m.completed_on}; {mark}"
 
 
 def due(result: DueResult) -> None:

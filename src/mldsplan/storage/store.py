@@ -23,7 +23,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace as with_fields
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mldsplan.domain.errors import (
     FileFormatError,
@@ -101,7 +101,21 @@ def load_for(
     return progress
 
 
-def serialise(progress: Progress) -> bytes:
+# The file's first line, a comment. `undo` writes its own, so that the next undo knows
+# it redoes (and one after that, that it undoes again); any other write, or a hand
+# edit of the line, makes the next undo an undo.
+HEADER = "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n"
+UNDONE_HEADER = (
+    "# mldsplan progress file: written by mldsplan undo (the next undo redoes);"
+    " safe to read, edit with care.\n"
+)
+REDONE_HEADER = (
+    "# mldsplan progress file: written by mldsplan undo, redoing (the next undo undoes);"
+    " safe to read, edit with care.\n"
+)
+
+
+def serialise(progress: Progress, header: str = HEADER) -> bytes:
     """The file's text: settings, the study log as a text block, then the tables.
 
     The log is one literal multi-line string, an entry a line, because TOML
@@ -129,10 +143,7 @@ def serialise(progress: Progress) -> bytes:
         )
         if document.get(k)
     }
-    parts = [
-        "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n",
-        tomli_w.dumps(settings),
-    ]
+    parts = [header, tomli_w.dumps(settings)]
     if progress.log:
         lines = "".join(format_log_line(e) + "\n" for e in progress.log)
         parts.append(
@@ -444,8 +455,10 @@ def update(
 
     `rules` lists what is wrong with a record (see `domain.rules`): the record
     read must have nothing wrong, and a change whose result has is refused.
-    Nothing is written when `change` raises or changes nothing. `notify` hears
-    of an interrupted earlier change that this one finished first.
+    Nothing is written when `change` raises or changes nothing. The new revision
+    is one above both the file's and the one the changed record states, so a
+    record from elsewhere (an import) never takes it back. `notify` hears of an
+    interrupted earlier change that this one finished first.
     """
     with _locked(path, timeout) as path:
         done = _finish_interrupted(path)
@@ -456,9 +469,10 @@ def update(
         if rules is not None:
             _refuse_broken(path, rules(before))
         after = change(before)
-        if after.content() == before.content() and old_raw is not None:
+        newer = after.revision > before.revision  # an import of a later copy
+        if after.content() == before.content() and not newer and old_raw is not None:
             return before, before
-        after = with_fields(after, revision=before.revision + 1)
+        after = with_fields(after, revision=max(before.revision, after.revision) + 1)
         problems = [] if rules is None else rules(after)
         if problems:  # the record read broke none: the change broke these
             first = problems[0]
@@ -477,9 +491,9 @@ def update(
     return before, after
 
 
-def _content(path: Path, after: Progress) -> bytes:
+def _content(path: Path, after: Progress, header: str = HEADER) -> bytes:
     """The file's new bytes, refused unless they read back as exactly `after`."""
-    content = serialise(after)
+    content = serialise(after, header)
     if len(content) > tomlfile.MAX_FILE_BYTES:
         raise StoreError(
             f"{path}: the record would be {len(content)} bytes, more than the"
@@ -523,19 +537,31 @@ def _revision_in(raw: bytes) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
+class Undone(NamedTuple):
+    """What `undo` did: the record it put back and the one it replaced (None when
+    there was none, or it did not parse and was kept as `kept`); `redoes` when the
+    replaced version was written by an undo that undid (not one that redid), so
+    this one redoes that change."""
+
+    restored: Progress
+    replaced: Progress | None
+    kept: Path | None
+    redoes: bool
+
+
 def undo(
     path: Path,
     now: datetime,
     timeout: float = LOCK_TIMEOUT_SECONDS,
     notify: Notify | None = None,
-) -> tuple[Progress, Path | None]:
+) -> Undone:
     """Put `<file>.bak` back; the replaced version becomes the new `.bak` (so undo redoes).
 
     Written as any change is (`_commit`), so both versions are whole on disk at
     every instant. The restored record gets a revision above every one the file
     had, so calendar SEQUENCE numbers never go back. On a file that does not
     parse, this is the one command that replaces it: the broken file is kept as
-    `<file>.broken-<timestamp>` (returned), and there is then nothing to redo.
+    `<file>.broken-<timestamp>`, and there is then nothing to redo.
     """
     with _locked(path, timeout) as path:
         done = _finish_interrupted(path)
@@ -552,15 +578,16 @@ def undo(
                 f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
             ) from None
         current_raw = read_bytes(path)
-        latest, broken = 0, current_raw is not None
+        latest, broken, replaced, redoes = 0, current_raw is not None, None, False
         if current_raw is not None:
             try:
-                latest = parse(path, current_raw).revision
-                broken = False
+                replaced = parse(path, current_raw)
+                latest, broken = replaced.revision, False
+                redoes = current_raw.startswith(UNDONE_HEADER.encode())
             except FileFormatError:
                 latest = _revision_in(current_raw)
         restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
-        content = _content(path, restored)
+        content = _content(path, restored, REDONE_HEADER if redoes else UNDONE_HEADER)
         kept = _broken_name(path, now) if broken else None
         try:
             if kept is not None and current_raw is not None:
@@ -570,7 +597,7 @@ def undo(
                 _commit(path, content, current_raw)
         except BaseException as exc:
             raise _failure(path, content, exc, f"{path} was put back") from None
-    return restored, kept
+    return Undone(restored, replaced, kept, redoes)
 
 
 def _broken_name(path: Path, now: datetime) -> Path:
