@@ -55,11 +55,40 @@ def make_entry(on: Any, hours: Any, module: Any = None, note: Any = None) -> Log
     return LogEntry(day, amount, module, note or None)
 
 
+def _fast_day(text: str, seen: dict[str, date]) -> date | None:
+    """`text` as a date when it is exactly YYYY-MM-DD in range (remembered); else None."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
+        return None
+    try:
+        on = date.fromisoformat(text)
+    except ValueError:  # "2026-02-30": the thorough path says so
+        return None
+    if not FIRST_YEAR <= on.year <= LAST_YEAR:
+        return None
+    seen[text] = on
+    return on
+
+
+def _fast_amount(text: str, seen: dict[str, float]) -> float | None:
+    """`text` as hours when plainly written and in range (remembered); else None."""
+    if not plain_hours(text):
+        return None
+    amount = float(text)
+    if not MIN_HOURS <= amount <= MAX_DAY_HOURS:
+        return None
+    seen[text] = amount
+    return amount
+
+
 def parse_log(value: Any) -> tuple[LogEntry, ...]:
     """The log from the file's text block (one entry a line) or a list of mappings."""
     if isinstance(value, str):
         entries = []
         codes = {"-"}  # module codes seen well-formed in this log (a log uses a dozen)
+        # A log of 20,000 lines is read by every command, but it holds a few hundred
+        # dates and a few dozen amounts: each is checked once, the first time it is seen.
+        days: dict[str, date] = {}
+        amounts: dict[str, float] = {}
         for number, line in enumerate(value.split("\n"), start=1):
             fields = line.split(" ", 3)
             if len(fields) < 3:
@@ -68,28 +97,22 @@ def parse_log(value: Any) -> tuple[LogEntry, ...]:
                 continue
             day, hours, module = fields[0], fields[1], fields[2]
             note = fields[3].strip() or None if len(fields) > 3 else None
-            # The common case, checked exactly as make_entry checks it but inline,
-            # because a log of 20,000 lines is read by every command: exactly
-            # YYYY-MM-DD, plain ASCII digits for hours, a well-formed code (whether the
-            # programme has it is `rules`'), a note as `check_note` takes it. Anything
-            # else takes the thorough path, which says what is wrong.
+            # The common case, checked exactly as make_entry checks it but inline:
+            # exactly YYYY-MM-DD, plain ASCII digits for hours, a well-formed code
+            # (whether the programme has it is `rules`'), a note as `check_note` takes
+            # it. Anything else takes the thorough path, which says what is wrong.
+            on = days.get(day) or _fast_day(day, days)
+            amount = amounts.get(hours) or _fast_amount(hours, amounts)
             if module not in codes and _CODE.fullmatch(module):
                 codes.add(module)
             if (
-                len(day) == 10
-                and day[4] == day[7] == "-"
-                and plain_hours(hours)
+                on is not None
+                and amount is not None
                 and module in codes
                 and (note is None or (len(note) <= MAX_NOTE and is_line(note)))
             ):
-                try:
-                    on = date.fromisoformat(day)
-                except ValueError:  # "2026-02-30": the thorough path says so
-                    on = date.min
-                amount = float(hours)
-                if FIRST_YEAR <= on.year <= LAST_YEAR and MIN_HOURS <= amount <= MAX_DAY_HOURS:
-                    entries.append(LogEntry(on, amount, None if module == "-" else module, note))
-                    continue
+                entries.append(LogEntry(on, amount, None if module == "-" else module, note))
+                continue
             try:
                 entries.append(make_entry(day, hours, None if module == "-" else module, note))
             except (ValueError, DateError) as exc:
