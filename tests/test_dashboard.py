@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -118,11 +119,11 @@ def test_page_shows_every_section_in_order(run: Run, student: None) -> None:
     # 75 ECTS x 25 h, less the 31.5 h logged to bayesian, as the terminal writes it
     assert "1,843.5 h" in page.words("progress")
     finish = TODAY + timedelta(days=math.ceil(7 * 1843.5 / 18))
-    assert f"finish {finish}" in page.words("progress")
+    assert f"At your 18 h/week target 102.4 weeks; finish {finish}" in page.words("progress")
     assert "This week 2.5 of 18 h" in page.words("progress")
     assert "agents is planned no earlier" in page.words("warnings")
     assert "Average 60.00 (merit)" in page.words("marks")  # (70 x 5 + 50 x 5 [resit cap]) / 10
-    assert "distinction 70 71.25 reachable" in page.words("marks")  # (70 x 90 - 600) / 80
+    assert "distinction (70) 71.25 reachable" in page.words("marks")  # (70 x 90 - 600) / 80
     assert "Y2 T1 2026-10-01 to 2027-01-14 375" in page.words("term-load")
     assert "Made with mldsplan on 2026-11-25." in " ".join(page.text)
 
@@ -159,7 +160,7 @@ def test_charts_are_inline_svg_with_a_text_alternative(run: Run, student: None) 
     )
     hours = page.words("study-hours")
     assert "31.5 h logged in the last 12 weeks" in hours  # 9 + 20 + 2.5; June is older
-    assert "the 18 h target was reached in 1 of 11 full weeks" in hours
+    assert "the 18 h target was reached in 1 of 11 full weeks." in hours  # logging since June
     # the figures behind the bars, one row a week, oldest first
     assert "2026-09-07 9 18" in hours and "2026-11-16 20 18" in hours
     assert "2026-11-23 2.5 18" in hours
@@ -218,13 +219,122 @@ def test_deadlines_are_listed_when_there_are_any(run: Run, student: None) -> Non
     run("assess", "add", "deep", "marked", "--weight", "10", "--due", "2026-11-01")
     run("assess", "mark", "deep", "marked", "60")  # past and marked: not listed
     run("assess", "add", "deep", "late", "--weight", "10", "--due", "2026-11-02")
-    page = Page(export_html(run))
+    text = export_html(run)
+    page = Page(text)
     assert "deadlines" in page.section_ids()
-    assert page.words("deadlines") == (
-        "Upcoming deadlines Due What Module"
-        " 2026-11-02 late (10%), past due, no mark deep-learning"
-        " 2026-11-30 Quiz 3 (10%) deep-learning 2026-12-04 Coursework <1> (30%) bayesian"
+    # days left beside every deadline; the module under the name too, for narrow screens
+    assert page.words("deadlines").startswith(
+        "Upcoming deadlines Due Left What Module"
+        " 2026-11-02 23 days overdue , no mark late (10%) deep-learning deep-learning"
+        " 2026-11-30 in 5 days Quiz 3 (10%) deep-learning deep-learning"
+        " 2026-12-04 in 9 days Coursework <1> (30%) bayesian bayesian"
     )
+    # the one past due without a mark is highlighted, in words as well as colour
+    section = text[text.index('<section id="deadlines"') :]
+    section = section[: section.index("</section>")]
+    rows = re.findall(r"<tr( class=\"overdue\")?><td class=\"d\">(\S+)</td>", section)
+    assert [(day, bool(late)) for late, day in rows] == [
+        ("2026-11-02", True),
+        ("2026-11-30", False),
+        ("2026-12-04", False),
+    ]
+    assert "assess mark CODE NAME MARK" in page.words("deadlines")
+
+
+def test_the_finish_dates_at_the_target_and_at_the_recent_pace_are_each_labelled(
+    run: Run, run_json: RunJson, student: None
+) -> None:
+    hours = run_json("hours")
+    # the last 28 days, 29 October to 25 November: 20 + 2.5 h in 4 weeks
+    assert hours["pace"]["recent_weekly_hours"] == pytest.approx(22.5 / 4)
+    at_pace = TODAY + timedelta(days=math.ceil(7 * 1843.5 / (22.5 / 4)))
+    assert hours["pace_finish_date"] == str(at_pace)  # the domain's figure, not the page's
+    progress = Page(export_html(run)).words("progress")
+    assert f"At your 18 h/week target 102.4 weeks; finish {hours['finish_date']}" in progress
+    assert f"At your recent pace of 5.6 h/week finish {at_pace} over the last 28 days" in progress
+    assert "At your pace" not in progress  # the target's date, once labelled as the pace's
+
+
+def test_the_recent_pace_line_without_recent_study(run: Run) -> None:
+    run("init", "--start", "2025-10")
+    assert "At your recent pace nothing logged yet: mldsplan log HOURS" in Page(
+        export_html(run)
+    ).words("progress")
+    run("log", "2", "--on", "2026-11-23")  # this week: the recent span starts at the entry
+    assert "h/week finish 20" in Page(export_html(run)).words("progress")
+    assert "since your first log entry, 2026-11-23" in Page(export_html(run)).words("progress")
+    run("log", "--remove", "1")
+    run("log", "2", "--on", "2026-09-01")  # nothing in the last 28 days
+    assert "At your recent pace of 0.0 h/week no finish date over the last 28 days" in Page(
+        export_html(run)
+    ).words("progress")
+
+
+def test_a_pace_too_slow_for_the_calendar_has_no_finish_date() -> None:
+    on = date(2026, 11, 25)
+    crawl = Progress(log=(LogEntry(on - timedelta(days=27), 0.01),))  # 0.0025 h/week
+    assert workload.hours_summary(PROGRAMME, crawl, on).pace_finish_date is None
+    steady = Progress(log=(LogEntry(on - timedelta(days=27), 84.0),))  # 21 h/week
+    result = workload.hours_summary(PROGRAMME, steady, on)
+    assert result.pace_finish_date == result.finish_date  # the target is 21 h/week too
+
+
+def test_each_module_in_progress_shows_its_mark_so_far_and_what_the_rest_needs(
+    run: Run, run_json: RunJson, student: None
+) -> None:
+    run("assess", "add", "unsupervised", "Coursework 1", "--weight", "20", "--due", "2026-11-02")
+    run("assess", "mark", "unsupervised", "coursework 1", "68")
+    run("assess", "add", "unsupervised", "Group project", "--weight", "30", "--due", "2026-12-04")
+    run("assess", "add", "unsupervised", "Final project", "--weight", "50", "--due", "2027-01-11")
+    run("assess", "add", "bayesian", "Essay", "--weight", "40")
+    run("assess", "add", "programming", "Exam", "--weight", "100")  # completed: not in progress
+    listed = {m["code"]: m for m in run_json("assess", "list")["modules"]}
+    shown = Page(export_html(run)).words("in-progress")
+    assert "programming" not in shown and listed["programming"]["targets"] == []
+    # (100 x 50 - 20 x 68) / 80 = 45.5 needed for a pass, as `assess list` says
+    assert (
+        "unsupervised Unsupervised Learning Mark so far 68.00 , with 20% of the module marked."
+        " Band Needed on the rest State pass (50) 45.50 reachable merit (60) 58.00 reachable"
+        " distinction (70) 70.50 reachable"
+    ) in shown
+    assert (
+        "bayesian Bayesian Methods and Computation Mark so far none yet, with 0% of the module"
+        " marked; weights entered for 40%."
+    ) in shown
+    for code in ("bayesian", "unsupervised"):
+        for t in listed[code]["targets"]:
+            state = t["state"].replace("_", " ")
+            assert f"{t['band']} ({t['threshold']:g}) {t['needed_average']:.2f} {state}" in shown
+    assert shown.index("unsupervised") > shown.index("bayesian")  # the programme's order
+
+
+def test_weeks_before_the_first_log_entry_are_not_missed(run: Run) -> None:
+    run("init", "--start", "2025-10", "--weekly-hours", "10")
+    run("log", "2", "--on", "2026-11-24")  # this week: no full week since
+    hours = Page(export_html(run)).words("study-hours")
+    assert "no full week since your first log entry yet" in hours and "of 11" not in hours
+    run("log", "12", "--on", "2026-11-11")  # a Wednesday: its week and the next count
+    hours = Page(export_html(run)).words("study-hours")
+    assert "the 10 h target was reached in 1 of 2 full weeks since your first log entry" in hours
+
+
+def test_the_page_prints_with_headings_kept_with_what_follows(run: Run, student: None) -> None:
+    text = export_html(run)
+    style = text[text.index("<style>") : text.index("</style>")]
+    printed = style[style.index("@media print{") :]
+    rules = {
+        selector.strip(): rule
+        for selector, rule in re.findall(
+            r"([^{}]+)\{([^{}]*)\}", printed.removeprefix("@media print{")
+        )
+    }
+    kept = [rule for selector, rule in rules.items() if "h2" in selector.split(",")]
+    assert any("break-after:avoid" in rule for rule in kept), rules
+    for part in ("tr", "figure", "div.module"):
+        assert any(
+            part in selector.split(",") and "break-inside:avoid" in rule
+            for selector, rule in rules.items()
+        ), part
 
 
 def test_without_a_start_month_the_page_still_renders(run: Run) -> None:
@@ -365,6 +475,21 @@ def test_study_weeks_sum_the_weeks_and_count_the_full_ones_that_reached_the_targ
     assert weeks.entries_before == 1
 
 
+def test_study_weeks_count_the_full_weeks_from_the_first_log_entrys_week() -> None:
+    on = date(2026, 11, 25)  # a Wednesday; the full weeks run from 2026-09-07 to 2026-11-16
+
+    def counted(*days: date) -> int:
+        log = tuple(LogEntry(day, 1.0) for day in days)
+        return workload.study_weeks(PROGRAMME, Progress(log=log), on, 12).weeks_counted
+
+    assert counted() == 0
+    assert counted(date(2026, 11, 24)) == 0  # this week is not a full week
+    assert counted(date(2026, 11, 22)) == 1  # a Sunday: its week counts
+    assert counted(date(2026, 11, 11), date(2026, 11, 24)) == 2
+    assert counted(date(2026, 6, 1)) == 11  # before the chart: every full week
+    assert counted(date(2026, 12, 1)) == 0  # after `on`: not yet
+
+
 def test_a_week_reaches_its_target_through_float_noise() -> None:
     log = tuple(LogEntry(date(2026, 11, day), 0.7) for day in (23, 24, 25))
     week = workload.study_week(PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.1)
@@ -393,15 +518,42 @@ window.addEventListener("load", () => {
   });
   const wrapped = [...doc.querySelectorAll("span.code, .d")].filter(
     (el) => el.offsetParent !== null && el.getClientRects().length > 1).map((el) => el.textContent);
+  const right = doc.documentElement.clientWidth;
+  const sticking = [...doc.querySelectorAll("main *")].filter(
+    (el) => el.getBoundingClientRect().right > right + 0.5).map((el) => el.outerHTML.slice(0, 80));
+  const log = doc.querySelector("#log table");
+  const notes = [...doc.querySelectorAll("#log tbody td:last-child")].filter((td) => td.textContent).map(
+    (td) => {
+      const text = td.firstChild;
+      const words = [];
+      for (const m of text.data.matchAll(/[^ ]+/g)) {
+        const range = doc.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        words.push([m[0], range.getClientRects().length]);
+      }
+      const box = td.getBoundingClientRect();
+      return {share: box.width / log.getBoundingClientRect().width,
+        lines: Math.round(box.height / parseFloat(getComputedStyle(td).lineHeight)), words: words};
+    });
   document.getElementById("result").textContent = JSON.stringify({
     scrollWidth: doc.documentElement.scrollWidth,
     clientWidth: doc.documentElement.clientWidth,
     svgs: svgs,
     wrapped: wrapped,
+    sticking: sticking,
+    notes: notes,
   });
 });
 </script>
 """
+
+
+URL_NOTE = (
+    "read https://www.example.org/courses/bayesian-methods/lecture-notes/week-07/"
+    "markov-chain-monte-carlo.pdf before the quiz"
+)
+LONG_WORDS = "Reparameterisation, identifiability and hyperparameters: variational autoencoders"
 
 
 @pytest.mark.slow  # three Chromium runs per width (~2 s each)
@@ -409,12 +561,16 @@ window.addEventListener("load", () => {
 @pytest.mark.skipif(
     _chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's)"
 )
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [320, 375, 1280])
 def test_the_dashboard_fits_a_phone_and_a_desktop(
     run: Run, student: None, tmp_path: Path, width: int
 ) -> None:
     browser = _chromium()
     assert browser is not None
+    run("log", "1", "--module", "bayesian", "--on", "2026-11-20", "--note", URL_NOTE)
+    run("log", "1", "--module", "bayesian", "--on", "2026-11-19", "--note", LONG_WORDS)
+    run("assess", "add", "bayesian", "Essay", "--weight", "40", "--due", "2026-11-02")
+    run("assess", "add", "unsupervised", "Coursework 1", "--weight", "20", "--due", "2026-12-02")
     long_title = tmp_path / "long-title.toml"
     long_title.write_text(
         SHIPPED.read_text().replace(
@@ -447,12 +603,23 @@ def test_the_dashboard_fits_a_phone_and_a_desktop(
     assert found != "pending", dom[-2000:]
     measured = json.loads(found)
     assert measured["clientWidth"] == width
-    assert measured["scrollWidth"] <= width, measured  # no sideways scrolling
+    assert measured["scrollWidth"] <= width, measured["sticking"]  # no sideways scrolling
+    assert measured["sticking"] == []  # nor anything sticking out of its card
     assert len(measured["svgs"]) == 2
     for svg in measured["svgs"]:
         assert svg["width"] > 200 and svg["height"] > 100, svg
         assert svg["shapes"] > 5 and svg["drawnWidth"] > 100 and svg["drawnHeight"] > 50, svg
     assert measured["wrapped"] == []  # codes and dates stay on one line
+    notes = {"".join(w for w, _ in n["words"]): n for n in measured["notes"]}
+    url, prose = notes[URL_NOTE.replace(" ", "")], notes[LONG_WORDS.replace(" ", "")]
+    if width <= 375:  # a log row is a card: its note takes the card's whole width
+        assert url["share"] > 0.9 and prose["share"] > 0.9, measured["notes"]
+        link = next(rects for word, rects in url["words"] if "://" in word)
+        assert link <= 3 and url["lines"] <= 5, url  # a URL wraps, in a few lines (14 before)
+    else:  # a table row: the note is a column
+        assert url["share"] < 0.9, measured["notes"]
+    for word, rects in prose["words"]:
+        assert rects == 1, (word, prose)  # no word broken in the middle
     shot, blank = tmp_path / "page.png", tmp_path / "blank.png"
     empty = tmp_path / "empty.html"
     empty.write_text("<!DOCTYPE html><title>x</title>")
@@ -472,3 +639,66 @@ def test_the_dashboard_fits_a_phone_and_a_desktop(
     assert shot.read_bytes().startswith(b"\x89PNG")
     # A page with text, tables and charts compresses far worse than a blank one.
     assert shot.stat().st_size > 3 * blank.stat().st_size
+
+
+@pytest.fixture
+def readme_tour(run: Run) -> None:
+    """The README tour's record: a typical one, a year and two months in."""
+    run("init", "--start", "2025-10")
+    run("complete", "programming", "maths", "ethics-1", "--on", "2026-01-12")
+    run("complete", "supervised", "--mark", "71", "--on", "2026-04-24")
+    run("complete", "eda", "--mark", "64", "--on", "2026-04-28")
+    run("log", "2.5", "--module", "bayesian", "--note", "lecture 4", "--on", "2026-11-24")
+    run("log", "1.5", "--module", "unsupervised", "--on", "2026-11-23")
+    run("assess", "add", "unsupervised", "Coursework 1", "--weight", "20", "--due", "2026-11-02")
+    run("assess", "mark", "unsupervised", "coursework 1", "68")
+    run("assess", "add", "unsupervised", "Group project", "--weight", "30", "--due", "2026-12-04")
+    run("assess", "add", "unsupervised", "Final project", "--weight", "50", "--due", "2027-01-11")
+
+
+def _pdf_pages(pdf: Path) -> int:
+    """pdfinfo's count when poppler is installed, else the PDF's page objects."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True)
+        found = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+        assert found, info.stdout
+        return int(found.group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf.read_bytes()))
+
+
+@pytest.mark.slow  # one Chromium run each (~2 s)
+@pytest.mark.browser
+@pytest.mark.skipif(
+    _chromium() is None, reason="no Chromium on this machine (.ci/run installs Debian's)"
+)
+@pytest.mark.parametrize("notes", [False, True])
+@pytest.mark.parametrize(("paper", "size"), [("Letter", (612, 792)), ("A4", (595, 842))])
+def test_a_typical_record_prints_on_three_pages(
+    run: Run, readme_tour: None, tmp_path: Path, paper: str, size: tuple[int, int], notes: bool
+) -> None:
+    browser = _chromium()
+    assert browser is not None
+    text = export_html(run, *(["--with-notes"] if notes else []))
+    # Letter is headless Chromium's paper; A4 as a browser set to it prints
+    page = tmp_path / "plan.html"
+    page.write_text(
+        text if paper == "Letter" else text.replace("</style>", "@page{size:A4}</style>"),
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "plan.pdf"
+    subprocess.run(
+        [
+            browser,
+            *_flags(tmp_path / "profile"),
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    box = re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
+    assert box and (round(float(box[1])), round(float(box[2]))) == size
+    assert 1 <= _pdf_pages(pdf) <= 3  # 5 Letter pages before

@@ -12,12 +12,22 @@ import subprocess
 import tomllib
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from icalendar import Calendar
 
-from conftest import NOW, SHIPPED, TODAY, MadeWith, Run, assert_one_line_error
+from conftest import (
+    NOW,
+    SHIPPED,
+    TODAY,
+    MadeWith,
+    Refuse,
+    Run,
+    RunJson,
+    assert_one_line_error,
+)
 from mldsplan.domain import terms
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
 from mldsplan.domain.rules import record_problems
@@ -474,3 +484,121 @@ def test_the_page_renders_in_a_real_browser(run: Run, student: None, tmp_path: P
 def test_exports_are_dated_by_today(run: Run, student: None) -> None:
     out = run("export", "--format", "html").stdout
     assert f"Made with mldsplan on {TODAY}" in out
+
+
+@pytest.fixture
+def resat(made_with: MadeWith) -> None:
+    """A record with a capped resit, assessments (one marked) and a hostile log note."""
+    made_with(
+        ("init", "--start", "2025-10", "--weekly-hours", "18"),
+        ("complete", "programming", "--mark", "68", "--on", "2026-01-20"),
+        ("complete", "maths", "--mark", "56", "--resit", "--on", "2026-02-20"),
+        ("complete", "eda", "--mark", "75", "--on", "2026-05-02"),
+        ("log", "0.8333333333", "--module", "bayesian", "--note", "=SUM(A1)", "--on", "2026-11-20"),
+        ("log", "1.25", "--on", "2026-11-21"),
+        ("assess", "add", "bayesian", "CW1", "--weight", "30", "--due", "2026-12-01"),
+        ("assess", "add", "bayesian", "=CW0", "--weight", "20", "--due", "2026-11-10"),
+        ("assess", "mark", "bayesian", "=CW0", "70"),
+    )
+
+
+def _table(text: str) -> list[dict[str, str]]:
+    """One rectangular table: every row as long as the header, no blank row."""
+    assert not text.startswith("\ufeff")  # no byte-order mark (README: "Spreadsheets")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows and all(len(row) == len(rows[0]) for row in rows), rows
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def test_csv_modules_table_alone_with_the_counted_mark(
+    run: Run, run_json: RunJson, resat: None
+) -> None:
+    """Issue 21.5: one table per file, typed columns, and a plain weighted average of
+    `counted_mark` by `ects` is mldsplan's average (the resit cap applied)."""
+    out = run("export", "--format", "csv").stdout
+    assert out == run("export", "--format", "csv", "--table", "modules").stdout
+    rows = _table(out)
+    assert len(rows) == 14 and all(r["year"].isdigit() for r in rows)
+    by_code = {r["code"]: r for r in rows}
+    assert (by_code["maths"]["mark"], by_code["maths"]["counted_mark"]) == ("56", "50")
+    assert by_code["maths"]["resit"] == "yes" and by_code["programming"]["resit"] == "no"
+    assert by_code["programming"]["counted_mark"] == "68"
+    assert by_code["bayesian"]["counted_mark"] == "" and by_code["bayesian"]["resit"] == ""
+    marked = [r for r in rows if r["counted_mark"]]
+    weighted = sum(float(r["counted_mark"]) * float(r["ects"]) for r in marked)
+    average = weighted / sum(float(r["ects"]) for r in marked)
+    assert average == pytest.approx(run_json("grades")["average"])  # 64.33, not 66.33
+
+
+def test_csv_assessments_and_log_tables(run: Run, resat: None, tmp_path: Path) -> None:
+    assessments = _table(run("export", "-f", "csv", "--table", "assessments").stdout)
+    assert [
+        (a["code"], a["assessment"], a["weight"], a["due"], a["mark"]) for a in assessments
+    ] == [
+        ("bayesian", "CW1", "30", "2026-12-01", ""),
+        ("bayesian", "'=CW0", "20", "2026-11-10", "70"),  # neutralised
+    ]
+    assert all(a["id"] for a in assessments)
+    log = _table(run("export", "-f", "csv", "--table", "log").stdout)
+    assert log == [
+        {"date": "2026-11-20", "hours": "0.833333", "module": "bayesian", "note": "'=SUM(A1)"},
+        {"date": "2026-11-21", "hours": "1.25", "module": "", "note": ""},
+    ]
+    # the log holds notes: owner-only, as the json and toml exports are
+    run("export", "-f", "csv", "--table", "log", "--output", str(tmp_path / "log.csv"))
+    run("export", "-f", "csv", "--output", str(tmp_path / "modules.csv"))
+    assert stat.S_IMODE((tmp_path / "log.csv").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "modules.csv").stat().st_mode) == 0o644
+
+
+def test_table_and_only_belong_to_their_formats(refuse: Refuse, resat: None) -> None:
+    refuse("export", "-f", "markdown", "--table", "log", needles=("--table", "csv"))
+    refuse("export", "-f", "csv", "--only", "deadlines", needles=("--only", "ics"))
+
+
+def _events(ics: str) -> dict[str, Any]:
+    return {str(e["SUMMARY"]): e for e in Calendar.from_ical(ics).walk("VEVENT")}
+
+
+def test_ics_what_a_calendar_app_shows(run: Run, resat: None) -> None:
+    """Issue 21.6: months-long events leave the student free, a marked assessment has no
+    alarm, and a resit's cap is in its module's description; two parsers agree."""
+    import vobject
+
+    ics = run("export", "--format", "ics").stdout
+    events = _events(ics)
+    maths = events["maths: Applicable Maths"]
+    assert str(maths["TRANSP"]) == "TRANSPARENT"
+    assert "mark 56, counted 50 (resit)" in str(maths["DESCRIPTION"])
+    assert "mark 68" in str(events["programming: Programming for Data Science"]["DESCRIPTION"])
+    assert "counted" not in str(events["programming: Programming for Data Science"]["DESCRIPTION"])
+    modules = [e for name, e in events.items() if not name.startswith("Due:")]
+    assert len(modules) == 15 and all(str(e["TRANSP"]) == "TRANSPARENT" for e in modules)
+    unmarked, marked = events["Due: bayesian CW1 (30%)"], events["Due: bayesian =CW0 (20%)"]
+    assert str(unmarked["TRANSP"]) == "OPAQUE"
+    assert len(unmarked.walk("VALARM")) == 1 and marked.walk("VALARM") == []
+    parsed = vobject.readOne(ics)
+    by_summary = {str(v.summary.value): v for v in parsed.vevent_list}
+    assert by_summary["maths: Applicable Maths"].transp.value == "TRANSPARENT"
+    assert by_summary["maths: Applicable Maths"].description.value.endswith(
+        "mark 56, counted 50 (resit)"
+    )
+    assert "valarm" not in by_summary["Due: bayesian =CW0 (20%)"].contents
+    assert "valarm" in by_summary["Due: bayesian CW1 (30%)"].contents
+
+
+def test_ics_only_deadlines(run: Run, resat: None) -> None:
+    import vobject
+
+    full = _events(run("export", "--format", "ics").stdout)
+    ics = run("export", "--format", "ics", "--only", "deadlines").stdout
+    events = _events(ics)
+    assert sorted(events) == [
+        "Due: bayesian =CW0 (20%)",
+        "Due: bayesian CW1 (30%)",
+        "MSc in Machine Learning and Data Science: programme ends",
+    ]
+    for name, event in events.items():  # the same events as in the whole calendar
+        assert str(event["UID"]) == str(full[name]["UID"])
+        assert event.decoded("DTSTART") == full[name].decoded("DTSTART")
+    assert len(vobject.readOne(ics).vevent_list) == 3

@@ -155,10 +155,10 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         d["finish_date"],
         d["on"],
         d["programme_end"],
-        f"{d['required_weekly_hours']:.1f}",
+        hours_text(d["required_weekly_hours"]),
         d["planned_end"],
-        f"{d['pace']['recent_weekly_hours']:.1f}",
-        f"{d['pace']['overall_weekly_hours']:.1f}",
+        hours_text(d["pace"]["recent_weekly_hours"]),
+        hours_text(d["pace"]["overall_weekly_hours"]),
         d["pace"]["first_entry"],
         str(d["pace"]["recent_days"]),
     )
@@ -173,10 +173,10 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         assert_whole(text, hours_text(b["logged_hours"]), hours_text(b["target_hours"]))
         assert hours_text(abs(b["difference"])) in flat(text)
     for t in d["terms"]:
-        words = row(text, str(t["year"]), str(t["term"]), t["start"])
+        words = row(text, f"{t['year']}.{t['term']}", t["start"])
         assert hours_text(t["hours_remaining"]) in words
         load = t["weekly_load"]
-        assert ("-" if load is None else f"{load:.1f}") in words
+        assert ("-" if load is None else hours_text(load)) in words
         assert_whole(text, t["end"])
     for m in d["modules"]:
         words = row(text, m["code"])
@@ -431,3 +431,181 @@ def test_the_new_reports(
     status = terminal(run, monkeypatch, width, "status")
     assert_fits(status, width)
     assert "Timer: unsupervised" in status and "(since 19:15)" in status
+
+
+# --- issue 21: messages, narrow reports, plain words, a closed pipe -----------------------
+
+
+def test_no_word_is_cut_and_no_range_is_split_at_any_width(
+    run: Run, monkeypatch: pytest.MonkeyPatch, assessed: None
+) -> None:
+    """No report shortens a word with "…" (a title takes its own line instead), and a date
+    range or "in 9 days" stays on one line."""
+    for width in WIDTHS:
+        for command in REPORTS:
+            text = terminal(run, monkeypatch, width, *command)
+            assert "…" not in text, (width, command, text)
+            assert not re.search(r"\d{4}-\d\d-\d\d to$|^\s*days\)?$|\bin \d+$", text, re.M), (
+                width,
+                command,
+                text,
+            )
+
+
+def test_plan_gives_a_long_title_its_own_line_at_60(
+    run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = terminal(run, monkeypatch, 60, "plan")
+    lines = text.splitlines()
+    words = text.split()
+    for m in run_json("plan")["modules"]:
+        assert set(m["title"].split()) <= set(words), m["title"]  # every word whole
+    # year 1 term 1: the title under its code, indented, and no Title column in the row
+    at = next(i for i, line in enumerate(lines) if line.startswith("ethics-1 "))
+    assert lines[at + 1].startswith("  Ethics in Data Science"), lines[at : at + 2]
+    # a term with nothing completed shows no Completed or Mark column
+    head = lines[next(i for i, line in enumerate(lines) if line.startswith("Year 2, term 1")) + 1]
+    assert "Completed" not in head and "Mark" not in head, head
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_hours_flags_terms_and_explains_the_flags_below(
+    run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    from mldsplan.domain.workload import HEAVY_FACTOR
+
+    on = ("--on", "2026-11-25")
+    text = terminal(run, monkeypatch, width, "hours", *on)
+    d = run_json("hours", *on)
+    for t in d["terms"]:
+        words = row(text, f"{t['year']}.{t['term']}")
+        assert words[1:4] == [t["start"], "to", t["end"]], words  # the range on one line
+        flag = "overdue" if t["overdue"] else "heavy" if t["heavy"] else None
+        assert (words[-1] == flag) if flag else words[-1] not in {"overdue", "heavy"}, words
+    legend = (
+        f"heavy: needs more than your {hours_text(d['weekly_hours'])} h/week"
+        f" + {HEAVY_FACTOR - 1:.0%}"
+    )
+    assert legend in flat(text)
+    assert "overdue: the term has ended with hours left" in flat(text)
+    assert "over your" not in text
+    assert row(text, "Module") == ["Module", "Logged", "Budget", "Used"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_due_keeps_days_left_whole(
+    run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, assessed: None, width: int
+) -> None:
+    from mldsplan.output.text import days_left
+
+    text = terminal(run, monkeypatch, width, "due")
+    for d in run_json("due")["deadlines"]:
+        line = next(line for line in text.splitlines() if line.startswith(d["due"]))
+        assert days_left(d["days_left"]) in line, line
+        assert d["name"] in flat(text)
+
+
+def test_words_that_say_what_they_mean(
+    run: Run, monkeypatch: pytest.MonkeyPatch, assessed: None
+) -> None:
+    listing = terminal(run, monkeypatch, 120, "assess", "list")
+    assert "of 100% entered" not in listing
+    assert "Mark so far 68.00 from the 20% of the module marked" in listing
+    assert "assessments entered so far: 50% of the module" in listing
+    progress = flat(terminal(run, monkeypatch, 120, "progress"))
+    said = "ethics-1, ethics-2 and ethics-3 count as one module, done when all 3 are"
+    assert progress.count(said) == 1, progress
+    assert "calendar week" not in progress
+
+
+@pytest.mark.parametrize(
+    "command", [("assess", "add"), ("assess", "edit"), ("calendar", "set"), ("log",)]
+)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_help_keeps_each_example_a_whole_command_line(
+    run: Run, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...], width: int
+) -> None:
+    import shlex
+
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = [line.strip() for line in run(*command, "--help").stdout.splitlines()]
+    at = next(i for i, line in enumerate(lines) if line.startswith("Example:"))
+    example = [lines[at].removeprefix("Example:").strip()] if lines[at] != "Example:" else []
+    for line in lines[at + 1 :]:  # the example's lines, up to the paragraph's end
+        if not line:
+            break
+        example.append(line)
+    assert all(len(line) <= width - 2 for line in example), example
+    # each line but the last continues with `\`: pasted into a shell, one command
+    assert all(line.endswith(" \\") for line in example[:-1]), example
+    assert not example[-1].endswith("\\"), example
+    words = shlex.split("\n".join(example))
+    assert words[: 1 + len(command)] == ["mldsplan", *command], words
+
+
+def _stderr(run: Run, monkeypatch: pytest.MonkeyPatch, width: int | None, *args: str) -> str:
+    with monkeypatch.context() as env:
+        env.setenv("COLUMNS", str(width or 60))
+        if width:
+            env.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
+        return run(*args, ok=False).stderr
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_messages_wrap_between_words_in_a_terminal(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    messages = [
+        ("assess", "add", "unstructurd", "Coursework 1", "--weight", "5"),
+        ("complete", "unsupervised", "--mark", "30"),
+        ("undo",),  # its confirmation: "... 'mldsplan undo' again redoes the change"
+    ]
+    for args in messages:
+        piped = _stderr(run, monkeypatch, None, *args)
+        if args == ("undo",):  # undid, then redid, and the same undo again in a terminal
+            _stderr(run, monkeypatch, None, *args)
+        text = _stderr(run, monkeypatch, width, *args)
+        text, piped = (re.sub(r"\d+", "N", t) for t in (text, piped))  # undo's revision
+        assert flat(text) == flat(piped)
+        # piped: one line a message; in a terminal: lines no wider than it, broken only
+        # at spaces (the piped lines' words are all whole), indented after the first
+        words = set(piped.split())
+        for line in text.splitlines():
+            assert len(line) <= width or len(line.split()) == 1, (width, line)  # a long path
+            assert set(line.split()) <= words, (line, piped)
+        kinds = [line.split(" ", 1)[0] for line in piped.splitlines()]
+        out = text.splitlines()
+        firsts = [line for line in out if not line.startswith(" ")]
+        assert [line.split(" ", 1)[0] for line in firsts] == kinds, (text, piped)
+        for line in out:
+            if line.startswith(" "):
+                assert line.startswith("  ") and line[len(line) - len(line.lstrip())] != " "
+
+
+def test_a_long_message_wraps_under_its_text(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _stderr(run, monkeypatch, 60, "complete", "unsupervised", "--mark", "30")
+    lines = text.splitlines()
+    assert len(lines) > 1 and lines[0].startswith("Error: "), text
+    for line in lines[1:]:
+        assert line.startswith(("hint: ", " " * len("Error: "), " " * len("hint: "))), line
+    piped = _stderr(run, monkeypatch, None, "complete", "unsupervised", "--mark", "30")
+    assert len(piped.splitlines()) == len([x for x in lines if not x.startswith(" ")])
+
+
+def test_a_closed_pipe_ends_quietly(progress_file: Any) -> None:
+    """`mldsplan plan | head -1`: no "Broken pipe" error; the status of a SIGPIPE (141)."""
+    from conftest import child_env, mldsplan_command
+
+    for args in (("plan",), ("log", "--list"), ("plan", "--codes")):
+        process = subprocess.Popen(
+            [*mldsplan_command(), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=child_env(progress_file),
+        )
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before anything is written
+        stderr = process.stderr.read().decode()
+        process.stderr.close()
+        assert process.wait(timeout=60) == 141, (args, stderr)
+        assert stderr == "", (args, stderr)

@@ -402,14 +402,15 @@ def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJ
     text = run("hours").stdout
     p = data["pace"]
     assert (
-        f"Your pace: {p['recent_weekly_hours']:.1f} h/week over the last {p['recent_days']}"
-        f" days; {p['overall_weekly_hours']:.1f} h/week since {p['first_entry']}"
+        f"Your pace: {hours_text(p['recent_weekly_hours'])} h/week over the last"
+        f" {p['recent_days']} days; {hours_text(p['overall_weekly_hours'])} h/week since"
+        f" {p['first_entry']}"
     ) in text
     # (12+14+16+20.5)/4 over 29 Oct-25 Nov; 92.5 h over the 45 days from 12 Oct
-    assert "Your pace: 15.6 h/week over the last 28 days; 14.4 h/week since 2026-10-12" in text
+    assert "Your pace: 15.63 h/week over the last 28 days; 14.39 h/week since 2026-10-12" in text
     lines = text.splitlines()
     header = next(
-        i for i, line in enumerate(lines) if line.split() == ["Module", "Logged", "Budget"]
+        i for i, line in enumerate(lines) if line.split() == ["Module", "Logged", "Budget", "Used"]
     )
     rows = [line.split() for line in lines[header + 2 : header + 2 + len(data["modules"])]]
     assert rows == [
@@ -423,9 +424,9 @@ def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJ
     ]
     assert rows == [["maths", "2.5", "125", "2%"], ["deep-learning", "90", "187.5", "48%"]]
     for t in data["terms"]:
-        words = next(w for w in map(str.split, lines) if w[:2] == [str(t["year"]), str(t["term"])])
-        load = "-" if t["weekly_load"] is None else f"{t['weekly_load']:.1f}"
-        mark = "overdue" if t["overdue"] else "heavy: over 21 h/week +10%" if t["heavy"] else ""
+        words = next(w for w in map(str.split, lines) if w[:1] == [f"{t['year']}.{t['term']}"])
+        load = "-" if t["weekly_load"] is None else hours_text(t["weekly_load"])
+        mark = "overdue" if t["overdue"] else "heavy" if t["heavy"] else ""
         assert " ".join(words).endswith(f"{load} {mark}".strip()), words
 
 

@@ -453,5 +453,5 @@ def test_hours_says_what_was_logged_without_a_module(
     set_now(at("2026-11-25T20:30:00+00:00"))
     run("stop")
     out = run("hours").stdout
-    assert "2.8 h logged without a module, not counted against any module" in out
+    assert "2.75 h logged without a module, not counted against any module" in out
     assert run_json("hours")["hours_without_module"] == pytest.approx(2.75)

@@ -346,8 +346,8 @@ def test_week_shows_the_plan_at_each_width(
     lines = text.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Module"))
     assert lines[at].split() == ["Module", "Need", "Logged", "Left", "Deadline"]
-    assert row(text, "unsupervised")[:4] == ["unsupervised", "45.9", "1.5", "44.4"]
-    assert row(text, "deep-learning")[:4] == ["deep-learning", "16.8", "-", "16.8"]
+    assert row(text, "unsupervised")[:4] == ["unsupervised", "45.94", "1.5", "44.44"]
+    assert row(text, "deep-learning")[:4] == ["deep-learning", "16.84", "-", "16.84"]
 
 
 def test_week_piped_is_one_line_a_module(run: Run, run_json: RunJson, example: None) -> None:
@@ -355,10 +355,10 @@ def test_week_piped_is_one_line_a_module(run: Run, run_json: RunJson, example: N
     d = run_json("week", *ON)
     plan_rows(text, d)
     assert re.search(
-        r"^unsupervised +45\.9 +1\.5 +44\.4 +Group project, 2026-12-04 \(in 9 days\)$", text, re.M
+        r"^unsupervised +45\.94 +1\.5 +44\.44 +Group project, 2026-12-04 \(in 9 days\)$", text, re.M
     )
     assert re.search(
-        r"^deep-learning +16\.8 +- +16\.8 +term ends 2027-01-14 \(in 50 days\)$", text, re.M
+        r"^deep-learning +16\.84 +- +16\.84 +term ends 2027-01-14 \(in 50 days\)$", text, re.M
     )
     for line in text.splitlines():
         assert line == line.rstrip()
@@ -368,7 +368,7 @@ def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example
     text = run("progress").stdout
     line = next(line for line in text.splitlines() if line.startswith("Week's plan"))
     assert line == (
-        "Week's plan needs 62.8 of 21 h, over-committed by 41.8 h; unsupervised first, 44.4 h left"
+        "Week's plan needs 62.78 of 21 h, over-committed by 41.78 h; unsupervised first, 44.44 h left"
     )
     assert run_json("progress")["week_plan"]["available_hours"] == 21
 
@@ -376,7 +376,7 @@ def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example
 def test_a_week_with_spare_hours_names_where_to_get_ahead(run: Run, example: None) -> None:
     run("init", "--weekly-hours", "70")
     text = flat(run("week", *ON).stdout)
-    assert "This week needs 62.8 of 70 h, 7.2 h spare: get ahead on unsupervised" in text
+    assert "This week needs 62.78 of 70 h, 7.22 h spare: get ahead on unsupervised" in text
 
 
 def test_week_weekly_hours_is_a_what_if(run: Run, run_json: RunJson, example: None) -> None:

@@ -56,6 +56,10 @@ _FLAGS = {
 # Hints that name commands, which only the CLI knows, by the domain's reason.
 _HINTS = {
     "not_completed": "'mldsplan plan' shows what is recorded",
+    "below_pass": "record a failed attempt with: mldsplan fail CODE --mark M",
+    "no_attempts_left": "an attempt recorded by mistake: mldsplan unfail CODE removes the latest",
+    "not_failed": "'mldsplan plan' shows what is recorded",
+    "no_module_mark": "give it: mldsplan fail {code} --mark M",
     "mark_not_completed": "record it with: mldsplan complete {code} --mark {mark:g}",
     "already_marked": "correct it with: mldsplan mark {code} MARK",
     "day_full": "'mldsplan log --list' shows the entries",
@@ -88,10 +92,107 @@ def _hint(exc: MldsplanError) -> str | None:
 
 
 def _fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
-    print(f"Error: {visible(message)}", file=sys.stderr)
+    _emit(f"Error: {visible(message)}")
     if hint:
-        print(f"hint: {visible(hint)}", file=sys.stderr)
+        _emit(f"hint: {visible(hint)}")
     raise typer.Exit(code)
+
+
+# A message's kind, under whose text its continuation lines go; any other message's are
+# indented by two.
+_KINDS = ("Error:", "hint:", "warning:", "note:")
+_NBSP = "\N{NO-BREAK SPACE}"
+
+
+def _emit(message: str) -> None:
+    """A message on stderr. In a terminal it wraps at spaces to the terminal's width, never
+    inside a word, date, code, path or 'quoted' text, continuation lines indented; piped,
+    it stays one line. `MLDSPLAN_FORCE_TERMINAL=1` wraps it as in a terminal of COLUMNS."""
+    if os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stderr.isatty():
+        message = _wrapped(message, _stderr_width())
+    print(message, file=sys.stderr)
+
+
+def _stderr_width() -> int:
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+def _wrapped(message: str, width: int) -> str:
+    import re
+    import textwrap
+
+    kind = message.split(" ", 1)[0]
+    indent = " " * (len(kind) + 1 if kind in _KINDS else 2)
+    # a quoted value (an assessment's name, a path, a command to type) is never split
+    held = re.sub(r"'[^']*'", lambda found: found[0].replace(" ", _NBSP), message)
+    lines = textwrap.wrap(
+        held,
+        max(width, len(indent) + 1),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines).replace(_NBSP, " ") if lines else message
+
+
+def _help_width() -> int:
+    """The width `--help` is drawn at, as Typer's Rich console finds it."""
+    import shutil
+
+    given = os.environ.get("TERMINAL_WIDTH", "")
+    return int(given) if given.isdigit() else shutil.get_terminal_size().columns
+
+
+def _whole_examples(help_text: str, width: int) -> str:
+    """A docstring's `Example: mldsplan ...` line, as a shell command in lines ending with
+    `\\` when it is too wide for `--help`: never broken in the middle of the command line.
+    An option stays with its value; the help's own margin takes a column each side."""
+    import re
+
+    room = width - 2
+    lines = []
+    for line in help_text.splitlines():
+        margin, _, text = line.rpartition("Example: mldsplan ")
+        if not _ or margin.strip() or len(line.strip()) <= room:
+            lines.append(line)
+            continue
+        words = re.findall(r"""(?:"[^"]*"|'[^']*'|\S)+""", "mldsplan " + text)
+        units: list[str] = []
+        for word in words:
+            if units and units[-1].startswith("-") and " " not in units[-1] and word[0] != "-":
+                units[-1] += " " + word  # `--weight 20`
+            else:
+                units.append(word)
+        command = [f"{margin}  {units[0]}"]
+        for unit in units[1:]:
+            if len(command[-1]) - len(margin) + 1 + len(unit) + 2 > room:
+                command[-1] += " \\"
+                command.append(f"{margin}    {unit}")
+            else:
+                command[-1] += " " + unit
+        lines += [f"{margin}Example:", *command]
+    return "\n".join(lines)
+
+
+# The status of a program ended by SIGPIPE (128 + 13), as `seq 9999999 | head -1` reports.
+_CLOSED_PIPE = 141
+
+
+def _closed_pipe() -> NoReturn:
+    """stdout's reader went away (`mldsplan plan | head -1`): end quietly, as a command
+    ended by SIGPIPE does, with stdout on devnull so that the exit's flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file (a test's runner): nothing to flush
+        pass
+    raise typer.Exit(_CLOSED_PIPE)
 
 
 def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
@@ -193,6 +294,16 @@ class _Group(TyperGroup):
             ctx.meta["command_at"] = max(len(typed) - len(rest) - 1, 0)
         return rest
 
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command; for its `--help`, with its example laid out whole for the width."""
+        command = super().get_command(ctx, cmd_name)
+        asked = ctx.meta.get("argv") or ()
+        if command is not None and ("--help" in asked or "-h" in asked):
+            plain = command.__dict__.setdefault("_plain_help", command.help)
+            if plain:
+                command.help = _whole_examples(plain, _help_width())
+        return command
+
     def invoke(self, ctx: Any) -> Any:
         if os.environ.get("MLDSPLAN_DEBUG") == "1":
             result = super().invoke(ctx)
@@ -200,8 +311,11 @@ class _Group(TyperGroup):
             return result
         try:
             result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe is found here, not at the exit
             self._notes(ctx)
             return result
+        except BrokenPipeError:
+            _closed_pipe()
         except InputError as exc:
             _fail_input(ctx, exc)
         except MldsplanError as exc:
@@ -374,7 +488,7 @@ def _show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
 
 def _say(message: str) -> None:
     """A confirmation on stderr; paths and arguments in it cannot send control characters."""
-    print(visible(message), file=sys.stderr)
+    _emit(visible(message))
 
 
 def _said(messages: list[str]) -> None:
@@ -579,6 +693,36 @@ def mark(
 
 
 @app.command()
+def fail(
+    ctx: typer.Context,
+    code: CodeArg,
+    mark: Annotated[
+        float | None,
+        typer.Option(help="The failing mark (default: the module mark)."),
+    ] = None,
+    on: OnOption = None,
+) -> None:
+    """Record a failed attempt at a module; pass it later with complete --resit.
+
+    Example: mldsplan fail big-data --mark 44 --on 2026-06-20
+    """
+    from mldsplan.commands import records
+
+    _said(records.fail(_session(ctx), code, mark, on))
+
+
+@app.command()
+def unfail(ctx: typer.Context, code: CodeArg) -> None:
+    """Remove a module's latest failed attempt (one recorded by mistake).
+
+    Example: mldsplan unfail big-data
+    """
+    from mldsplan.commands import records
+
+    _said(records.unfail(_session(ctx), code))
+
+
+@app.command()
 def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """ECTS done of the total with a bar, per-term table, modules done, hours left.
 
@@ -658,10 +802,13 @@ def log(
             render.log_entries(result)
 
         _show(result, as_json, human)
-    elif amount is None:
-        _said(studylog.remove(session, remove))
     else:
-        _said(studylog.log(session, amount, module, on, note))
+        changed = (
+            studylog.remove(session, remove)
+            if amount is None
+            else studylog.log(session, amount, module, on, note)
+        )
+        _show(changed, as_json, lambda: _said(studylog.said(changed)))
 
 
 @app.command()
@@ -759,6 +906,16 @@ class Format(StrEnum):
     html = "html"
 
 
+class Table(StrEnum):
+    modules = "modules"
+    assessments = "assessments"
+    log = "log"
+
+
+class Only(StrEnum):
+    deadlines = "deadlines"
+
+
 @app.command()
 def export(
     ctx: typer.Context,
@@ -778,6 +935,14 @@ def export(
     with_notes: Annotated[
         bool, typer.Option("--with-notes", help="html: include the study log's notes.")
     ] = False,
+    table: Annotated[
+        Table | None,
+        typer.Option(help="csv: the table, one per file (default: modules).", show_default=False),
+    ] = None,
+    only: Annotated[
+        Only | None,
+        typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
+    ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -785,8 +950,17 @@ def export(
     """
     from mldsplan.commands import files
 
-    _flags(ctx, output="--output", days="--alarm-days")
-    content, said = files.export(_session(ctx), fmt.value, output, force, alarm_days, with_notes)
+    _flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    content, said = files.export(
+        _session(ctx),
+        fmt.value,
+        output,
+        force,
+        alarm_days,
+        with_notes,
+        table=None if table is None else table.value,
+        only=None if only is None else only.value,
+    )
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -819,7 +993,12 @@ def check(ctx: typer.Context) -> None:
     from mldsplan.output import render
 
     session = _session(ctx)
-    report = checks.check(session.programme_file, session.progress_file, session.now)
+    report = checks.check(
+        session.programme_file,
+        session.progress_file,
+        session.now,
+        copies=session.copy_warnings(),
+    )
     render.report(report.lines)
     if report.problems:
         _say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
@@ -835,6 +1014,78 @@ def undo(ctx: typer.Context) -> None:
     from mldsplan.commands import files
 
     _said(files.undo(_session(ctx)))
+
+
+class Prefer(StrEnum):
+    mine = "mine"
+    theirs = "theirs"
+
+
+PreferOption = Annotated[
+    Prefer | None,
+    typer.Option(help="On a conflict, keep this side's value.", show_default=False),
+]
+
+
+def _merged(outcome: Any, nothing: str) -> None:
+    """A merge's confirmation; or its conflicts, one a line on stdout, and exit 1."""
+    if outcome.conflicts:
+        for line in outcome.conflicts:
+            print(visible(f"conflict: {line}"))
+        n = len(outcome.conflicts)
+        _fail(
+            f"{n} conflict{'s' * (n > 1)} (listed above); {nothing}",
+            "keep one side's values with --prefer mine or --prefer theirs",
+        )
+    _said(outcome.said)
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    other: Annotated[
+        Path,
+        typer.Argument(
+            help="Another copy of the progress file (a sync tool's conflict copy).",
+            show_default=False,
+            readable=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would come in; write nothing.")
+    ] = False,
+    prefer: PreferOption = None,
+) -> None:
+    """Merge another copy of the progress file into this one, losing no study-log entry.
+
+    Example: mldsplan merge "progress (Ann's conflicted copy 2026-11-25).toml"
+    """
+    from mldsplan.commands import merge as merging
+
+    _flags(ctx, other="OTHER")
+    choice = None if prefer is None else prefer.value
+    _merged(merging.merge_copy(_session(ctx), other, dry_run, choice), "nothing was written")
+
+
+@app.command("merge-driver")
+def merge_driver(
+    ctx: typer.Context,
+    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.", readable=False)],
+    ours: Annotated[
+        Path, typer.Argument(help="git's %A: ours, where the merge is written.", readable=False)
+    ],
+    theirs: Annotated[Path, typer.Argument(help="git's %B: theirs.", readable=False)],
+    prefer: PreferOption = None,
+) -> None:
+    """git's merge driver for the progress file: a three-way merge written to OURS.
+
+    Example: git config merge.mldsplan.driver "mldsplan merge-driver %O %A %B"
+    """
+    from mldsplan.commands import merge as merging
+
+    choice = None if prefer is None else prefer.value
+    outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
+    _merged(outcome, "the file is left as ours, and git reports the conflict")
 
 
 @app.command()
@@ -962,6 +1213,11 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     Example: mldsplan calendar set 1.2 --from 2026-01-19 --to 2026-04-24
     """
     if ctx.invoked_subcommand is not None:
+        if as_json:  # `calendar set`/`reset` print no JSON object: say so, don't drop it
+            _fail(
+                f"--json goes with 'calendar' alone, not 'calendar {ctx.invoked_subcommand}'",
+                "'mldsplan calendar --json' shows the terms' dates after the change",
+            )
         return
     from mldsplan.commands import reports
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -40,7 +41,16 @@ def _check_programme(path: Path, report: Report) -> Programme | None:
     return programme
 
 
-def check(programme_path: Path | None, progress_path: Path, now: datetime) -> Report:
+def check(
+    programme_path: Path | None, progress_path: Path, now: datetime, copies: Sequence[str] = ()
+) -> Report:
+    """Every problem found; `copies`: the sync tools' conflict copies beside the file."""
+    report = _check(programme_path, progress_path, now)
+    report.lines += [f"warning: {text}" for text in copies]
+    return report
+
+
+def _check(programme_path: Path | None, progress_path: Path, now: datetime) -> Report:
     report = Report()
     try:
         path = programme_path or default_programme_path()

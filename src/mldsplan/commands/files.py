@@ -86,13 +86,21 @@ def export(
     force: bool,
     alarm_days: int,
     with_notes: bool,
+    table: str | None = None,
+    only: str | None = None,
 ) -> tuple[bytes | None, list[str]]:
-    """The export for stdout, or None when it was written to `output`; what to say."""
+    """The export for stdout, or None when it was written to `output`; what to say.
+    `table` (csv's, default modules) and `only` (ics's) are refused with other formats."""
     from mldsplan.output import formats
     from mldsplan.storage import exchange
 
     if not 0 <= alarm_days <= MAX_ALARM_DAYS:
         raise InputError(f"{alarm_days} must be 0 to {MAX_ALARM_DAYS}", argument="days")
+    if table is not None and fmt != "csv":
+        raise InputError(f"only a csv export has tables, not {fmt}", argument="table")
+    if only is not None and fmt != "ics":
+        raise InputError(f"only an ics export can hold just the {only}", argument="only")
+    table = table or "modules"
     if output is not None and str(output) == "-":
         output = None  # "-" is stdout, as for most tools
     if output is not None:
@@ -101,10 +109,12 @@ def export(
     if fmt in exchange.FORMATS:  # the whole record, as import reads it back
         content = exchange.export(fmt, programme, record)
     else:
-        content = formats.export(fmt, programme, record, session.now, alarm_days, with_notes)
+        content = formats.export(
+            fmt, programme, record, session.now, alarm_days, with_notes, table, only
+        )
     if output is None:
         return content, []
-    private = fmt in exchange.FORMATS or fmt in formats.PRIVATE_FORMATS
+    private = fmt in exchange.FORMATS or formats.is_private(fmt, table)
     try:
         store.write_atomic(output, content, mode=0o600 if private else 0o644)
     except store.Landed as landed:

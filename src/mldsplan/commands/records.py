@@ -208,3 +208,43 @@ def defer(session: Session, typed: list[str], years: int, undo: bool) -> list[st
             + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
         )
     return said + [f"warning: {w}" for w in plan_warnings(programme, after, session.today)]
+
+
+def fail(session: Session, typed: str, mark: float | None, on: str | None) -> list[str]:
+    """Record a failed attempt; say the attempts left, or that it is compensated."""
+    from mldsplan.domain.marks import COMPENSATED, standings
+
+    programme = session.programme()
+    code = arguments.code(programme, typed)
+    day = session.today if on is None else arguments.day(on)
+    try:
+        _, after = session.update(lambda old: changes.fail(old, code, day, mark))
+    except InputError as exc:
+        if exc.argument == "mark" and mark is None:  # the mark came from the assessments
+            exc.argument = "module_mark"
+        raise
+    tried = [t for t in after.failed_attempts[code] if t.on == day][-1]
+    said = [f"recorded a failed attempt at {code}: {tried.mark:g} on {day}"]
+    standing = standings(programme, after)[code]
+    if standing.state == COMPENSATED:
+        floor = programme.classification.compensation.floor
+        said.append(
+            f"{code} is compensated (a mark of {floor:g} or more, within the programme's"
+            " compensation limit): it counts as passed, its mark as it is"
+        )
+    elif standing.attempts_left:
+        left = standing.attempts_left
+        said.append(
+            f"{left} attempt{'s' * (left != 1)} left; once you pass:"
+            f" mldsplan complete {code} --resit --mark M"
+        )
+    else:
+        said.append(f"no attempts left at {code} in this programme's rules")
+    return said
+
+
+def unfail(session: Session, typed: str) -> list[str]:
+    code = arguments.code(session.programme(), typed)
+    before, _ = session.update(lambda old: changes.unfail(old, code))
+    removed = before.failed_attempts[code][-1]
+    return [f"removed the failed attempt at {code} of {removed.on} (mark {removed.mark:g})"]

@@ -47,6 +47,10 @@ class Session:
         self._zone = zone
         self._now: datetime | None = None
         self._programme: Programme | None = None
+        # Sync tools' conflict copies beside the file: looked for once, after the command,
+        # unless it said them itself (check, merge) or works on other files (merge-driver).
+        self.look_for_copies = True
+        self.merged_copies: set[Path] = set()
 
     @property
     def now(self) -> datetime:
@@ -70,7 +74,32 @@ class Session:
     def notes(self) -> list[str]:
         """What to tell the student after the command's output (then forgotten)."""
         said, self._notes = self._notes, []
-        return said
+        return [*said, *(f"warning: {text}" for text in self.copy_warnings())]
+
+    def command(self, *args: str) -> str:
+        """The command line that runs `mldsplan ARGS` on this run's progress file."""
+        named = ["--file", str(self.progress_file)] if self.named_by == "--file" else []
+        return " ".join(_quoted(arg) for arg in ["mldsplan", *named, *args])
+
+    def copy_warnings(self) -> list[str]:
+        """The conflict copies a sync tool left beside the progress file, each with the
+        command that merges it; said once a run (one directory listing, no file read)."""
+        if not self.look_for_copies:
+            return []
+        self.look_for_copies = False
+        from mldsplan.storage.conflicts import conflict_copies
+
+        path = self.progress_file
+        copies = conflict_copies(path)
+        if path.is_symlink():  # a link into the synced folder: its copies are over there
+            copies += conflict_copies(path.resolve())
+        merged = {p.resolve() for p in self.merged_copies}
+        return [
+            f"{copy.path} looks like a conflict copy {copy.tool} left;"
+            f" merge it: {self.command('merge', str(copy.path))}"
+            for copy in dict.fromkeys(copies)
+            if copy.path.resolve() not in merged
+        ]
 
     def _no_file_yet(self) -> None:
         """A read of a progress file that does not exist works on an empty record, and says
@@ -132,3 +161,14 @@ class Session:
             self.lock_timeout(),
             self.warn,
         )
+
+
+def _quoted(arg: str) -> str:
+    """`arg` as a shell reads it back: in double quotes when it holds an apostrophe (as a
+    Dropbox copy's name does) and nothing a shell expands there, else as `shlex` quotes."""
+    import shlex
+
+    plain = shlex.quote(arg)
+    if plain != arg and "'" in arg and not set(arg) & set('"$`\\!'):
+        return f'"{arg}"'
+    return plain

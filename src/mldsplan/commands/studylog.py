@@ -3,36 +3,52 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
-from mldsplan.domain.progress import Progress
+from mldsplan.domain.progress import LogEntry, Progress
+
+if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
+    from mldsplan.domain import workload
 
 
 def log(
     session: Session, hours: float, module: str | None, on: str | None, note: str | None
-) -> list[str]:
+) -> workload.LogChangeResult:
+    from mldsplan.domain import workload
+
     programme = session.programme()
     day = arguments.day_or(on, session.today)
     studied = arguments.code(programme, module, "module") if module else None
     _, after = session.update(
         lambda old: changes.add_log(old, hours, day, session.today, studied, note)
     )
-    total = sum(e.hours for e in after.log if e.on == day)
-    return [
-        f"logged {hours:g} h on {day}{f' for {studied}' if studied else ''} ({total:g} h that day)"
-    ]
+    # The entry is appended: the last one, numbered as `log --list` numbers it.
+    return workload.log_change(programme, after, "logged", len(after.log), after.log[-1])
 
 
-def remove(session: Session, number: int | None) -> list[str]:
+def remove(session: Session, number: int | None) -> workload.LogChangeResult:
     """Remove entry `number` (as `log --list` numbers them), or the last one."""
+    from mldsplan.domain import workload
+
+    programme = session.programme()
+    before, after = session.update(lambda old: changes.remove_log(old, number))
+    index = number or len(before.log)
+    return workload.log_change(programme, after, "removed", index, before.log[index - 1])
+
+
+def said(result: workload.LogChangeResult) -> list[str]:
+    """The confirmation of `log` or `log --remove`/`--undo` (without `--json`)."""
     from mldsplan.storage.studylog import format_log_line
 
-    before, _ = session.update(lambda old: changes.remove_log(old, number))
-    gone = before.log[(number or len(before.log)) - 1]
-    return [f"removed {format_log_line(gone)}"]
+    e = result.entry
+    if result.action == "removed":
+        return [f"removed {format_log_line(LogEntry(e.on, e.hours, e.module, e.note))}"]
+    studied = f" for {e.module}" if e.module else ""
+    return [f"logged {e.hours:g} h on {e.on}{studied} ({result.day_hours:g} h that day)"]
 
 
 def start(session: Session, module: str | None, note: str | None, at: str | None) -> list[str]:

@@ -41,7 +41,7 @@ def calendar_view(programme: Programme, progress: Progress, on: date) -> Calenda
                 term=w.term,
                 start=w.start,
                 end=w.end,
-                weeks=round(w.weeks, 1),
+                weeks=w.weeks,
                 source=w.source,
                 current=(w.year, w.term) == now,
             )

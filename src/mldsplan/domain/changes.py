@@ -29,6 +29,7 @@ from mldsplan.domain.dates import DateError, parse_month
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import (
     Assessment,
+    Attempt,
     Completion,
     LogEntry,
     NoteError,
@@ -106,8 +107,9 @@ def complete(
             given = module_mark(progress.assessments.get(code, ()))
             if given is not None:
                 given = settled(given)
-        if old is None:
-            completions[code] = Completion(on=on or today, mark=given, resit=resit)
+        if old is None:  # a pass after a failed attempt is a resit
+            failed_before = code in progress.failed_attempts
+            completions[code] = Completion(on=on or today, mark=given, resit=resit or failed_before)
         else:
             completions[code] = Completion(
                 on=on or old.on,
@@ -127,6 +129,38 @@ def uncomplete(progress: Progress, codes: list[str]) -> Progress:
         )
     completions = {c: v for c, v in progress.completions.items() if c not in codes}
     return replace(progress, completions=completions)
+
+
+def fail(progress: Progress, code: str, on: date, mark: float | None) -> Progress:
+    """Record a failed attempt at `code` on `on`. Without `mark`, the module mark of its
+    assessments (all marked, weights totalling 100)."""
+    from mldsplan.domain.assessments import module_mark
+
+    if mark is None:
+        from_assessments = module_mark(progress.assessments.get(code, ()))
+        if from_assessments is None:
+            raise InputError(
+                f"{code} has no module mark yet: its assessments are not all marked"
+                " or do not weigh 100% in all",
+                argument="mark",
+                reason="no_module_mark",
+                details={"code": code},
+            )
+        mark = settled(from_assessments)
+    check_percent(mark)
+    tries = sorted(
+        (*progress.failed_attempts.get(code, ()), Attempt(on=on, mark=mark)), key=lambda t: t.on
+    )
+    return replace(progress, failed_attempts={**progress.failed_attempts, code: tuple(tries)})
+
+
+def unfail(progress: Progress, code: str) -> Progress:
+    """Remove the latest failed attempt at `code` (one recorded by mistake)."""
+    tries = progress.failed_attempts.get(code, ())
+    if not tries:
+        raise InputError(f"{code} has no failed attempt", argument="code", reason="not_failed")
+    failed = {**progress.failed_attempts, code: tries[:-1]}
+    return replace(progress, failed_attempts={c: t for c, t in failed.items() if t})
 
 
 def set_mark(progress: Progress, code: str, mark: float, resit: bool | None) -> Progress:

@@ -1,5 +1,7 @@
-"""Pure calculations on credits and marks: ECTS done (and by day), the ECTS-weighted
-average, the band, the borderline, and targets."""
+"""Pure calculations on credits and marks: which modules are passed, failed or
+compensated, ECTS done (and by day), the average and the band under the
+programme's classification method, the borderline, targets, and the words that
+say which of the award's rules are assumed."""
 
 from __future__ import annotations
 
@@ -10,29 +12,104 @@ from mldsplan.domain.assessments import Target, current_mark, weighted_mean
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
+from mldsplan.domain.progress import Completion, Progress
 from mldsplan.domain.results import Result
-from mldsplan.domain.terms import Planned, schedule
+from mldsplan.domain.terms import schedule
+
+PASSED, COMPENSATED, FAILED = "passed", "compensated", "failed"
 
 
-def counted_mark(programme: Programme, planned: Planned) -> float | None:
-    done = planned.completion
-    if done is None or done.mark is None:
+@dataclass(kw_only=True, eq=False, repr=False)
+class Standing:
+    """Where a module with a result stands: passed, compensated or failed."""
+
+    code: str
+    state: str  # PASSED, COMPENSATED or FAILED
+    failed_marks: list[float]  # each failed attempt's mark, oldest first
+    failed_on: list[date]
+    attempts_left: int  # attempts the programme still allows (0 once passed)
+    credit: Completion | None  # what counts as the pass: the completion, or the compensated try
+
+    @property
+    def resit(self) -> bool:
+        """A pass after a failed attempt is a resit, whatever the file's flag says."""
+        return self.state == PASSED and bool(self.failed_marks)
+
+
+def standings(programme: Programme, progress: Progress) -> dict[str, Standing]:
+    """Every module with a pass or a failed attempt, in the programme's order.
+
+    With compensation on, a failed module whose latest attempt is marked at the
+    floor or above is a compensated pass, oldest attempt first (ties in the file's
+    order), while the compensated ECTS stay within `max_ects`; past it, failed.
+    """
+    rules = programme.classification
+    found: dict[str, Standing] = {}
+    for code, tries in progress.failed_attempts.items():
+        found[code] = Standing(
+            code=code,
+            state=FAILED,
+            failed_marks=[t.mark for t in tries],
+            failed_on=[t.on for t in tries],
+            attempts_left=max(0, rules.attempts - len(tries)),
+            credit=None,
+        )
+    for code, done in progress.completions.items():
+        before = found.get(code)
+        found[code] = Standing(
+            code=code,
+            state=PASSED,
+            failed_marks=before.failed_marks if before else [],
+            failed_on=before.failed_on if before else [],
+            attempts_left=0,
+            credit=done,
+        )
+    compensation = rules.compensation
+    if compensation.on:
+        ects = {m.code: m.ects for m in programme.modules}
+        used = 0.0
+        failed = [s for s in found.values() if s.state == FAILED and s.code in ects]
+        for s in sorted(failed, key=lambda s: s.failed_on[-1]):  # stable: ties in file order
+            mark = s.failed_marks[-1]
+            if (
+                mark >= compensation.floor
+                and used + ects[s.code] <= compensation.max_ects + EPSILON
+            ):
+                used += ects[s.code]
+                s.state = COMPENSATED
+                s.credit = Completion(on=s.failed_on[-1], mark=mark)
+    return {m.code: found[m.code] for m in programme.modules if m.code in found}
+
+
+def credited(programme: Programme, progress: Progress) -> dict[str, Completion]:
+    """What counts as passed: each completion, and each compensated failed attempt."""
+    return {
+        code: s.credit for code, s in standings(programme, progress).items() if s.credit is not None
+    }
+
+
+def counted_mark(programme: Programme, standing: Standing | None) -> float | None:
+    """The mark that counts toward the average: a resit's at most the cap, a compensated
+    attempt's as it is, none for a failed module."""
+    if standing is None or standing.credit is None or standing.credit.mark is None:
         return None
-    return programme.classification.counted(done.mark, done.resit)
+    resit = standing.credit.resit or standing.resit
+    return programme.classification.counted(standing.credit.mark, resit)
 
 
 def modules_done(programme: Programme, progress: Progress) -> int:
     """Counted modules done: a group of parts counts once, when every part is done."""
+    passed = credited(programme, progress)
     units: dict[str, bool] = {}
     for m in programme.modules:
         unit = m.part_of or m.code
-        units[unit] = units.get(unit, True) and m.code in progress.completions
+        units[unit] = units.get(unit, True) and m.code in passed
     return sum(units.values())
 
 
 def ects_done(programme: Programme, progress: Progress) -> float:
-    return sum(m.ects for m in programme.modules if m.code in progress.completions)
+    passed = credited(programme, progress)
+    return sum(m.ects for m in programme.modules if m.code in passed)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -44,8 +121,9 @@ class EctsPoint:
 def ects_done_by_day(programme: Programme, progress: Progress) -> list[EctsPoint]:
     """ECTS done by the end of each day a module was completed, oldest first."""
     by_day: dict[date, float] = {}
+    passed = credited(programme, progress)
     for m in programme.modules:
-        done = progress.completions.get(m.code)
+        done = passed.get(m.code)
         if done is not None:
             by_day[done.on] = by_day.get(done.on, 0.0) + m.ects
     points = []
@@ -65,7 +143,21 @@ class MarkedModule:
     counted_mark: float
     resit: bool
     capped: bool  # a resit's mark above the cap: the counted mark is lower
-    weight: float  # share of the marked ECTS, 0-1
+    weight: float  # share of the marked ECTS (of the taught ECTS under taught_and_project), 0-1
+    compensated: bool = False
+    project: bool = False  # the project under taught_and_project: not in the average
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class FailedModule:
+    """A module with failed attempts and no pass: failed, or compensated."""
+
+    code: str
+    title: str
+    ects: float
+    state: str  # "failed" or "compensated"
+    marks: list[float]  # each failed attempt's mark, oldest first
+    attempts_left: int
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -86,35 +178,64 @@ class ProvisionalMark:
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
+class BandHurdle:
+    """What stands between the student and a band, in words (None: nothing, it is reached)."""
+
+    band: str
+    threshold: float
+    reached: bool
+    hurdle: str | None
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
 class GradesResult(Result):
-    average: float | None = None
+    method: str = "weighted"
+    average: float | None = None  # under taught_and_project: the taught modules' average
     marked_ects: float = 0.0
-    total_ects: float = 0.0
+    total_ects: float = 0.0  # under taught_and_project: the taught ECTS
     marked_percent: float = 0.0
     band: str | None = None
     borderline: bool = False
     borderline_band: str | None = None
     borderline_threshold: float | None = None  # the threshold of `borderline_band`
+    project_mark: float | None = None  # taught_and_project: the project's counted mark
+    project: str | None = None  # taught_and_project: the project's code
+    hurdles: list[BandHurdle] = field(default_factory=list)
     modules: list[MarkedModule] = field(default_factory=list)
     unmarked: list[str] = field(default_factory=list)
+    failed: list[FailedModule] = field(default_factory=list)
+    compensated_ects: float = 0.0
     ects_done: float = 0.0
     exit_awards: list[ExitAwardReached] = field(default_factory=list)
     provisional: list[ProvisionalMark] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # discretion, compensation, exit awards
+    assumed_rules: str | None = None  # the one footer line naming every assumed rule
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class BandTarget(Target):
+    project_needed: float | None = None  # taught_and_project, project not marked: its threshold
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class TargetResult(Result):
-    average: float | None = None
+    method: str = "weighted"
+    average: float | None = None  # under taught_and_project: the taught modules' average
     marked_ects: float = 0.0
-    remaining_ects: float = 0.0
+    remaining_ects: float = 0.0  # under taught_and_project: taught ECTS still to mark
+    project_mark: float | None = None
+    project: str | None = None
     assumed: dict[str, float] = field(default_factory=dict)
-    targets: list[Target] = field(default_factory=list)
+    targets: list[BandTarget] = field(default_factory=list)
+    assumed_rules: str | None = None
 
 
-def band_of(programme: Programme, average: float) -> str:
+def band_of(programme: Programme, average: float, project_mark: float | None = None) -> str:
+    """The highest band whose threshold the average reaches (and, under taught_and_project
+    with the project marked, the project's mark too)."""
     band = "fail"
     for name, threshold in programme.classification.bands:
-        if average >= threshold:
+        if average >= threshold and (project_mark is None or project_mark >= threshold):
             band = name
     return band
 
@@ -129,30 +250,124 @@ def borderline_of(programme: Programme, average: float) -> tuple[str, float] | N
     return None
 
 
+def _hurdles(
+    programme: Programme, average: float | None, project: float | None, taught: bool
+) -> list[BandHurdle]:
+    rows = []
+    what = "the taught average" if taught else "the average"
+    for band, threshold in programme.classification.bands:
+        hurdles = []
+        if average is None:
+            hurdles.append("no marks yet")
+        elif average < threshold:
+            hurdles.append(f"{what} {average:.2f} is below {threshold:g}")
+        if taught:
+            if project is None:
+                hurdles.append(f"the project is not marked yet (it needs {threshold:g})")
+            elif project < threshold:
+                hurdles.append(f"the project's {project:g} is below {threshold:g}")
+        reached = not hurdles
+        rows.append(
+            BandHurdle(
+                band=band,
+                threshold=threshold,
+                reached=reached,
+                hurdle="; ".join(hurdles) if hurdles else None,
+            )
+        )
+    return rows
+
+
+def assumed_rules(programme: Programme) -> str | None:
+    """The footer: every rule of the award that is assumed, named once."""
+    c = programme.classification
+    named = []
+    if c.assumed:
+        named.append(
+            f"the bands (pass {c.pass_mark:g}, merit {c.merit:g}, distinction {c.distinction:g})"
+        )
+    if c.method_assumed:
+        named.append(f"the classification method ({c.method})")
+    if c.attempts_assumed:
+        named.append(f"{c.attempts} attempts per module")
+    if c.compensation.assumed:
+        named.append(
+            f"compensation up to {c.compensation.max_ects:g} ECTS from {c.compensation.floor:g}"
+            if c.compensation.on
+            else "compensation off"
+        )
+    if any(a.assumed for a in programme.exit_awards):
+        named.append("the exit awards")
+    if not named:
+        return None
+    return (
+        "Assumed, not published for this programme (check your handbook; change them in"
+        f" the programme file): {', '.join(named)}"
+    )
+
+
+def _notes(
+    programme: Programme, result: GradesResult, border: tuple[str, float] | None
+) -> list[str]:
+    c = programme.classification
+    notes = []
+    if border is not None:
+        notes.append(
+            f"within {c.borderline_margin:g} of {border[0]}: the board may consider promotion"
+        )
+    if result.compensated_ects:
+        notes.append(
+            f"compensated: {result.compensated_ects:g} of at most {c.compensation.max_ects:g}"
+            f" ECTS (marks from {c.compensation.floor:g}, at the Board of Examiners' discretion)"
+        )
+    for award in result.exit_awards:
+        state = "reached" if award.reached else f"not yet ({result.ects_done:g} ECTS done)"
+        notes.append(
+            f"exit award {award.name} at {award.ects:g} ECTS, if your programme offers them:"
+            f" {state}"
+        )
+    return notes
+
+
 def grades(programme: Programme, progress: Progress) -> GradesResult:
+    found = standings(programme, progress)
+    project = programme.project_module
     marked = []
     unmarked = []
+    project_mark = None
     for p in schedule(programme, progress):
-        if p.completion is None:
+        standing = found.get(p.module.code)
+        counted = counted_mark(programme, standing)
+        if standing is None or standing.credit is None:
             continue
-        counted = counted_mark(programme, p)
-        if counted is None or p.completion.mark is None:
+        if counted is None or standing.credit.mark is None:
             unmarked.append(p.module.code)
             continue
-        marked.append((p, p.completion.mark, counted))
-    marked_ects = sum(p.module.ects for p, _, _ in marked)
-    average = weighted_mean([(counted, p.module.ects) for p, _, counted in marked])
+        if project is not None and p.module.code == project.code:
+            project_mark = counted
+        marked.append((p, standing, standing.credit.mark, counted))
+    taught = [row for row in marked if project is None or row[0].module.code != project.code]
+    marked_ects = sum(p.module.ects for p, _, _, _ in taught)
+    average = weighted_mean([(counted, p.module.ects) for p, _, _, counted in taught])
+    total = programme.total_ects - (project.ects if project else 0.0)
     done = ects_done(programme, progress)
     border = borderline_of(programme, average) if average is not None else None
-    return GradesResult(
+    if border is not None and project_mark is not None and project_mark < border[1]:
+        border = None  # the project, not the average, stands in the way
+    failed = [s for s in found.values() if s.state in (FAILED, COMPENSATED)]
+    result = GradesResult(
+        method=programme.classification.method,
         average=average,
         marked_ects=marked_ects,
-        total_ects=programme.total_ects,
-        marked_percent=100 * marked_ects / programme.total_ects,
-        band=band_of(programme, average) if average is not None else None,
+        total_ects=total,
+        marked_percent=100 * marked_ects / total if total else 0.0,
+        band=band_of(programme, average, project_mark) if average is not None else None,
         borderline=border is not None,
         borderline_band=border[0] if border else None,
         borderline_threshold=border[1] if border else None,
+        project_mark=project_mark,
+        project=project.code if project else None,
+        hurdles=_hurdles(programme, average, project_mark, project is not None),
         modules=[
             MarkedModule(
                 code=p.module.code,
@@ -160,28 +375,48 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
                 ects=p.module.ects,
                 mark=mark,
                 counted_mark=counted,
-                resit=p.completion.resit if p.completion else False,
+                resit=standing.credit is not None and (standing.credit.resit or standing.resit),
                 capped=counted < mark,
-                weight=p.module.ects / marked_ects,
+                weight=p.module.ects / marked_ects if p in [t[0] for t in taught] else 0.0,
+                compensated=standing.state == COMPENSATED,
+                project=project is not None and p.module.code == project.code,
             )
-            for p, mark, counted in marked
+            for p, standing, mark, counted in marked
         ],
         unmarked=unmarked,
+        failed=[
+            FailedModule(
+                code=s.code,
+                title=programme.module(s.code).title,
+                ects=programme.module(s.code).ects,
+                state=s.state,
+                marks=s.failed_marks,
+                attempts_left=s.attempts_left,
+            )
+            for s in failed
+        ],
+        compensated_ects=sum(
+            programme.module(s.code).ects for s in failed if s.state == COMPENSATED
+        ),
         ects_done=done,
         exit_awards=[
             ExitAwardReached(name=a.name, ects=a.ects, reached=done >= a.ects)
             for a in programme.exit_awards
         ],
         provisional=provisional(programme, progress),
+        assumed_rules=assumed_rules(programme),
     )
+    result.notes = _notes(programme, result, border)
+    return result
 
 
 def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMark]:
     rows = []
+    passed = credited(programme, progress)
     for m in programme.modules:
         items = progress.assessments.get(m.code, ())
         mark = current_mark(items)
-        if m.code not in progress.completions and mark is not None:
+        if m.code not in passed and m.code not in progress.failed_attempts and mark is not None:
             rows.append(
                 ProvisionalMark(
                     code=m.code,
@@ -193,60 +428,103 @@ def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMar
     return rows
 
 
+def _state(needed: float, pass_mark: float) -> str:
+    return "secured" if needed <= pass_mark else "out_of_reach" if needed > 100 else "reachable"
+
+
 def targets(
     programme: Programme, progress: Progress, assume: dict[str, float] | None = None
 ) -> TargetResult:
-    """For each band, the average needed on the ECTS not yet marked.
+    """For each band, the average needed on the ECTS not yet marked (and, under
+    taught_and_project, on the taught ECTS, with the project's mark needed).
 
-    `assume` adds planned marks for modules without one, without recording them.
+    `assume` adds planned marks for modules without one, without recording them. A
+    failed module's resit counts at most the cap, so its ECTS can bring at most that:
+    the rest needs the more.
     """
     assume = assume or {}
-    pass_mark = programme.classification.pass_mark
+    rules = programme.classification
+    pass_mark = rules.pass_mark
+    resit_ects = 0.0  # failed modules, not assumed: their resits count at most the cap
+    found = standings(programme, progress)
+    project = programme.project_module
     marks: list[tuple[float, float]] = []
+    project_mark = None
     for m in programme.modules:
-        done = progress.completions.get(m.code)
-        if done is not None and done.mark is not None:
+        standing = found.get(m.code)
+        counted = counted_mark(programme, standing)
+        if counted is not None and standing is not None and standing.credit is not None:
             if m.code in assume:
                 raise InputError(
-                    f"{m.code} already has a mark ({done.mark:g})",
+                    f"{m.code} already has a mark ({standing.credit.mark:g})",
                     argument="assume",
                     reason="already_marked",
                     details={"code": m.code},
                 )
-            marks.append((programme.classification.counted(done.mark, done.resit), m.ects))
+            mark: float | None = counted
         elif m.code in assume:
-            mark = assume[m.code]
             from mldsplan.domain.changes import check_percent  # only `target --assume`
 
             try:
-                check_percent(mark, "assume")
+                mark = check_percent(assume[m.code], "assume")
             except InputError as exc:
                 raise InputError(f"{m.code}={exc.message}", argument="assume") from None
+            if standing is not None and standing.state == FAILED:
+                mark = rules.counted(mark, resit=True)
+        else:
+            mark = None
+            if standing is not None and standing.state == FAILED and m is not project:
+                resit_ects += m.ects
+        if mark is None:
+            continue
+        if project is not None and m.code == project.code:
+            project_mark = mark
+        else:
             marks.append((mark, m.ects))
     marked_ects = sum(ects for _, ects in marks)
     weighted = sum(mark * ects for mark, ects in marks)
-    remaining = programme.total_ects - marked_ects
+    total = programme.total_ects - (project.ects if project else 0.0)
+    remaining = total - marked_ects
     average = weighted_mean(marks)
     result = []
-    for band, threshold in programme.classification.bands:
-        if remaining <= EPSILON:
+    best_resits = rules.cap * resit_ects  # the most the failed modules' resits can bring
+    open_ects = remaining - resit_ects
+    for band, threshold in rules.bands:
+        if open_ects <= EPSILON:
             needed = None
-            reached = average is not None and average >= threshold
+            if marked_ects + resit_ects <= EPSILON:
+                reached = False
+            else:
+                reached = (weighted + best_resits) / (marked_ects + resit_ects) >= threshold
             state = "secured" if reached else "out_of_reach"
         else:
-            needed = (threshold * (marked_ects + remaining) - weighted) / remaining
-            state = (
-                "secured"
-                if needed <= pass_mark
-                else "out_of_reach"
-                if needed > 100
-                else "reachable"
+            needed = (threshold * total - weighted - best_resits) / open_ects
+            state = _state(needed, pass_mark)
+        project_needed = None
+        if project is not None:
+            if project_mark is not None:
+                if project_mark < threshold:
+                    state = "out_of_reach"
+            elif state != "out_of_reach":
+                project_needed = threshold
+                state = "secured" if state == "secured" and threshold <= pass_mark else "reachable"
+        result.append(
+            BandTarget(
+                band=band,
+                threshold=threshold,
+                needed_average=needed,
+                state=state,
+                project_needed=project_needed,
             )
-        result.append(Target(band=band, threshold=threshold, needed_average=needed, state=state))
+        )
     return TargetResult(
+        method=programme.classification.method,
         average=average,
         marked_ects=marked_ects,
         remaining_ects=remaining,
+        project_mark=project_mark,
+        project=project.code if project else None,
         assumed=dict(assume),
         targets=result,
+        assumed_rules=assumed_rules(programme),
     )

@@ -42,6 +42,7 @@ class Module:
     assumed: Flag = False
     runs_every_years: Count = 1
     must_be_last: Flag = False
+    project: Flag = False  # the project module of a `taught_and_project` classification
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +70,29 @@ class Group:
     title: Text
 
 
+WEIGHTED = "weighted"
+TAUGHT_AND_PROJECT = "taught_and_project"
+METHODS = (WEIGHTED, TAUGHT_AND_PROJECT)
+Method = Annotated[str, Rule(pattern=f"^({'|'.join(METHODS)})$")]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Compensation:
+    """Failed marks at `floor` or above count as compensated passes, up to `max_ects` ECTS.
+
+    The file calls `floor` `from` (a Python keyword: `storage.programme_file` renames it).
+    """
+
+    __pydantic_config__ = FORBID_EXTRA
+    floor: Mark = 40
+    max_ects: Annotated[float, Rule(ge=0, le=1000)] = 0  # 0: compensation is off
+    assumed: Flag = False
+
+    @property
+    def on(self) -> bool:
+        return self.max_ects > 0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Classification:
     __pydantic_config__ = FORBID_EXTRA
@@ -77,7 +101,12 @@ class Classification:
     distinction: Mark
     borderline_margin: Mark = 2.5
     resit_cap: Mark | None = None  # None: the pass mark
-    assumed: Flag = False
+    assumed: Flag = False  # the bands
+    method: Method = WEIGHTED
+    method_assumed: Flag = False
+    attempts: Count = 2
+    attempts_assumed: Flag = False
+    compensation: Compensation = Compensation()
 
     @property
     def bands(self) -> list[tuple[str, float]]:
@@ -152,6 +181,13 @@ class Programme:
     def group_title(self, group: str) -> str:
         return next((g.title for g in self.groups if g.code == group), group)
 
+    @property
+    def project_module(self) -> Module | None:
+        """The project, when the classification is `taught_and_project` (else None)."""
+        if self.classification.method != TAUGHT_AND_PROJECT:
+            return None
+        return next((m for m in self.modules if m.project), None)
+
 
 def consistency_problems(programme: Programme) -> list[str]:
     """Every rule the fields cannot check alone, as `field: message` lines."""
@@ -218,6 +254,20 @@ def consistency_problems(programme: Programme) -> list[str]:
     c = p.classification
     if not c.pass_mark < c.merit < c.distinction:
         problems.append("classification: bands must rise: pass_mark < merit < distinction")
+    if c.resit_cap is not None and c.resit_cap < c.pass_mark:
+        problems.append("classification.resit_cap: below pass_mark (a resit that passes passes)")
+    if c.compensation.floor >= c.pass_mark:
+        problems.append(
+            f"classification.compensation.from: {shown(c.compensation.floor, c.pass_mark)}"
+            f" is not below pass_mark {c.pass_mark:g} (compensation is for failed marks)"
+        )
+    projects = [m.code for m in p.modules if m.project]
+    if c.method == TAUGHT_AND_PROJECT and len(projects) != 1:
+        problems.append(
+            f"modules: method {TAUGHT_AND_PROJECT} needs exactly one module with project = true"
+            f" ({len(projects)} {'has' if len(projects) == 1 else 'have'} it"
+            f"{': ' + ', '.join(projects) if projects else ''})"
+        )
     for i, award in enumerate(p.exit_awards):
         if award.ects > p.total_ects:
             problems.append(f"exit_awards[{i}].ects: more than total_ects")

@@ -114,6 +114,7 @@ def _completion_problems(
                     " a completion is a pass",
                     argument="mark",
                     hint="a resit counts once it is passed; its counted mark is then capped",
+                    reason="below_pass",
                     where=f"{code}'s mark",
                 )
             )
@@ -316,12 +317,36 @@ def _failure_problems(
 ) -> list[Problem]:
     problems = []
     pass_mark = programme.classification.pass_mark
+    allowed = programme.classification.attempts
     for code, tries in progress.failed_attempts.items():
         if code not in codes:
             unknown = f"unknown module '{code}'"
             where = f"the failed attempts of '{code}'"
             problems.append(Problem(f"failed_attempts.{code}", unknown, "code", where=where))
             continue
+        passed = progress.completions.get(code)
+        if len(tries) + (passed is not None) > allowed:
+            said = [f"failed {t.mark:g} on {t.on}" for t in tries]
+            said += [f"passed on {passed.on}"] if passed else []
+            problems.append(
+                Problem(
+                    f"failed_attempts.{code}",
+                    f"{code} allows {allowed} attempt{'s' * (allowed != 1)}, and"
+                    f" {len(said)} are recorded ({', '.join(said)})",
+                    reason="no_attempts_left",
+                    where=f"the attempts at {code}",
+                )
+            )
+        if passed is not None and (late := [t for t in tries if t.on > passed.on]):
+            problems.append(
+                Problem(
+                    f"failed_attempts.{code}",
+                    f"{code} was passed on {passed.on}, before its failed attempt of"
+                    f" {late[0].on}; a failed attempt comes before the pass",
+                    "on",
+                    where=f"the attempts at {code}",
+                )
+            )
         for i, attempt in enumerate(tries):
             field, where = (
                 f"failed_attempts.{code}[{i}]",

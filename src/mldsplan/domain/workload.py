@@ -8,19 +8,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.dates import monday
 from mldsplan.domain.marks import (
+    PASSED,
     EctsPoint,
+    FailedModule,
     counted_mark,
+    credited,
     ects_done,
     ects_done_by_day,
     grades,
     modules_done,
+    standings,
 )
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import LogEntry, Progress
@@ -64,11 +68,16 @@ class PlanModule:
     term_start: date | None
     term_end: date | None
     assumed: bool
+    attempts_left: int | None = None  # a failed module: the attempts the programme still allows
 
     @property
     def status_text(self) -> str:
         """The status as every report words it."""
-        return self.status + (f" (moved from year {self.year})" if self.deferred_years else "")
+        left = self.attempts_left
+        tries = "" if left is None else f" ({left} attempt{'s' * (left != 1)} left)"
+        return (
+            self.status + tries + (f" (moved from year {self.year})" if self.deferred_years else "")
+        )
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -126,6 +135,7 @@ class ProgressResult(Result):
     average: float | None
     band: str | None
     marked_ects: float
+    failed: list[FailedModule]  # failed (or compensated) modules, with the attempts left
     next_deadline: Deadline | None
     overdue_assessments: list[Deadline]  # past due without a mark (not in next_deadline)
     timer: TimerStatus | None
@@ -198,6 +208,7 @@ class HoursResult(Result):
     weekly_hours: float
     weeks_remaining: float
     finish_date: date
+    pace_finish_date: date | None  # at pace.recent_weekly_hours; None without recent study
     programme_end: date | None
     required_weekly_hours: float | None
     planned_end: date | None
@@ -265,9 +276,21 @@ def hours_to_do(programme: Programme, planned: Planned, logged: dict[str, float]
     return max(0.0, programme.hours(planned.module) - logged.get(planned.module.code, 0.0))
 
 
+def credited_schedule(programme: Programme, progress: Progress) -> list[Planned]:
+    """The schedule, with a module that counts as passed without a completion (a
+    compensated failed attempt) done too: it has no hours left to do."""
+    credit = credited(programme, progress)
+    return [
+        replace(p, completion=credit[p.module.code])
+        if not p.done and p.module.code in credit
+        else p
+        for p in schedule(programme, progress)
+    ]
+
+
 def hours_remaining(programme: Programme, progress: Progress) -> float:
     logged = logged_by_module(progress.log)
-    return sum(hours_to_do(programme, p, logged) for p in schedule(programme, progress))
+    return sum(hours_to_do(programme, p, logged) for p in credited_schedule(programme, progress))
 
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
@@ -290,7 +313,7 @@ class _Load:
 
 def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load]:
     """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
-    plan = schedule(programme, progress)
+    plan = credited_schedule(programme, progress)
     logged = logged_by_module(progress.log)
     term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
     loads = []
@@ -349,9 +372,12 @@ def needs_warning(load: _Load, weekly: float) -> bool:
 
 def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
     rows = []
+    found = standings(programme, progress)
     for p in schedule(programme, progress):
         dated = window(programme, progress, p.year, p.term)
-        done = p.completion
+        standing = found.get(p.module.code)
+        done = standing.credit if standing else None
+        failed = standing is not None and standing.state != PASSED
         rows.append(
             PlanModule(
                 code=p.module.code,
@@ -361,17 +387,28 @@ def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
                 ects=p.module.ects,
                 hours=programme.hours(p.module),
                 part_of=p.module.part_of,
-                status="done" if done else "overdue" if dated and dated.end < on else "todo",
+                status=(
+                    standing.state
+                    if standing and failed
+                    else "done"
+                    if done
+                    else "overdue"
+                    if dated and dated.end < on
+                    else "todo"
+                ),
                 completed_on=done.on if done else None,
                 mark=done.mark if done else None,
-                resit=done.resit if done else False,
-                counted_mark=counted_mark(programme, p),
+                resit=bool(
+                    standing and standing.credit and (standing.credit.resit or standing.resit)
+                ),
+                counted_mark=counted_mark(programme, standing),
                 planned_year=p.year,
                 planned_term=p.term,
                 deferred_years=p.year - p.module.year,
                 term_start=dated.start if dated else None,
                 term_end=dated.end if dated else None,
                 assumed=p.module.assumed,
+                attempts_left=standing.attempts_left if standing and not done else None,
             )
         )
     return PlanResult(
@@ -451,6 +488,16 @@ def finish_at(on: date, hours_left: float, weekly: float) -> date:
     return on + timedelta(days=math.ceil(7 * hours_left / weekly))
 
 
+def pace_finish(on: date, hours_left: float, studied: Pace | None) -> date | None:
+    """The finish date at the recent pace; None without one, or past the calendar's end."""
+    if studied is None or studied.recent_weekly_hours <= 0:
+        return None
+    try:
+        return finish_at(on, hours_left, studied.recent_weekly_hours)
+    except OverflowError:  # a few minutes in four weeks: no date the calendar holds
+        return None
+
+
 def planned_end(programme: Programme, progress: Progress) -> date | None:
     """The end of the last term that still has a module to do (or of the plan)."""
     plan = schedule(programme, progress)
@@ -502,6 +549,7 @@ def progress_summary(
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     plan = schedule(programme, progress)
+    passed = credited(programme, progress)  # a compensated module counts as done
     terms = []
     for year, term in planned_terms(programme, plan):
         here = [p for p in plan if (p.year, p.term) == (year, term)]
@@ -513,8 +561,8 @@ def progress_summary(
                 start=dated.start if dated else None,
                 end=dated.end if dated else None,
                 ects=sum(p.module.ects for p in here),
-                ects_done=sum(p.module.ects for p in here if p.done),
-                complete=all(p.done for p in here),
+                ects_done=sum(p.module.ects for p in here if p.module.code in passed),
+                complete=all(p.module.code in passed for p in here),
             )
         )
     week = study_week(programme, progress, on, weekly)
@@ -552,6 +600,7 @@ def progress_summary(
         average=marks.average,
         band=marks.band,
         marked_ects=marks.marked_ects,
+        failed=marks.failed,
         next_deadline=upcoming[0] if upcoming else None,
         overdue_assessments=late,
         timer=timer_status(progress, now),
@@ -711,18 +760,20 @@ def hours_summary(
         for m in programme.modules
         if m.code in logged
     ]
+    studied = pace(progress.log, on)
     return HoursResult(
         on=on,
         hours_remaining=remaining_hours,
         weekly_hours=weekly,
         weeks_remaining=remaining_hours / weekly,
         finish_date=finish_at(on, remaining_hours, weekly),
+        pace_finish_date=pace_finish(on, remaining_hours, studied),
         programme_end=end,
         required_weekly_hours=required,
         planned_end=planned_end(programme, progress),
         registration_end=registration_end(programme, start) if start else None,
         terms=terms,
-        pace=pace(progress.log, on),
+        pace=studied,
         balance=balance(progress.log, on, own_weekly),
         term_balance=term_balance(programme, progress, on, own_weekly),
         modules=modules,
@@ -801,7 +852,8 @@ def week_plan(programme: Programme, progress: Progress, on: date, available: flo
     before = logged_by_module([e for e in progress.log if e.on < first])
     during = logged_by_module([e for e in progress.log if first <= e.on <= last])
     to_do = {
-        p.module.code: hours_to_do(programme, p, before) for p in schedule(programme, progress)
+        p.module.code: hours_to_do(programme, p, before)
+        for p in credited_schedule(programme, progress)
     }
     return plan_week(programme, progress, on, available, to_do, during)
 
@@ -814,6 +866,7 @@ class StudyWeeks:
     total_hours: float
     average_hours: float  # a week, over all of them
     weeks_reached: int  # full weeks (not this one) whose target was reached
+    weeks_counted: int  # full weeks (not this one) from the first log entry's week on
     entries: list[LogEntry]  # logged from the first week's Monday to `on`, newest first
     entries_before: int  # entries logged before the first week
 
@@ -827,11 +880,13 @@ def study_weeks(programme: Programme, progress: Progress, on: date, count: int) 
     ]
     first = weeks[0].week_start
     total = sum(w.logged_hours for w in weeks)
+    began = min((e.on for e in progress.log if e.on <= on), default=None)
     return StudyWeeks(
         weeks=weeks,
         total_hours=total,
         average_hours=total / count,
         weeks_reached=sum(w.target_reached for w in weeks[:-1]),
+        weeks_counted=sum(began is not None and w.week_end >= began for w in weeks[:-1]),
         entries=sorted(
             (e for e in progress.log if first <= e.on <= on), key=lambda e: e.on, reverse=True
         ),
@@ -856,3 +911,33 @@ class LogListResult(Result):
 
 def log_list(progress: Progress) -> LogListResult:
     return LogListResult(entries=[LogRow(*e) for e in progress.log])
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class LogChangeResult(Result):
+    """`log HOURS`, `log --remove N`, `log --undo`: the entry and its day and week after."""
+
+    action: str  # "logged" or "removed"
+    number: int  # the entry's number as `log --list` gives it (a removed one: it had)
+    entry: LogRow
+    day_hours: float  # logged on the entry's date, after the change
+    week_start: date  # the Monday of the entry's study week
+    week_hours: float  # logged in that week, Monday to Sunday, after the change
+    week_target_hours: float  # the student's weekly hours
+
+
+def log_change(
+    programme: Programme, progress: Progress, action: str, number: int, entry: LogEntry
+) -> LogChangeResult:
+    """What a change to the log did; `progress` is the record after it."""
+    first = monday(entry.on)
+    last = first + timedelta(days=6)
+    return LogChangeResult(
+        action=action,
+        number=number,
+        entry=LogRow(*entry),
+        day_hours=sum(e.hours for e in progress.log if e.on == entry.on),
+        week_start=first,
+        week_hours=sum(e.hours for e in progress.log if first <= e.on <= last),
+        week_target_hours=progress.weekly(programme),
+    )

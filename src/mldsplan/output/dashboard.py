@@ -20,6 +20,7 @@ from mldsplan.domain import workload as planner
 from mldsplan.output.text import days_left, hours_text
 
 if TYPE_CHECKING:
+    from mldsplan.domain.assessments import ModuleAssessments
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import LogEntry, Progress
     from mldsplan.domain.weekplan import PlanRow, WeekPlan
@@ -42,6 +43,8 @@ class Deadline:
     due: date
     title: str
     module: str | None = None
+    days_left: int = 0  # from the page's date; below 0 when past
+    overdue: bool = False  # past due without a mark
 
 
 def upcoming(progress: Progress, on: date) -> list[Deadline]:
@@ -51,11 +54,21 @@ def upcoming(progress: Progress, on: date) -> list[Deadline]:
     return [
         Deadline(
             due=d.due,
-            title=f"{d.name} ({d.weight:g}%)" + (", past due, no mark" if d.overdue else ""),
+            title=f"{d.name} ({d.weight:g}%)",
             module=d.code,
+            days_left=d.days_left,
+            overdue=d.overdue,
         )
         for d in deadlines(progress, on, date.max, on)
     ]
+
+
+def in_progress(programme: Programme, progress: Progress) -> list[ModuleAssessments]:
+    """Each module not completed that has assessments: its mark so far and what the rest
+    needs, as `assess list` gives them."""
+    from mldsplan.domain.assessments import assess_list
+
+    return [m for m in assess_list(programme, progress, None).modules if m.completed_on is None]
 
 
 @dataclass(frozen=True)
@@ -88,6 +101,7 @@ class WeeksChart:
     total: float
     average: float
     weeks_reached: int
+    weeks_counted: int  # the full weeks from the first log entry's week on
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,7 @@ class Page:
     weeks_chart: WeeksChart
     warnings: list[str]
     deadlines: list[Deadline]
+    in_progress: list[ModuleAssessments]
     log: list[LogEntry]
     log_earlier: int  # entries before the chart's weeks, not listed
     with_notes: bool
@@ -182,6 +197,7 @@ def build(
         weeks_chart=_weeks_chart(weeks),
         warnings=summary.warnings,
         deadlines=sorted(deadlines, key=lambda d: (d.due, d.title)),
+        in_progress=in_progress(programme, progress),
         log=weeks.entries,
         log_earlier=weeks.entries_before,
         with_notes=with_notes,
@@ -294,6 +310,7 @@ def _weeks_chart(study: planner.StudyWeeks) -> WeeksChart:
         total=study.total_hours,
         average=study.average_hours,
         weeks_reached=study.weeks_reached,
+        weeks_counted=study.weeks_counted,
     )
 
 

@@ -17,7 +17,10 @@ from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.workload import PlanModule, PlanResult, ProgressResult, plan, progress_summary
+from mldsplan.output.text import hours_text
 
+# One table per file (`--table`), each a plain rectangle that a spreadsheet or pandas reads
+# with the right types: numbers as plain numbers (no thousands separators), dates as ISO.
 CSV_COLUMNS = [
     "code",
     "title",
@@ -32,15 +35,23 @@ CSV_COLUMNS = [
     "status",
     "completed_on",
     "mark",
+    "counted_mark",  # the mark the average counts: a resit's capped at the pass mark
     "resit",
 ]
+ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark", "id"]
+LOG_COLUMNS = ["date", "hours", "module", "note"]
+CSV_TABLES = ("modules", "assessments", "log")
+ICS_ONLY = ("deadlines",)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark"]
 # Formats here that hold the study log (the page lists recent weeks' entries): owner-only
 # files, as the whole-record exports (storage.exchange) are.
 PRIVATE_FORMATS = {"html"}
+
+
+def is_private(fmt: str, table: str | None = None) -> bool:
+    """Whether this export holds the study log or its notes (then it is written 0600)."""
+    return fmt in PRIVATE_FORMATS or (fmt == "csv" and table == "log")
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class Snapshot:
     now: datetime
     alarm_days: int = 3
     with_notes: bool = False
+    table: str = "modules"  # csv: which table
+    only: str | None = None  # ics: "deadlines", or None for everything
 
     def assessments(self) -> list[tuple[str, Any]]:
         return [
@@ -69,7 +82,14 @@ class Snapshot:
 
 
 def _num(value: float | None) -> str:
+    """A number for a person (a mark, ECTS, a weight): as short as it is (68, 62.5)."""
     return "" if value is None else f"{value:g}"
+
+
+def _data(value: float | None) -> str:
+    """A number for a spreadsheet: plain digits, no separators or exponent, at most 6
+    decimals (a 50-minute log entry is 0.833333), so sums agree with mldsplan's."""
+    return "" if value is None else f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
 
 
 def _summary_lines(s: Snapshot) -> list[str]:
@@ -77,8 +97,8 @@ def _summary_lines(s: Snapshot) -> list[str]:
     lines = [
         f"ECTS: {r.ects_done:g} of {r.ects_total:g} ({r.percent:.1f}%)",
         f"Modules: {r.modules_done} of {r.modules_total}",
-        f"Hours left: {r.hours_remaining:g} h, {r.weeks_remaining:.1f} weeks at"
-        f" {r.weekly_hours:g} h/week (finish {r.finish_date} at that pace)",
+        f"Hours left: {hours_text(r.hours_remaining)} h, {r.weeks_remaining:.1f} weeks at"
+        f" {hours_text(r.weekly_hours)} h/week (finish {r.finish_date} at that pace)",
     ]
     if r.programme_end:
         lines.append(f"Programme ends: {r.programme_end}; plan ends: {r.planned_end}")
@@ -88,7 +108,7 @@ def _summary_lines(s: Snapshot) -> list[str]:
 def _mark(m: PlanModule) -> str:
     if m.mark is None:
         return ""
-    return f"{m.mark:g}" + (f" (resit, counts {m.counted_mark:g})" if m.resit else "")
+    return f"{m.mark:g}" + (f" (resit, counts {_num(m.counted_mark)})" if m.resit else "")
 
 
 def _status(m: PlanModule) -> str:
@@ -110,8 +130,8 @@ def to_markdown(s: Snapshot) -> str:
         out.append("|---|---|---:|---:|---|---|---:|")
         for m in modules:
             out.append(
-                f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g} | {m.hours:g} | {_status(m)}"
-                f" | {m.completed_on or ''} | {_mark(m)} |"
+                f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g} | {hours_text(m.hours)}"
+                f" | {_status(m)} | {m.completed_on or ''} | {_mark(m)} |"
             )
     if s.assessments():
         out += ["", "## Assessments and deadlines", ""]
@@ -132,52 +152,84 @@ def neutralise(cell: str) -> str:
 
 
 def to_csv(s: Snapshot) -> str:
+    """One table (`s.table`): modules, assessments or the study log. No byte-order mark."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for m in s.plan.modules:
-        writer.writerow(
-            [
-                neutralise(m.code),
-                neutralise(m.title),
-                m.year,
-                m.term,
-                m.planned_year,
-                m.planned_term,
-                m.term_start or "",
-                m.term_end or "",
-                _num(m.ects),
-                _num(m.hours),
-                m.status,
-                m.completed_on or "",
-                _num(m.mark),
-                "yes" if m.resit else "",
-            ]
-        )
-    if s.assessments():
-        # A second, separate table after one empty row: assessments and deadlines.
-        writer.writerow([])
+    if s.table == "assessments":
         writer.writerow(ASSESSMENT_COLUMNS)
         for code, a in s.assessments():
             writer.writerow(
-                [neutralise(code), neutralise(a.name), _num(a.weight), a.due or "", _num(a.mark)]
+                [
+                    neutralise(code),
+                    neutralise(a.name),
+                    _data(a.weight),
+                    a.due or "",
+                    _data(a.mark),
+                    neutralise(a.id),
+                ]
+            )
+    elif s.table == "log":
+        writer.writerow(LOG_COLUMNS)
+        for e in s.progress.log:
+            writer.writerow(
+                [e.on, _data(e.hours), neutralise(e.module or ""), neutralise(e.note or "")]
+            )
+    else:
+        writer.writerow(CSV_COLUMNS)
+        for m in s.plan.modules:
+            writer.writerow(
+                [
+                    neutralise(m.code),
+                    neutralise(m.title),
+                    m.year,
+                    m.term,
+                    m.planned_year,
+                    m.planned_term,
+                    m.term_start or "",
+                    m.term_end or "",
+                    _data(m.ects),
+                    _data(m.hours),
+                    m.status,
+                    m.completed_on or "",
+                    _data(m.mark),
+                    _data(m.counted_mark),
+                    ("yes" if m.resit else "no") if m.completed_on else "",
+                ]
             )
     return buffer.getvalue()
 
 
+def _module_mark(m: PlanModule) -> str:
+    """`, mark 68`, or with a resit `, mark 56, counted 50 (resit)` (its cap applied)."""
+    if m.mark is None:
+        return ""
+    if not m.resit:
+        return f", mark {m.mark:g}"
+    if m.counted_mark is not None and m.counted_mark != m.mark:
+        return f", mark {m.mark:g}, counted {m.counted_mark:g} (resit)"
+    return f", mark {m.mark:g} (resit)"
+
+
 def to_ics(s: Snapshot) -> str:
+    """All-day events: each module over its planned term (transparent: it shows no one as
+    busy for months), each assessment's due date (with an alarm until it has a mark), and
+    the programme's end (transparent too). `only="deadlines"`: the last two alone."""
     from icalendar import Alarm, Calendar, Event
 
     if s.progress.start is None or s.summary.programme_end is None:
         raise InputError("a calendar needs your start month", argument="format", reason="no_start")
     stamp = s.now.astimezone(UTC).replace(microsecond=0)
     sequence = s.progress.revision
+    deadlines_only = s.only == "deadlines"
     calendar = Calendar()
     calendar.add("prodid", "-//mldsplan//study plan//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{s.programme.name} — study plan")
+    what = "deadlines" if deadlines_only else "study plan"
+    calendar.add("x-wr-calname", f"{s.programme.name} — {what}")
 
-    def event(uid: str, summary: str, day: date, last: date, description: str) -> Event:
+    def event(
+        uid: str, summary: str, day: date, last: date, description: str, *, busy: bool
+    ) -> Event:
         item = Event()
         item.add("uid", f"{s.programme.id}-{uid}@mldsplan")
         item.add("dtstamp", stamp)
@@ -187,18 +239,20 @@ def to_ics(s: Snapshot) -> str:
         item.add("dtstart", day)
         item.add("dtend", last + timedelta(days=1))  # all-day DTEND is exclusive
         item.add("description", description)
+        item.add("transp", "OPAQUE" if busy else "TRANSPARENT")
         return item
 
-    for m in s.plan.modules:
+    for m in [] if deadlines_only else s.plan.modules:
         assert m.term_start is not None and m.term_end is not None
         done = f", completed {m.completed_on}" if m.completed_on else ""
-        mark = f", mark {m.mark:g}" if m.mark is not None else ""
         item = event(
             m.code,
             f"{m.code}: {m.title}",
             m.term_start,
             m.term_end,
-            f"{m.ects:g} ECTS, {m.hours:g} study hours; status: {_status(m)}{done}{mark}",
+            f"{m.ects:g} ECTS, {hours_text(m.hours)} study hours; status: {_status(m)}{done}"
+            f"{_module_mark(m)}",
+            busy=False,
         )
         item.add("categories", [f"Year {m.planned_year} term {m.planned_term}"])
         calendar.add_component(item)
@@ -212,8 +266,9 @@ def to_ics(s: Snapshot) -> str:
             a.due,
             a.due,
             f"{a.name}, {a.weight:g}% of {code}{mark}",
+            busy=True,
         )
-        if s.alarm_days > 0:
+        if s.alarm_days > 0 and a.mark is None:  # a marked one needs no reminder
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("description", f"{code} {a.name} is due in {s.alarm_days} days")
@@ -222,7 +277,14 @@ def to_ics(s: Snapshot) -> str:
         calendar.add_component(item)
     end = s.summary.programme_end
     calendar.add_component(
-        event("programme-end", f"{s.programme.name}: programme ends", end, end, "The last day")
+        event(
+            "programme-end",
+            f"{s.programme.name}: programme ends",
+            end,
+            end,
+            "The last day",
+            busy=False,
+        )
     )
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
@@ -250,8 +312,11 @@ def export(
     now: datetime,
     alarm_days: int = 3,
     with_notes: bool = False,
+    table: str = "modules",
+    only: str | None = None,
 ) -> bytes:
-    """`with_notes`: the html page lists the study log's notes (other formats ignore it)."""
+    """`with_notes`: the html page lists the study log's notes; `table`: csv's table
+    (`CSV_TABLES`); `only`: ics's selection (`ICS_ONLY`). Other formats ignore them."""
     today = now.date()
     snapshot = Snapshot(
         programme,
@@ -261,5 +326,7 @@ def export(
         now,
         alarm_days,
         with_notes,
+        table,
+        only,
     )
     return EXPORTERS[fmt](snapshot).encode("utf-8")

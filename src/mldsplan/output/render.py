@@ -27,7 +27,14 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from mldsplan.output.text import days_left, hours_text
+from mldsplan.output.text import (
+    days_left,
+    hours_parts,
+    hours_text,
+    hundredths,
+    hundredths_parts,
+    hundredths_text,
+)
 from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
@@ -59,17 +66,26 @@ LABEL_WIDTH = 9  # "ECTS     ": progress's labels, values aligned after them
 COLUMN_GAP = 2  # spaces between table columns
 MIN_SHORTENED = 8  # a word in a wrapping column keeps this many cells before "…"
 SET_START = "set your start month to see dates: mldsplan init --start YYYY-MM"
+NBSP = "\N{NO-BREAK SPACE}"  # holds `in 9 days` or a date range together; printed as a space
+INDENT_BELOW = 2  # a `below` column's line, under its row
 
+# the space before a number that ends a phrase (`year 2`, `(Part 1)`, `resit 50`): a cell
+# keeps the number with its word
+_NUMBER_AFTER_WORD = re.compile(r"(?<=[^\W\d]) (?=\d[\d.,]*\)?(?:[ ,;:]|$))")
 # spaces at a line's end, before any colour codes that close it
 _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
 
 class Col(NamedTuple):
-    """A table column: `wrap` columns hold prose and take what width is left."""
+    """A table column: `wrap` columns hold prose and take what width is left; a `below`
+    column (a title) takes its own line under its row when inline it would cut a word; an
+    `optional` column is left out when it is empty."""
 
     name: str
     right: bool = False
     wrap: bool = False
+    below: bool = False
+    optional: bool = False
 
 
 class Screen:
@@ -89,7 +105,7 @@ class Screen:
         """Print `text` (after `label`), wrapped at spaces with continuation lines indented."""
         from rich.text import Text
 
-        text = visible(text)  # a path in `check`'s lines may hold an ESC
+        text = _visible(text)  # a path in `check`'s lines may hold an ESC
         if self.wraps:
             lines = textwrap.wrap(
                 text,
@@ -102,7 +118,7 @@ class Screen:
         else:
             lines = [label + text]
         for line in lines:
-            self.console.print(Text(line, style=style), soft_wrap=True)
+            self.console.print(Text(line.replace(NBSP, " "), style=style), soft_wrap=True)
 
     def field(self, label: str, value: str) -> None:
         """`label` then `value`, continuation lines under the value."""
@@ -116,29 +132,74 @@ class Screen:
         self.console.print()
 
     def table(self, columns: Sequence[Col], rows: Sequence[Sequence[str | Text]]) -> None:
-        from rich import box
-        from rich.table import Table
+        """Columns two spaces apart under a header and a rule, laid out here (not by Rich):
+        a wrapping cell breaks at spaces only (never inside `in 9 days` or a date range,
+        whose spaces are non-breaking), and a `below` column may take its own line."""
+        texts = [
+            [
+                _visible(c if isinstance(c, str) else c.plain)
+                if not col.wrap
+                else _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                for c, col in zip(row, columns, strict=True)
+            ]
+            for row in rows
+        ]
+        keep = [
+            i
+            for i, col in enumerate(columns)
+            if not (col.optional and not any(row[i].strip() for row in texts))
+        ]
+        inline = keep
+        widths = self._fit([columns[i] for i in keep], [[row[i] for i in keep] for row in texts])
+        if self.wraps and any(columns[i].below for i in keep):
+            whole = [_longest_word([columns[i].name, *(row[i] for row in texts)]) for i in keep]
+            if any(w is not None and w < n for w, n in zip(widths, whole, strict=True)):
+                inline = [i for i in keep if not columns[i].below]
+                widths = self._fit(
+                    [columns[i] for i in inline], [[row[i] for i in inline] for row in texts]
+                )
+        below = [i for i in keep if i not in inline]
+        shown = [columns[i] for i in inline]
+        sized = [
+            w if w is not None else max(_cells(t) for t in [col.name, *(row[i] for row in texts)])
+            for w, col, i in zip(widths, shown, inline, strict=True)
+        ]
+        total = sum(sized) + COLUMN_GAP * (len(sized) - 1)
+        self._row([col.name for col in shown], shown, sized, style="bold")
+        for i in below:
+            self._under(columns[i].name, style="bold")
+        self._print("─" * total)
+        for row in texts:
+            self._row([row[i] for i in inline], shown, sized)
+            for i in below:
+                self._under(row[i])
+
+    def _row(
+        self, cells: Sequence[str], columns: Sequence[Col], widths: Sequence[int], style: str = ""
+    ) -> None:
+        """One row: each cell wrapped to its column's width, the cells side by side."""
+        lines = [
+            _wrap_cell(cell, width) if col.wrap else [cell.replace(NBSP, " ")]
+            for cell, col, width in zip(cells, columns, widths, strict=True)
+        ]
+        for n in range(max(len(cell) for cell in lines)):
+            parts = []
+            for cell, col, width in zip(lines, columns, widths, strict=True):
+                text = cell[n] if n < len(cell) else ""
+                pad = " " * max(0, width - _cells(text))
+                parts.append(pad + text if col.right else text + pad)
+            self._print((" " * COLUMN_GAP).join(parts), style=style)
+
+    def _under(self, text: str, style: str = "") -> None:
+        """A `below` column's text on its own line(s), indented under its row."""
+        if text.strip():
+            text = _NUMBER_AFTER_WORD.sub(NBSP, text)
+            self.line(text, indent=2 * INDENT_BELOW, label=" " * INDENT_BELOW, style=style)
+
+    def _print(self, line: str, style: str = "") -> None:
         from rich.text import Text
 
-        cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows]
-        widths = self._fit(columns, [[c.plain for c in row] for row in cells])
-        table = Table(
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            pad_edge=False,
-            collapse_padding=True,
-        )
-        for col, width in zip(columns, widths, strict=True):
-            table.add_column(
-                col.name,
-                justify="right" if col.right else "left",
-                no_wrap=not col.wrap,
-                overflow="ellipsis",
-                width=width,
-            )
-        for row in cells:
-            table.add_row(*row)
-        self.console.print(table)
+        self.console.print(Text(line, style=style), soft_wrap=True)
 
     def _fit(self, columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> list[int | None]:
         """Widths for the wrapping columns, or None where a column takes its natural width.
@@ -158,7 +219,7 @@ class Screen:
         widths: dict[int, int] = {}
         floor: dict[int, int] = {}  # below this a number in the column would be cut
         for i in flexible:
-            words = [w for t in texts[i] for w in t.split()] or [""]
+            words = [w for t in texts[i] for w in _words(t)] or [""]
             floor[i] = max([1, *(cell_len(w) for w in words if any(c.isdigit() for c in w))])
             longest = max(cell_len(w) for w in words)
             widths[i] = max(floor[i], min(longest, MIN_SHORTENED))
@@ -188,13 +249,51 @@ def screen() -> Iterator[Screen]:
     sys.stdout.flush()
 
 
+def _cells(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _words(text: str) -> list[str]:
+    """The words a line may break between: NBSP joins, unlike `str.split()`."""
+    return [w for w in re.split(r"[ \t\n]+", text) if w]
+
+
+def _longest_word(texts: Sequence[str]) -> int:
+    return max([0, *(_cells(w) for t in texts for w in _words(t))])
+
+
+def _wrap_cell(text: str, width: int) -> list[str]:
+    """`text` wrapped at spaces (not at NBSP) to `width`; a word too long is shortened."""
+    from rich.cells import set_cell_size
+
+    lines = textwrap.wrap(
+        _NUMBER_AFTER_WORD.sub(NBSP, text), width, break_long_words=False, break_on_hyphens=False
+    ) or [""]
+    return [
+        (line if _cells(line) <= width else set_cell_size(line, width - 1) + "…").replace(NBSP, " ")
+        for line in lines
+    ]
+
+
+def _visible(text: str) -> str:
+    """`visible(text)`, its non-breaking spaces kept (they are ours, printed as spaces)."""
+    return NBSP.join(visible(part) for part in text.split(NBSP))
+
+
+def _together(text: str) -> str:
+    """`text` with its spaces made non-breaking: a phrase a line must not split."""
+    return text.replace(" ", NBSP)
+
+
 def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     filled = round(max(0.0, min(1.0, fraction)) * width)
     return "█" * filled + "░" * (width - filled)
 
 
 def _dates(start: date | None, end: date | None) -> str:
-    return f"{start} to {end}" if start and end else "-"
+    return _together(f"{start} to {end}") if start and end else "-"
 
 
 def _text(value: str) -> Text:
@@ -219,12 +318,12 @@ def plan(programme: Programme, result: PlanResult) -> None:
         terms = sorted({(m.planned_year, m.planned_term) for m in result.modules})
         columns = [
             Col("Code"),
-            Col("Title", wrap=True),
+            Col("Title", wrap=True, below=True),
             Col("ECTS", right=True),
             Col("Hours", right=True),
             Col("Status", wrap=True),
-            Col("Completed"),
-            Col("Mark", right=True, wrap=True),
+            Col("Completed", optional=True),
+            Col("Mark", right=True, wrap=True, optional=True),
         ]
         for year, term in terms:
             modules = [
@@ -270,11 +369,11 @@ def progress(programme: Programme, result: ProgressResult) -> None:
             f"{bar(r.ects_done / r.ects_total)}  {r.ects_done:g} of {r.ects_total:g}"
             f" ({r.percent:.1f}%)",
         )
-        out.field("Modules", f"{r.modules_done} of {r.modules_total} done")
+        out.field("Modules", f"{r.modules_done} of {r.modules_total} done{_parts_text(programme)}")
         out.field(
             "Hours",
             f"{hours_text(r.hours_remaining)} h left = {r.weeks_remaining:.1f} weeks at"
-            f" {r.weekly_hours:g} h/week; at that pace you finish {r.finish_date}",
+            f" {hours_text(r.weekly_hours)} h/week; at that pace you finish {r.finish_date}",
         )
         if r.programme_end:
             now = f"now year {r.current_year} term {r.current_term}; " if r.current_year else ""
@@ -287,6 +386,14 @@ def progress(programme: Programme, result: ProgressResult) -> None:
             out.field(
                 "Marks",
                 f"average {r.average:.2f} ({r.band}) over {r.marked_ects:g} ECTS: mldsplan grades",
+            )
+        for f in r.failed:
+            n = f.attempts_left
+            left = (
+                f"{n} attempt{'s' * (n != 1)} left" if f.state == "failed" else "counts as passed"
+            )
+            out.field(
+                f.state.capitalize(), f"{f.code} at {', '.join(f'{m:g}' for m in f.marks)}; {left}"
             )
         for d in r.overdue_assessments:
             out.field(
@@ -301,7 +408,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                 f"{d.code} {d.name} ({d.weight:g}%) on {d.due}, {days_left(d.days_left)}",
             )
         w = r.this_week
-        out.line(f"This week: {hours_text(w.logged_hours)} of {w.target_hours:g} h")
+        out.line(f"This week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h")
         if r.week_plan.plan:
             top = r.week_plan.plan[0]
             out.line(
@@ -350,7 +457,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
             style="bold",
         )
         out.line(
-            f"At {r.weekly_hours:g} h/week  {r.weeks_remaining:.1f} weeks;"
+            f"At {hours_text(r.weekly_hours)} h/week  {r.weeks_remaining:.1f} weeks;"
             f" finish {r.finish_date} (from {r.on})"
         )
         if r.programme_end is None:
@@ -359,7 +466,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
             needed = (
                 "the programme's end has passed"
                 if r.required_weekly_hours is None
-                else f"{r.required_weekly_hours:.1f} h/week needed"
+                else f"{hours_text(r.required_weekly_hours)} h/week needed"
             )
             out.line(f"To finish by the programme's end ({r.programme_end}): {needed}")
             out.line(f"Your plan ends {r.planned_end}")
@@ -367,40 +474,44 @@ def hours(programme: Programme, result: HoursResult) -> None:
             out.blank()
             out.table(
                 [
-                    Col("Year"),
-                    Col("Term"),
+                    Col("Y.T"),  # the term as `calendar set Y.T` names it: the table fits 60
                     Col("Dates", wrap=True),
                     Col("Hours left", right=True),
                     Col("h/week", right=True),
-                    Col("", wrap=True),
+                    Col("", wrap=True, below=True, optional=True),
                 ],
                 [
                     [
-                        str(t.year),
-                        str(t.term),
+                        f"{t.year}.{t.term}",
                         _dates(t.start, t.end),
                         hours_text(t.hours_remaining),
-                        "-" if t.weekly_load is None else f"{t.weekly_load:.1f}",
-                        "overdue"
-                        if t.overdue
-                        else f"heavy: over {r.weekly_hours:g} h/week +{HEAVY_FACTOR - 1:.0%}"
-                        if t.heavy
-                        else "",
+                        "-" if t.weekly_load is None else hours_text(t.weekly_load),
+                        _term_flag(t.overdue, t.heavy),
                     ]
                     for t in r.terms
                 ],
             )
+            # each flag said once, in plain words, under the table
+            flags = {_term_flag(t.overdue, t.heavy) for t in r.terms}
+            if "overdue" in flags:
+                out.line("overdue: the term has ended with hours left", indent=len("overdue: "))
+            if "heavy" in flags:
+                out.line(
+                    f"heavy: needs more than your {hours_text(r.weekly_hours)} h/week"
+                    f" + {HEAVY_FACTOR - 1:.0%}",
+                    indent=len("heavy: "),
+                )
         out.blank()
         if r.pace is None:
             out.line("Your pace: nothing logged yet (mldsplan log HOURS)")
         else:
             p = r.pace
-            whole = f"{p.overall_weekly_hours:.1f} h/week since {p.first_entry}"
+            whole = f"{hours_text(p.overall_weekly_hours)} h/week since {p.first_entry}"
             if p.recent_since == p.first_entry:  # the whole log is recent: one figure
                 out.line(f"Your pace: {whole} ({p.span_days} day{'s' * (p.span_days > 1)})")
             else:
                 out.line(
-                    f"Your pace: {p.recent_weekly_hours:.1f} h/week over the last"
+                    f"Your pace: {hours_text(p.recent_weekly_hours)} h/week over the last"
                     f" {p.recent_days} days; {whole}"
                 )
         balances(out, r.balance, r.term_balance)
@@ -409,7 +520,12 @@ def hours(programme: Programme, result: HoursResult) -> None:
         if r.modules:
             out.blank()
             out.table(
-                [Col("Module"), Col("Logged", right=True), Col("Budget", right=True), Col("")],
+                [
+                    Col("Module"),
+                    Col("Logged", right=True),
+                    Col("Budget", right=True),
+                    Col("Used", right=True),
+                ],
                 [
                     [
                         _text(m.code),
@@ -426,6 +542,22 @@ def hours(programme: Programme, result: HoursResult) -> None:
                 " not counted against any module"
             )
         out.warnings(r.warnings)
+
+
+def _parts_text(programme: Programme) -> str:
+    """Why completions outnumber modules done: a module in parts counts once, when all are."""
+    said = []
+    for group in programme.groups:
+        parts = [m.code for m in programme.modules if m.part_of == group.code]
+        if len(parts) > 1:
+            codes = ", ".join(parts[:-1]) + f" and {parts[-1]}"
+            said.append(f"{codes} count as one module, done when all {len(parts)} are")
+    return "".join(f"; {s}" for s in said)
+
+
+def _term_flag(overdue: bool, heavy: bool) -> str:
+    """The hours table's flag for a term, explained by a legend under the table."""
+    return "overdue" if overdue else "heavy" if heavy else ""
 
 
 def chart(weeks: Sequence[WeekSummary], width: int = CHART_WIDTH) -> list[str]:
@@ -448,24 +580,32 @@ def week(result: WeekResult) -> None:
         out.table(
             [Col("Day"), Col("Date"), Col("Hours", right=True)],
             [
-                [d.date.strftime("%a"), str(d.date), hours_text(d.hours) if d.hours else "-"]
-                for d in r.days
+                # the days' hours as they add up to the week's total below
+                [d.date.strftime("%a"), str(d.date), shown if d.hours else "-"]
+                for d, shown in zip(r.days, hours_parts([d.hours for d in r.days]), strict=True)
             ],
         )
         out.blank()
+        # logged and to go (or over) add up to the target as shown
+        apart = hundredths(r.target_hours) - hundredths(r.logged_hours)
         state = (
-            f"{hours_text(r.over_hours)} h over the target"
+            f"{hundredths_text(-apart)} h over the target"
             if r.over_hours
-            else f"{hours_text(r.remaining_hours)} h to go"
+            else f"{hundredths_text(max(0, apart))} h to go"
         )
-        out.line(f"Logged {hours_text(r.logged_hours)} of {r.target_hours:g} h; {state}")
+        out.line(f"Logged {hours_text(r.logged_hours)} of {hours_text(r.target_hours)} h; {state}")
         if r.modules:
-            parts = [f"{m.code or '(no module)'} {hours_text(m.hours)} h" for m in r.modules]
+            shown = hours_parts([m.hours for m in r.modules])
+            parts = [
+                f"{m.code or '(no module)'} {h} h" for m, h in zip(r.modules, shown, strict=True)
+            ]
             out.line("By module: " + ", ".join(parts))
         out.blank()
         week_plan(out, r)
         out.blank()
-        out.line(f"Last {len(r.recent_weeks)} weeks (| marks the {r.target_hours:g} h target):")
+        out.line(
+            f"Last {len(r.recent_weeks)} weeks (| marks the {hours_text(r.target_hours)} h target):"
+        )
         # the date, the bar and the widest hours figure share the line
         widest = max((len(hours_text(w.logged_hours)) for w in r.recent_weeks), default=1)
         width = min(CHART_WIDTH, out.width - len("YYYY-MM-DD  ") - len("   h") - widest)
@@ -495,12 +635,14 @@ def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
         [
             [
                 _text(row.code),
-                hours_text(row.need_hours),
+                hundredths_text(need),  # the needs as they add up to the total below
                 hours_text(row.logged_hours) if row.logged_hours else "-",
-                hours_text(row.left_hours),
+                hundredths_text(max(0, need - hundredths(row.logged_hours))),  # need - logged
                 _text(deadline_text(row)),
             ]
-            for row in plan.plan
+            for row, need in zip(
+                plan.plan, hundredths_parts([row.need_hours for row in plan.plan]), strict=True
+            )
         ],
     )
     out.line(f"This week {plan_total_text(plan)}")
@@ -522,7 +664,7 @@ def plan_total_text(plan: WeekPlan | WeekResult) -> str:
 def deadline_text(row: PlanRow) -> str:
     """`Group project, 2026-12-04 (in 9 days)`, or the term's end when no assessment drives;
     an overdue module (its term has ended) is planned to this term's end."""
-    when = f"{row.due} ({days_left(row.days_left)})"
+    when = f"{row.due} ({_together(days_left(row.days_left))})"
     what = row.deadline.name if row.deadline else f"{'this term' if row.overdue else 'term'} ends"
     return f"{'overdue: ' if row.overdue else ''}{what}{',' if row.deadline else ''} {when}"
 
@@ -534,7 +676,7 @@ def grades(programme: Programme, result: GradesResult) -> None:
             out.table(
                 [
                     Col("Code"),
-                    Col("Title", wrap=True),
+                    Col("Title", wrap=True, below=True),
                     Col("ECTS", right=True),
                     Col("Mark", right=True),
                     Col("Counted", right=True, wrap=True),
@@ -546,26 +688,38 @@ def grades(programme: Programme, result: GradesResult) -> None:
                         _text(m.title),
                         f"{m.ects:g}",
                         f"{m.mark:g}",
-                        f"{m.counted_mark:g}" + (" (resit cap)" if m.capped else ""),
-                        f"{100 * m.weight:.1f}%",
+                        f"{m.counted_mark:g}"
+                        + (" (resit cap)" if m.capped else "")
+                        + (" (compensated)" if m.compensated else ""),
+                        "project" if m.project else f"{100 * m.weight:.1f}%",
                     ]
                     for m in r.modules
                 ],
             )
             out.blank()
+        taught = "taught " if r.project else ""
         if r.average is None:
             out.line("No marks yet: record one with mldsplan complete CODE --mark M")
         else:
             out.line(
-                f"Average  {r.average:.2f} ({r.band}) over {r.marked_ects:g} of"
-                f" {r.total_ects:g} ECTS ({r.marked_percent:.1f}% marked)",
+                f"{'Taught average ' if taught else 'Average  '}"
+                f"{r.average:.2f} ({r.band}) over {r.marked_ects:g} of"
+                f" {r.total_ects:g} {taught}ECTS ({r.marked_percent:.1f}% marked)",
                 style="bold",
             )
-            if r.borderline_band and r.borderline_threshold is not None:
-                out.line(
-                    f"Borderline: within {programme.classification.borderline_margin:g}"
-                    f" of {r.borderline_band} ({r.borderline_threshold:g})"
-                )
+        if r.project:
+            mark = "not marked yet" if r.project_mark is None else f"{r.project_mark:g}"
+            out.line(f"Project ({r.project}): {mark}; a band needs both at its threshold")
+        for h in r.hurdles:
+            if not h.reached and r.average is not None:
+                out.line(f"Not {h.band} ({h.threshold:g}): {h.hurdle}")
+        for f in r.failed:
+            marks = ", ".join(f"{m:g}" for m in f.marks)
+            n = f.attempts_left
+            left = "" if f.state != "failed" else f"; {n} attempt{'s' * (n != 1)} left"
+            out.line(f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}{left}")
+        for note in r.notes:
+            out.line(note[0].upper() + note[1:])
         if r.unmarked:
             out.line(f"Completed without a mark (not in the average): {', '.join(r.unmarked)}")
         for p in r.provisional:
@@ -573,13 +727,8 @@ def grades(programme: Programme, result: GradesResult) -> None:
                 f"Provisional (in progress, not in the average): {p.code}"
                 f" {p.current_mark:.2f} over {p.weight_marked:g}% marked"
             )
-        for award in r.exit_awards:
-            state = (
-                "reached" if award.reached else f"not yet ({r.ects_done:g} of {award.ects:g} ECTS)"
-            )
-            out.line(f"Exit award {award.name} ({award.ects:g} ECTS): {state}")
-        if programme.classification.assumed:
-            out.line("Bands are assumed (see the programme file's sources; check your handbook)")
+        if r.assumed_rules:
+            out.line(r.assumed_rules)
 
 
 def targets(result: TargetResult) -> None:
@@ -594,16 +743,18 @@ def targets(result: TargetResult) -> None:
             out.line(f"No marks yet; {r.remaining_ects:g} ECTS still to mark", style="bold")
         else:
             out.line(
-                f"Average {r.average:.2f} over {r.marked_ects:g} ECTS{assumed};"
-                f" {r.remaining_ects:g} ECTS still to mark",
+                f"{'Taught average' if r.project else 'Average'} {r.average:.2f} over"
+                f" {r.marked_ects:g} ECTS{assumed}; {r.remaining_ects:g} ECTS still to mark",
                 style="bold",
             )
         out.blank()
+        project = [Col("Project", right=True)] if r.project else []
         out.table(
             [
                 Col("Band"),
                 Col("Threshold", right=True),
-                Col("Needed", right=True),
+                Col("Needed" + (" (taught)" if r.project else ""), right=True),
+                *project,
                 Col("State", wrap=True),
             ],
             [
@@ -611,12 +762,21 @@ def targets(result: TargetResult) -> None:
                     t.band,
                     f"{t.threshold:g}",
                     "-" if t.needed_average is None else f"{t.needed_average:.2f}",
+                    *(
+                        ["-" if t.project_needed is None else f"{t.project_needed:g}"]
+                        * len(project)
+                    ),
                     t.state.replace("_", " "),
                 ]
                 for t in r.targets
             ],
         )
+        if r.project:
+            mark = "not marked yet" if r.project_mark is None else f"{r.project_mark:g}"
+            out.line(f"Project ({r.project}): {mark}; a band needs both at its threshold")
         out.line("secured: reached if you pass every remaining module")
+        if r.assumed_rules:
+            out.line(r.assumed_rules)
 
 
 def log_entries(result: LogListResult) -> None:
@@ -631,7 +791,7 @@ def log_entries(result: LogListResult) -> None:
                 Col("Date"),
                 Col("Hours", right=True),
                 Col("Module"),
-                Col("Note", wrap=True),
+                Col("Note", wrap=True, below=True),
             ],
             [
                 [
@@ -664,10 +824,11 @@ def balances(out: Screen, since_first: Balance | None, this_term: Balance | None
 
 
 def balance_text(b: Balance) -> str:
-    sign = "+" if b.difference >= 0 else "\N{MINUS SIGN}"
+    difference = hundredths(b.logged_hours) - hundredths(b.target_hours)  # as shown
+    sign = "+" if difference >= 0 else "\N{MINUS SIGN}"
     return (
         f"{hours_text(b.logged_hours)} of {hours_text(b.target_hours)} h"
-        f" ({sign}{hours_text(abs(b.difference))} h)"
+        f" ({sign}{hundredths_text(abs(difference))} h)"
     )
 
 
@@ -770,12 +931,19 @@ def assessments(result: AssessListResult) -> None:
                 out.line(_completed_text(m))
                 out.blank()
                 continue
-            so_far = "no marks yet" if m.current_mark is None else f"{m.current_mark:.2f}"
-            module = "" if m.module_mark is None else f"; module mark {m.module_mark:.2f}"
-            out.line(
-                f"Mark so far {so_far} over {m.weight_marked:g}% marked"
-                f" ({m.weight_total:g}% of 100% entered){module}"
+            so_far = (
+                "No marks yet"
+                if m.current_mark is None
+                else f"Mark so far {m.current_mark:.2f} from the {m.weight_marked:g}% of the"
+                " module marked"
             )
+            entered = (
+                "every assessment entered (100% of the module)"
+                if m.weight_total >= 100
+                else f"assessments entered so far: {m.weight_total:g}% of the module"
+            )
+            module = "" if m.module_mark is None else f"; module mark {m.module_mark:.2f}"
+            out.line(f"{so_far}; {entered}{module}")
             for t in m.targets:
                 needed = (
                     ""
@@ -799,11 +967,11 @@ def due(result: DueResult) -> None:
         out.table(
             [
                 Col("Due"),
-                Col("Left", wrap=True),
+                Col("Left"),
                 Col("Code"),
-                Col("Assessment", wrap=True),
+                Col("Assessment", wrap=True, below=True),
                 Col("Weight", right=True),
-                Col("", wrap=True),
+                Col("", wrap=True, optional=True),
             ],
             [
                 [

@@ -14,11 +14,29 @@ if TYPE_CHECKING:
     from mldsplan.storage.cache import Cache
 
 
+# The file's `[classification.compensation] from` is the record's `floor` (`from` is a
+# Python keyword): renamed on the way in, and back in every message.
+_FILE_NAME, _RECORD_NAME = "from", "floor"
+
+
+def _renamed(data: dict[str, Any]) -> dict[str, Any]:
+    classification = data.get("classification")
+    if not isinstance(classification, dict):
+        return data
+    compensation = classification.get("compensation")
+    if not isinstance(compensation, dict) or _RECORD_NAME in compensation:
+        return data  # `floor` written as is is read as is
+    renamed = {_RECORD_NAME if k == _FILE_NAME else k: v for k, v in compensation.items()}
+    return {**data, "classification": {**classification, "compensation": renamed}}
+
+
 def programme_problems(path: Path, data: dict[str, Any]) -> tuple[Programme | None, list[str]]:
     """Validate a parsed programme document; every problem, each naming file and field."""
+    data = _renamed(data)
     programme, problems = validation.validate(path, Programme, data)
     if programme is None:
-        return None, problems
+        here = f"compensation.{_RECORD_NAME}"
+        return None, [line.replace(here, f"compensation.{_FILE_NAME}") for line in problems]
     problems = [f"{path}: {line}" for line in consistency_problems(programme)]
     return (None if problems else programme), problems
 
@@ -31,7 +49,7 @@ def load_programme(path: Path, cache: Cache | None = None) -> Programme:
         # A marker can be forged: what `build` cannot vouch for, or what breaks a rule
         # across fields, is validated in full below and reported as without a marker.
         with suppress(validation.Unchecked):
-            built: Programme = validation.build(Programme, data)
+            built: Programme = validation.build(Programme, _renamed(data))
             if not consistency_problems(built):
                 return built
     programme, problems = programme_problems(path, data)
