@@ -142,9 +142,9 @@ def test_assess_edit_says_what_changed(run: Run) -> None:
     run("init", "--start", "2026-10")
     run("assess", "add", "eda", "Essay", "--weight", "30", "--due", "2027-03-01")
     said = run("assess", "edit", "eda", "essay", "--weight", "40", "--name", "Report").stderr
-    assert "eda 'Essay': weight 30 -> 40; renamed to 'Report'" in said
+    assert "eda 'Essay': renamed to 'Report'; weight 30% -> 40%" in said
     said = run("assess", "edit", "eda", "Report", "--due", "none").stderr
-    assert "eda 'Report': due 2027-03-01 -> none" in said
+    assert "eda 'Report': cleared due (was 2027-03-01)" in said
 
 
 def test_a_module_without_assessments_has_no_mark_so_far(run: Run) -> None:

@@ -6,6 +6,7 @@ from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes
 from mldsplan.domain.constraints import name_key
+from mldsplan.domain.difference import assessment_change
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import Progress
 
@@ -49,13 +50,7 @@ def edit(
     stored = _stored_name(before, code, name)
     old = next(a for a in before.assessments[code] if a.name == stored)
     new = next(a for a in after.assessments[code] if a.id == old.id)  # the id survives a rename
-    said = []
-    if new.weight != old.weight:
-        said.append(f"weight {old.weight:g} -> {new.weight:g}")
-    if new.due != old.due:
-        said.append(f"due {old.due or 'none'} -> {new.due or 'none'}")
-    if new.name != old.name:
-        said.append(f"renamed to '{new.name}'")
+    said = assessment_change(old, new)
     return [f"{code} '{stored}': {'; '.join(said) or 'nothing changed'}"]
 
 

@@ -149,7 +149,8 @@ def _assessment(item: Assessment) -> str:
     return f"'{item.name}' ({_number(item.weight)}%{due}{mark})"
 
 
-def _assessment_change(old: Assessment, new: Assessment) -> list[str]:
+def assessment_change(old: Assessment, new: Assessment) -> list[str]:
+    """What changed in one assessment (the same by its id), in words."""
     parts = []
     if old.name != new.name:
         parts.append(f"renamed to '{new.name}'")
@@ -182,7 +183,7 @@ def _assessments(
         said += [f"{code}: added {_assessment(new[i])}" for i in added]
         said += [f"{code}: removed '{old[i].name}'" for i in removed]
         for i in changed:
-            parts = _assessment_change(old[i], new[i])
+            parts = assessment_change(old[i], new[i])
             if parts:  # not only moved within the module's list
                 said.append(f"{code}: '{old[i].name}' {', '.join(parts)}")
     return said
