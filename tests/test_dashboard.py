@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHIPPED, TODAY, MadeWith, Run, RunJson
-from mldsplan.domain import workload
+from mldsplan.domain import studytime, workload
 from mldsplan.domain.progress import Completion, LogEntry, Progress
 from mldsplan.output import dashboard, render
 from mldsplan.storage.programme_file import load_programme
@@ -461,7 +461,7 @@ def test_study_weeks_sum_the_weeks_and_count_the_full_ones_that_reached_the_targ
         LogEntry(date(2026, 11, 18), 4.0),  # exactly the target, over two days
         LogEntry(date(2026, 11, 24), 12.0),  # this week: reached, but not a full week
     )
-    weeks = workload.study_weeks(PROGRAMME, Progress(weekly_hours=10.0, log=log), on, 12)
+    weeks = studytime.study_weeks(PROGRAMME, Progress(weekly_hours=10.0, log=log), on, 12)
     assert len(weeks.weeks) == 12 and weeks.weeks[0].week_start == date(2026, 9, 7)
     assert [i for i, w in enumerate(weeks.weeks) if w.target_reached] == [0, 10, 11]
     assert weeks.weeks_reached == 2
@@ -480,7 +480,7 @@ def test_study_weeks_count_the_full_weeks_from_the_first_log_entrys_week() -> No
 
     def counted(*days: date) -> int:
         log = tuple(LogEntry(day, 1.0) for day in days)
-        return workload.study_weeks(PROGRAMME, Progress(log=log), on, 12).weeks_counted
+        return studytime.study_weeks(PROGRAMME, Progress(log=log), on, 12).weeks_counted
 
     assert counted() == 0
     assert counted(date(2026, 11, 24)) == 0  # this week is not a full week
@@ -492,10 +492,10 @@ def test_study_weeks_count_the_full_weeks_from_the_first_log_entrys_week() -> No
 
 def test_a_week_reaches_its_target_through_float_noise() -> None:
     log = tuple(LogEntry(date(2026, 11, day), 0.7) for day in (23, 24, 25))
-    week = workload.study_week(PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.1)
+    week = studytime.study_week(PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.1)
     assert week.logged_hours < 2.1  # 2.0999999999999996
     assert week.target_reached
-    assert not workload.study_week(
+    assert not studytime.study_week(
         PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.2
     ).target_reached
 

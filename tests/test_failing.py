@@ -357,3 +357,21 @@ def test_target_counts_a_failed_modules_resit_at_most_the_cap(run: Run, run_json
     assert round(needed["merit"], 4) == round((60 * 90 - 50 * 5) / 85, 4)  # 60.5882, not 60
     assumed = run_json("target", "--assume", "maths=80")
     assert assumed["average"] == 50  # an assumed resit is capped too
+
+
+def test_a_failure_before_its_term_starts_is_refused(run: Run, refuse: Refuse) -> None:
+    """big-data is year 1 term 3 (from 2026-05-01): no result can come before it."""
+    run("init", "--start", "2025-10")
+    refuse(
+        "fail",
+        "big-data",
+        "--mark",
+        "30",
+        "--on",
+        "2026-01-01",
+        needles=("--on: 2026-01-01 is before its term (year 1 term 3) starts on 2026-05-01",),
+    )
+
+
+def test_a_failed_mark_at_the_pass_mark_says_why_in_a_whole_sentence(refuse: Refuse) -> None:
+    refuse("fail", "maths", "--mark", "55", needles=("a failed attempt's mark is below it",))

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHIPPED, Refuse, Run, child_env, command_tree, mldsplan_command
-from mldsplan import cli
+from mldsplan import clickparts, prompts
 from mldsplan.cli import app
 
 
@@ -84,6 +84,15 @@ def test_a_mistyped_folder_is_called_a_likely_typo(run: Run, tmp_path: Path) -> 
         " is the path mistyped?"
     ]
     assert not typo.parent.exists()
+
+
+def test_a_first_write_says_where_it_created_the_file(run: Run, tmp_path: Path) -> None:
+    """A write to a mistyped path is seen at once: the file (and folder) it made are named."""
+    typo = tmp_path / "Documnets" / "progress.toml"
+    result = run("--file", str(typo), "log", "1")
+    assert f"created {typo} and its folder {typo.parent}" in _stderr_lines(result)
+    again = run("--file", str(typo), "log", "1")
+    assert not any(line.startswith("created") for line in _stderr_lines(again))
 
 
 def test_a_missing_file_named_by_file_gets_an_init_that_names_it(run: Run, tmp_path: Path) -> None:
@@ -155,7 +164,7 @@ def test_every_number_argument_may_be_negative() -> None:
         )
     ]
     assert {c.name for c in numeric} >= {"log", "mark"}
-    assert all(isinstance(c, cli._Numbers) for c in numeric), [c.name for c in numeric]
+    assert all(isinstance(c, clickparts.Numbers) for c in numeric), [c.name for c in numeric]
 
 
 # --- 15. -h, and global options after the command -----------------------------
@@ -197,7 +206,7 @@ def test_a_global_option_after_the_command_says_where_it_goes(
 ) -> None:
     result = run(*args, ok=False)
     assert result.exit_code == 2
-    option = [a for a in args if a.split("=")[0] in cli._GLOBAL_OPTIONS][-1].split("=")[0]
+    option = [a for a in args if a.split("=")[0] in clickparts.GLOBAL_OPTIONS][-1].split("=")[0]
     assert result.stderr.strip() == f"Error: {option} goes before the command: {fixed}"
     assert not progress_file.exists()
 
@@ -244,7 +253,7 @@ def test_plan_codes_does_not_load_rich_or_the_record(progress_file: Path) -> Non
 
 
 def _init(monkeypatch: pytest.MonkeyPatch, answers: str, terminal: bool = True) -> Any:
-    monkeypatch.setattr(cli, "_interactive", lambda: terminal)
+    monkeypatch.setattr(prompts, "interactive", lambda: terminal)
     return CliRunner().invoke(app, ["init"], input=answers)
 
 
@@ -307,7 +316,7 @@ def test_init_without_a_terminal_or_with_options_never_asks(
     assert "Start month" not in result.output and progress_file.exists()
     result = _init(monkeypatch, "", terminal=True)  # a terminal, but the file exists...
     assert "Start month" in result.stdout  # ...asks, with the record's answers as defaults
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(prompts, "interactive", lambda: True)
     result = CliRunner().invoke(app, ["init", "--weekly-hours", "15"], input="")
     assert result.exit_code == 0, result.output
     assert "Start month" not in result.output

@@ -45,7 +45,7 @@ def layer(module: str) -> str:
         return parts[1]
     if len(parts) > 1 and parts[1] in EDGE:
         return "edge"
-    return "cli"  # cli.py, __main__.py and the package itself
+    return "cli"  # cli.py and the modules beside it, __main__.py and the package itself
 
 
 def imports(path: Path) -> list[tuple[int, str]]:
@@ -72,7 +72,16 @@ def test_the_layers_are_the_folders() -> None:
     for package in ("domain", "storage", "output", "commands"):
         assert f"mldsplan.{package}" in names, f"{package}/__init__.py"
     top = sorted(n for n, path in names.items() if path.parent == PACKAGE and n != "mldsplan")
-    assert top == ["mldsplan.__main__", "mldsplan.cli", "mldsplan.clock", "mldsplan.paths"], top
+    assert top == [
+        "mldsplan.__main__",
+        "mldsplan.cli",
+        "mldsplan.clickparts",
+        "mldsplan.clock",
+        "mldsplan.console",
+        "mldsplan.parameters",
+        "mldsplan.paths",
+        "mldsplan.prompts",
+    ], top
 
 
 def test_imports_follow_the_layers() -> None:

@@ -328,3 +328,13 @@ def test_the_target_table(run: Run, run_json: RunJson) -> None:
         [t["band"], f"{t['threshold']:g}", f"{t['needed_average']:.2f}"] for t in data["targets"]
     ]
     assert "secured: reached if you pass every remaining module" in lines
+
+
+def test_an_average_is_never_shown_across_a_band_threshold(run: Run) -> None:
+    """69.995 is merit: it reads 69.99 beside distinction at 70, never "70.00 (merit)"."""
+    run("init", "--start", "2025-10")
+    run("complete", "eda", "--mark", "69.99", "--on", "2026-04-28")
+    run("complete", "supervised", "--mark", "70", "--on", "2026-04-28")
+    text = " ".join(run("grades").stdout.split())
+    assert "69.99 (merit)" in text and "70.00 (merit)" not in text
+    assert "the average 69.99 is below 70" in text

@@ -467,7 +467,9 @@ def test_at_is_resolved_for_its_own_date_across_a_dst_change(
     set_now(now.replace(tzinfo=ZoneInfo(zone)))
     run("start", "maths", "--at", at)
     stopped = run("stop")
-    assert f"logged {minutes} min on {now.date()}" in stopped.stderr
+    hours, rest = divmod(minutes, 60)
+    duration = f"{hours} h" + (f" {rest} min" if rest else "")
+    assert f"logged {duration} on {now.date()}" in stopped.stderr
 
 
 @pytest.mark.parametrize(
@@ -486,7 +488,7 @@ def test_a_time_that_happened_twice_is_taken_the_first_time(
     assert "happened twice" in started.stderr and "taken as the first" in started.stderr
     stopped = run("stop")
     # 01:30 the first time is 8 h 30 min plus the hour the clocks went back before 10:00
-    assert "logged 570 min" in stopped.stderr
+    assert "logged 9 h 30 min" in stopped.stderr
 
 
 @pytest.mark.parametrize(

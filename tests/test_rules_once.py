@@ -142,12 +142,22 @@ def test_a_failed_attempt_must_be_below_the_pass_mark_and_not_in_the_future() ->
         failed_attempts={
             "maths": (Attempt(on=date(2026, 1, 12), mark=45),),
             "eda": (
-                Attempt(on=date(2026, 1, 12), mark=50),
+                Attempt(on=date(2026, 2, 12), mark=50),
                 Attempt(on=TODAY.replace(day=26), mark=3),
             ),
         },
     )
     assert [str(p) for p in record_problems(record, PROGRAMME, TODAY)] == [
-        "the mark of eda's failed attempt of 2026-01-12 (failed_attempts.eda[0].mark): 50 is not below the pass mark 50; a failed attempt is",
+        "the mark of eda's failed attempt of 2026-02-12 (failed_attempts.eda[0].mark): 50 is not below the pass mark 50; a failed attempt's mark is below it",
         "eda's failed attempt of 2026-11-26 (failed_attempts.eda[1].on): 2026-11-26 is in the future (today is 2026-11-25)",
     ]
+
+
+def test_a_broken_file_without_a_bak_gets_a_hint_that_works(
+    run: Run, refuse: Refuse, progress_file: Path
+) -> None:
+    """The .bak hint only when there is a .bak; else the one that works: fix it, or check."""
+    progress_file.parent.mkdir(parents=True, exist_ok=True)
+    progress_file.write_text("schema_version = 3\nrevision = 0\nresit = flase\n")
+    result = refuse("progress", needles=("progress.toml",))
+    assert ".bak" not in result.stderr and "mldsplan check" in result.stderr

@@ -388,7 +388,7 @@ def test_switch_logs_the_running_timer_and_starts_the_next(
     set_now(at("2026-11-25T20:15:00+00:00"))
     result = run("switch", "deep", "--note", "lab 3")
     assert result.stderr.splitlines() == [
-        "logged 75 min on 2026-11-25 for bayesian",
+        "logged 1 h 15 min on 2026-11-25 for bayesian",
         "timer started for deep-learning at 20:15",
     ]
     assert store.load(progress_file).revision == revision + 1  # one write

@@ -253,3 +253,14 @@ def test_an_import_of_the_same_record_at_a_later_revision_raises_the_revision(
     assert store.load(progress_file).revision == 41
     assert "undid: nothing but the revision" in run("undo").stderr
     assert store.load(progress_file).revision == 42
+
+
+def test_an_import_says_what_it_takes_away(run: Run, tmp_path: Path) -> None:
+    """Entries logged after the export are replaced by the import: it names them."""
+    run("init", "--start", "2025-10")
+    backup = tmp_path / "backup.json"
+    run("export", "--format", "json", "--output", str(backup))
+    run("log", "1", "--on", "2026-11-11")
+    said = run("import", str(backup)).stderr
+    assert "changed: removed 1 h on 2026-11-11 from the log" in " ".join(said.split())
+    assert "'mldsplan undo' takes the import back" in " ".join(said.split())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
+from mldsplan.domain.progress import Progress
 from mldsplan.storage import store
 
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
@@ -144,7 +145,14 @@ def import_(session: Session, path: Path) -> list[str]:
     )
     if after is before:
         return [f"{summary}; it held them already, so nothing was written"]
-    return [f"{summary}; now revision {after.revision}"]
+    from mldsplan.domain.difference import difference
+
+    # An import replaces the record: what it took away is said, never lost in silence.
+    changed = difference(before, after)
+    said = [f"{summary}; now revision {after.revision}"]
+    if before.content() != Progress().content() and changed:
+        said.append(f"changed: {'; '.join(changed)} ('mldsplan undo' takes the import back)")
+    return said
 
 
 def undo(session: Session) -> list[str]:

@@ -29,7 +29,9 @@ def init(
     programme = session.programme()
     codes = done or []
     try:
-        before, after = session.update(_init_change(session, start, weekly_hours, codes))
+        before, after = session.update(
+            _init_change(session, start, weekly_hours, codes), say_created=False
+        )
     except RuleBroken as exc:
         if start is not None:  # a rule the new start breaks
             raise InputError(

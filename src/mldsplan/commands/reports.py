@@ -12,7 +12,7 @@ from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError
 
 if TYPE_CHECKING:  # each command imports only the domain it uses (start-up, ARCHITECTURE.md)
-    from mldsplan.domain import assessments, calendar, marks, workload
+    from mldsplan.domain import assessments, calendar, marks, studytime, workload
     from mldsplan.domain.programme import Programme
 
 MAX_DAYS_AHEAD = 3660
@@ -52,9 +52,9 @@ def hours(
 
 def week(
     session: Session, on: str | None, weekly_hours: float | None = None
-) -> workload.WeekResult:
+) -> studytime.WeekResult:
     """`weekly_hours`: a what-if for the week's target and its plan."""
-    from mldsplan.domain import workload
+    from mldsplan.domain import studytime
     from mldsplan.domain.changes import check_weekly_hours
 
     if weekly_hours is not None:
@@ -62,7 +62,7 @@ def week(
     programme, record = session.load()
     day = arguments.day_or(on, session.today)
     weekly = record.weekly(programme) if weekly_hours is None else weekly_hours
-    return workload.study_week(programme, record, day, weekly, session.now)
+    return studytime.study_week(programme, record, day, weekly, session.now)
 
 
 def grades(session: Session) -> tuple[Programme, marks.GradesResult]:
@@ -86,11 +86,11 @@ def calendar_view(session: Session) -> calendar.CalendarResult:
     return calendar.calendar_view(programme, record, session.today)
 
 
-def status(session: Session) -> workload.StatusResult:
-    from mldsplan.domain import workload
+def status(session: Session) -> studytime.StatusResult:
+    from mldsplan.domain import studytime
 
     _, record = session.load()
-    return workload.status(record, session.now)
+    return studytime.status(record, session.now)
 
 
 def due(session: Session, days: int, on: str | None) -> assessments.DueResult:
@@ -110,8 +110,8 @@ def assess_list(session: Session, module: str | None) -> assessments.AssessListR
     return assessments.assess_list(programme, record, code)
 
 
-def log_list(session: Session) -> workload.LogListResult:
-    from mldsplan.domain import workload
+def log_list(session: Session) -> studytime.LogListResult:
+    from mldsplan.domain import studytime
 
     _, record = session.load()
-    return workload.log_list(record)
+    return studytime.log_list(record)

@@ -148,19 +148,29 @@ class Session:
         self._no_file_yet()
         return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
 
-    def update(self, change: Change) -> tuple[Progress, Progress]:
-        """Apply `change` to the checked record under the lock; (before, after)."""
+    def update(self, change: Change, *, say_created: bool = True) -> tuple[Progress, Progress]:
+        """Apply `change` to the checked record under the lock; (before, after).
+
+        The first write of a new file says where it went (and that it made its
+        folder), so that a mistyped path is seen at once; `init` says it itself.
+        """
         from mldsplan.domain.rules import record_problems
         from mldsplan.storage import store
 
-        programme, now = self.programme(), self.now
-        return store.update(
-            self.progress_file,
+        programme, now, path = self.programme(), self.now, self.progress_file
+        new, new_folder = not path.exists(), not path.parent.is_dir()
+        done = store.update(
+            path,
             change,
             lambda record: record_problems(record, programme, now.date(), now=now),
             self.lock_timeout(),
             self.warn,
         )
+        if say_created and new and path.exists():
+            self._notes.append(
+                f"created {path}" + (f" and its folder {path.parent}" if new_folder else "")
+            )
+        return done
 
 
 def _quoted(arg: str) -> str:

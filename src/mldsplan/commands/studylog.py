@@ -10,15 +10,16 @@ from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import LogEntry, Progress
+from mldsplan.output.text import hours_text
 
 if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
-    from mldsplan.domain import workload
+    from mldsplan.domain import studytime
 
 
 def log(
     session: Session, hours: float, module: str | None, on: str | None, note: str | None
-) -> workload.LogChangeResult:
-    from mldsplan.domain import workload
+) -> studytime.LogChangeResult:
+    from mldsplan.domain import studytime
 
     programme = session.programme()
     day = arguments.day_or(on, session.today)
@@ -27,20 +28,20 @@ def log(
         lambda old: changes.add_log(old, hours, day, session.today, studied, note)
     )
     # The entry is appended: the last one, numbered as `log --list` numbers it.
-    return workload.log_change(programme, after, "logged", len(after.log), after.log[-1])
+    return studytime.log_change(programme, after, "logged", len(after.log), after.log[-1])
 
 
-def remove(session: Session, number: int | None) -> workload.LogChangeResult:
+def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
     """Remove entry `number` (as `log --list` numbers them), or the last one."""
-    from mldsplan.domain import workload
+    from mldsplan.domain import studytime
 
     programme = session.programme()
     before, after = session.update(lambda old: changes.remove_log(old, number))
     index = number or len(before.log)
-    return workload.log_change(programme, after, "removed", index, before.log[index - 1])
+    return studytime.log_change(programme, after, "removed", index, before.log[index - 1])
 
 
-def said(result: workload.LogChangeResult) -> list[str]:
+def said(result: studytime.LogChangeResult) -> list[str]:
     """The confirmation of `log` or `log --remove`/`--undo` (without `--json`)."""
     from mldsplan.storage.studylog import format_log_line
 
@@ -48,7 +49,10 @@ def said(result: workload.LogChangeResult) -> list[str]:
     if result.action == "removed":
         return [f"removed {format_log_line(LogEntry(e.on, e.hours, e.module, e.note))}"]
     studied = f" for {e.module}" if e.module else ""
-    return [f"logged {e.hours:g} h on {e.on}{studied} ({result.day_hours:g} h that day)"]
+    return [
+        f"logged {hours_text(e.hours)} h on {e.on}{studied}"
+        f" ({hours_text(result.day_hours)} h that day)"
+    ]
 
 
 def start(session: Session, module: str | None, note: str | None, at: str | None) -> list[str]:
@@ -106,11 +110,18 @@ def _started(module: str | None, begin: datetime, now: datetime) -> str:
     )
 
 
+def _duration(minutes: int) -> str:
+    """75 minutes as "1 h 15 min", 45 as "45 min", 120 as "2 h"."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
 def _logged(stopped: timer.Stopped) -> list[str]:
     if not stopped.entries:
         return ["timer stopped after less than a minute; nothing was logged"]
     return [
-        f"logged {entry.hours * 60:.0f} min on {entry.on}"
+        f"logged {_duration(round(entry.hours * 60))} on {entry.on}"
         + (f" for {entry.module}" if entry.module else "")
         for entry in stopped.entries
     ]

@@ -52,11 +52,11 @@ def note_or_none(note: str | None, argument: str = "note") -> str | None:
 
 
 def within(value: float, field: Any, argument: str) -> float:
-    """`value`, refused unless it is inside the limits of the file's `field`."""
+    """`value`, refused unless it is inside the limits of the file's `field` (-0 is 0)."""
     problem = limit_problem(value, field)
     if problem is not None:
         raise InputError(problem, argument=argument)
-    return value
+    return abs(value) if value == 0 else value
 
 
 def check_weekly_hours(hours: float) -> float:
@@ -96,7 +96,7 @@ def complete(
     from mldsplan.domain.assessments import module_mark
 
     if mark is not None:
-        check_percent(mark)
+        mark = check_percent(mark)
         if len(codes) > 1:
             raise InputError("give one module at a time when recording a mark", argument="mark")
     completions = dict(progress.completions)
@@ -147,7 +147,7 @@ def fail(progress: Progress, code: str, on: date, mark: float | None) -> Progres
                 details={"code": code},
             )
         mark = settled(from_assessments)
-    check_percent(mark)
+    mark = check_percent(mark)
     tries = sorted(
         (*progress.failed_attempts.get(code, ()), Attempt(on=on, mark=mark)), key=lambda t: t.on
     )
@@ -165,7 +165,7 @@ def unfail(progress: Progress, code: str) -> Progress:
 
 def set_mark(progress: Progress, code: str, mark: float, resit: bool | None) -> Progress:
     """Set or correct the mark of a completed module."""
-    check_percent(mark)
+    mark = check_percent(mark)
     old = progress.completions.get(code)
     if old is None:
         raise InputError(
@@ -284,7 +284,7 @@ def add_assessment(
 
 def mark_assessment(progress: Progress, code: str, name: str, mark: float | None) -> Progress:
     if mark is not None:
-        check_percent(mark)
+        mark = check_percent(mark)
     items = list(progress.assessments.get(code, ()))
     i = _find(tuple(items), code, name)
     items[i] = replace(items[i], mark=mark)

@@ -121,6 +121,22 @@ def shown(value: float, *limits: float) -> str:
     return repr(value)
 
 
+def mark_shown(value: float, *limits: float) -> str:
+    """A mark or an average to two decimals, rounded half up, and never shown on the
+    other side of a limit it is near: an average of 69.995 reads 69.99 beside a
+    distinction at 70, not "70.00 (merit)"."""
+    from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+
+    exact, cent = Decimal(repr(value)), Decimal("0.01")
+    shown_value = exact.quantize(cent, ROUND_HALF_UP)
+    for limit in limits:
+        if value < limit <= shown_value:
+            shown_value = exact.quantize(cent, ROUND_FLOOR)
+        elif shown_value < limit <= value:
+            shown_value = exact.quantize(cent, ROUND_CEILING)
+    return f"{shown_value:.2f}"
+
+
 class Rule:
     """Limits pydantic applies to a field (see `__get_pydantic_core_schema__`)."""
 

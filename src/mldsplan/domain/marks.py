@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from mldsplan.domain.assessments import Target, current_mark, weighted_mean
-from mldsplan.domain.constraints import EPSILON
+from mldsplan.domain.constraints import EPSILON, mark_shown
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Completion, Progress
@@ -260,7 +260,7 @@ def _hurdles(
         if average is None:
             hurdles.append("no marks yet")
         elif average < threshold:
-            hurdles.append(f"{what} {average:.2f} is below {threshold:g}")
+            hurdles.append(f"{what} {mark_shown(average, threshold)} is below {threshold:g}")
         if taught:
             if project is None:
                 hurdles.append(f"the project is not marked yet (it needs {threshold:g})")

@@ -17,6 +17,7 @@ from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, 
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
 from mldsplan.domain.terms import (
+    Planned,
     TermWindow,
     assumed_window,
     neighbour,
@@ -136,14 +137,11 @@ def _completion_problems(
                     where=dated,
                 )
             )
-        p = planned[code]
-        term = window(programme, progress, p.year, p.term)
-        if term is not None and done.on < term.start:
+        if early := _before_its_term(programme, progress, planned[code], done.on):
             problems.append(
                 Problem(
                     f"{where}.on",
-                    f"{done.on} is before its term (year {p.year} term {p.term})"
-                    f" starts on {term.start}",
+                    early,
                     "on",
                     where=dated,
                 )
@@ -312,12 +310,21 @@ def _assessment_problems(progress: Progress, codes: set[str]) -> list[Problem]:
     return problems
 
 
+def _before_its_term(programme: Programme, progress: Progress, p: Planned, day: date) -> str | None:
+    """Why `day` is too early for a module's result: before its planned term starts."""
+    term = window(programme, progress, p.year, p.term)
+    if term is not None and day < term.start:
+        return f"{day} is before its term (year {p.year} term {p.term}) starts on {term.start}"
+    return None
+
+
 def _failure_problems(
     progress: Progress, programme: Programme, codes: set[str], today: date
 ) -> list[Problem]:
     problems = []
     pass_mark = programme.classification.pass_mark
     allowed = programme.classification.attempts
+    planned = {p.module.code: p for p in schedule(programme, progress)}
     for code, tries in progress.failed_attempts.items():
         if code not in codes:
             unknown = f"unknown module '{code}'"
@@ -357,7 +364,7 @@ def _failure_problems(
                     Problem(
                         f"{field}.mark",
                         f"{shown(attempt.mark, pass_mark)} is not below the pass mark"
-                        f" {pass_mark:g}; a failed attempt is",
+                        f" {pass_mark:g}; a failed attempt's mark is below it",
                         "mark",
                         where=f"the mark of {where}",
                     )
@@ -368,6 +375,8 @@ def _failure_problems(
             elif not _in_years(attempt.on):
                 out = f"{attempt.on} is out of range"
                 problems.append(Problem(f"{field}.on", out, "on", where=where))
+            elif early := _before_its_term(programme, progress, planned[code], attempt.on):
+                problems.append(Problem(f"{field}.on", early, "on", where=where))
     return problems
 
 

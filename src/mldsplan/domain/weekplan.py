@@ -1,7 +1,7 @@
 """The week's plan (SPEC §4): the hours each module needs this week, driven by its deadlines.
 
 Pure: the date, the hours available and each module's hours still to do as of the
-week's Monday (by the one load rule, `workload.hours_to_do`) are arguments. Everything
+week's Monday (by the one load rule, `loadrule.hours_to_do`) are arguments. Everything
 but the days left is reckoned from the Monday, so the plan stays the same all week and
 what is logged during it counts against it.
 """

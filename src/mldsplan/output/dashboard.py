@@ -1,8 +1,8 @@
 """The HTML dashboard: the page's data from the domain's results, rendered with Jinja2.
 
 `build` gathers what the page shows (the numbers all come from the domain's
-`workload` and `marks`; here they are only arranged, and the charts' figures
-laid out in SVG coordinates). `render` fills `templates/dashboard.html.j2`,
+`workload`, `studytime` and `marks`; here they are only arranged, and the charts'
+figures laid out in SVG coordinates). `render` fills `templates/dashboard.html.j2`,
 autoescaped: every text that came from a file is escaped there. Rich-free, so
 it stays cheap.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mldsplan.domain import marks
+from mldsplan.domain import marks, studytime
 from mldsplan.domain import workload as planner
 from mldsplan.output.text import days_left, hours_text
 
@@ -171,7 +171,7 @@ def build(
     """Everything the dashboard shows on `on` (deadlines: the record's, unless given)."""
     summary = planner.progress_summary(programme, progress, on)
     plan = planner.plan(programme, progress, on)
-    weeks = planner.study_weeks(programme, progress, on, WEEKS)
+    weeks = studytime.study_weeks(programme, progress, on, WEEKS)
     if deadlines is None:
         deadlines = upcoming(progress, on)
     by_term = {(t.year, t.term): t for t in summary.terms}
@@ -274,7 +274,7 @@ def _y(value: float, top: float) -> float:
     return CHART_H - PAD_BOTTOM - plot * (value / top if top else 0.0)
 
 
-def _weeks_chart(study: planner.StudyWeeks) -> WeeksChart:
+def _weeks_chart(study: studytime.StudyWeeks) -> WeeksChart:
     weeks = study.weeks
     target = weeks[-1].target_hours
     highest = max([w.logged_hours for w in weeks] + [target])

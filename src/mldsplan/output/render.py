@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from mldsplan.domain.constraints import mark_shown
 from mldsplan.output.text import (
     days_left,
     hours_parts,
@@ -45,18 +46,16 @@ if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost st
     from mldsplan.domain.calendar import CalendarResult
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
-    from mldsplan.domain.weekplan import PlanRow, WeekPlan
-    from mldsplan.domain.workload import (
+    from mldsplan.domain.studytime import (
         Balance,
-        HoursResult,
         LogListResult,
-        PlanResult,
-        ProgressResult,
         StatusResult,
         TimerStatus,
         WeekResult,
         WeekSummary,
     )
+    from mldsplan.domain.weekplan import PlanRow, WeekPlan
+    from mldsplan.domain.workload import HoursResult, PlanResult, ProgressResult
 
 FORCE_TERMINAL_ENV = "MLDSPLAN_FORCE_TERMINAL"
 UNWRAPPED = 100_000  # the width of a console that is not a terminal: nothing wraps
@@ -360,6 +359,10 @@ def plan(programme: Programme, result: PlanResult) -> None:
         out.warnings(result.warnings)
 
 
+def _thresholds(programme: Programme) -> list[float]:
+    return [threshold for _, threshold in programme.classification.bands]
+
+
 def progress(programme: Programme, result: ProgressResult) -> None:
     r = result
     with screen() as out:
@@ -385,7 +388,8 @@ def progress(programme: Programme, result: ProgressResult) -> None:
         if r.average is not None:
             out.field(
                 "Marks",
-                f"average {r.average:.2f} ({r.band}) over {r.marked_ects:g} ECTS: mldsplan grades",
+                f"average {mark_shown(r.average, *_thresholds(programme))} ({r.band})"
+                f" over {r.marked_ects:g} ECTS: mldsplan grades",
             )
         for f in r.failed:
             n = f.attempts_left
@@ -703,7 +707,8 @@ def grades(programme: Programme, result: GradesResult) -> None:
         else:
             out.line(
                 f"{'Taught average ' if taught else 'Average  '}"
-                f"{r.average:.2f} ({r.band}) over {r.marked_ects:g} of"
+                f"{mark_shown(r.average, *_thresholds(programme))} ({r.band}) over"
+                f" {r.marked_ects:g} of"
                 f" {r.total_ects:g} {taught}ECTS ({r.marked_percent:.1f}% marked)",
                 style="bold",
             )
@@ -743,7 +748,7 @@ def targets(result: TargetResult) -> None:
             out.line(f"No marks yet; {r.remaining_ects:g} ECTS still to mark", style="bold")
         else:
             out.line(
-                f"{'Taught average' if r.project else 'Average'} {r.average:.2f} over"
+                f"{'Taught average' if r.project else 'Average'} {mark_shown(r.average)} over"
                 f" {r.marked_ects:g} ECTS{assumed}; {r.remaining_ects:g} ECTS still to mark",
                 style="bold",
             )
@@ -761,7 +766,7 @@ def targets(result: TargetResult) -> None:
                 [
                     t.band,
                     f"{t.threshold:g}",
-                    "-" if t.needed_average is None else f"{t.needed_average:.2f}",
+                    "-" if t.needed_average is None else mark_shown(t.needed_average),
                     *(
                         ["-" if t.project_needed is None else f"{t.project_needed:g}"]
                         * len(project)

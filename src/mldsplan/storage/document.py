@@ -61,7 +61,8 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         raise FileFormatError(
             f"{path}: schema_version: {version} was written by a newer mldsplan"
             f" (this one reads up to {SCHEMA_VERSION})",
-            hint="upgrade mldsplan: pip install --upgrade mldsplan",
+            hint="install the newer mldsplan as you installed this one"
+            " (in its folder: git pull, then pip install . or pipx install --force .)",
         )
     while version < SCHEMA_VERSION:
         data = MIGRATIONS[version + 1](data)

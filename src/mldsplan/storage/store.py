@@ -51,8 +51,13 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
         document = tomlfile.parse(path, raw)
     except FileFormatError as exc:
         real = path.resolve() if path.is_symlink() else path  # where its .bak is
+        # The hint names the .bak only when there is one to put back.
+        kept = sibling(real, ".bak").is_file()
         raise FileFormatError(
-            exc.message, problems=exc.problems, reason="broken_file", details={"path": real}
+            exc.message,
+            problems=exc.problems,
+            reason="broken_file" if kept else "record_rules",
+            details={"path": real},
         ) from None
     # A file of an older schema is marked too (the marker's rules include the
     # migrations): a student who only reads after an upgrade keeps fast reads.

@@ -1,0 +1,115 @@
+"""What a run says: messages on stderr (`Error:` and its `hint:`, confirmations, warnings),
+wrapped to a terminal's width; a result as one JSON object or drawn; a merge's conflicts on
+stdout; and the quiet end when stdout's reader has gone."""
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import typer
+
+from mldsplan.domain.errors import ExitCode
+from mldsplan.output.visible import visible
+
+
+def fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
+    emit(f"Error: {visible(message)}")
+    if hint:
+        emit(f"hint: {visible(hint)}")
+    raise typer.Exit(code)
+
+
+# A message's kind, under whose text its continuation lines go; any other message's are
+# indented by two.
+_KINDS = ("Error:", "hint:", "warning:", "note:")
+_NBSP = "\N{NO-BREAK SPACE}"
+
+
+def emit(message: str) -> None:
+    """A message on stderr. In a terminal it wraps at spaces to the terminal's width, never
+    inside a word, date, code, path or 'quoted' text, continuation lines indented; piped,
+    it stays one line. `MLDSPLAN_FORCE_TERMINAL=1` wraps it as in a terminal of COLUMNS."""
+    if os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stderr.isatty():
+        message = _wrapped(message, _stderr_width())
+    print(message, file=sys.stderr)
+
+
+def _stderr_width() -> int:
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns
+    except (OSError, ValueError):
+        return 80
+
+
+def _wrapped(message: str, width: int) -> str:
+    import re
+    import textwrap
+
+    kind = message.split(" ", 1)[0]
+    indent = " " * (len(kind) + 1 if kind in _KINDS else 2)
+    # a quoted value (an assessment's name, a path, a command to type) is never split
+    held = re.sub(r"'[^']*'", lambda found: found[0].replace(" ", _NBSP), message)
+    lines = textwrap.wrap(
+        held,
+        max(width, len(indent) + 1),
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines).replace(_NBSP, " ") if lines else message
+
+
+def show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
+    """A command's result: one JSON object on stdout, or `human` renders it."""
+    if as_json:
+        from mldsplan.output.jsonout import print_json
+
+        print_json(result)
+    else:
+        human()
+
+
+def say(message: str) -> None:
+    """A confirmation on stderr; paths and arguments in it cannot send control characters."""
+    emit(visible(message))
+
+
+def said(messages: list[str]) -> None:
+    for message in messages:
+        say(message)
+
+
+def warn(message: str) -> None:
+    say(f"warning: {message}")
+
+
+def merged(outcome: Any, nothing: str) -> None:
+    """A merge's confirmation; or its conflicts, one a line on stdout, and exit 1."""
+    if outcome.conflicts:
+        for line in outcome.conflicts:
+            print(visible(f"conflict: {line}"))
+        n = len(outcome.conflicts)
+        fail(
+            f"{n} conflict{'s' * (n > 1)} (listed above); {nothing}",
+            "keep one side's values with --prefer mine or --prefer theirs",
+        )
+    said(outcome.said)
+
+
+# The status of a program ended by SIGPIPE (128 + 13), as `seq 9999999 | head -1` reports.
+_CLOSED_PIPE = 141
+
+
+def closed_pipe() -> NoReturn:
+    """stdout's reader went away (`mldsplan plan | head -1`): end quietly, as a command
+    ended by SIGPIPE does, with stdout on devnull so that the exit's flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file (a test's runner): nothing to flush
+        pass
+    raise typer.Exit(_CLOSED_PIPE)
