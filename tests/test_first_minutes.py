@@ -381,3 +381,27 @@ def test_init_with_stdin_not_a_terminal_does_not_block(progress_file: Path) -> N
         child.stderr.close()
         os.close(leader)
     assert f"created {progress_file}" in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("log", "abc"), "Invalid value for 'HOURS': 'abc' is not a valid float."),
+        (("calendar", "set", "1.2", "--from", "2026-01-19"), "Missing option '--to'."),
+        (("export", "--format", "pdf"), "'pdf' is not one of"),
+        (("nosuch",), "No such command 'nosuch'."),
+    ],
+)
+def test_a_usage_error_is_one_error_line_and_a_hint(
+    run: Run, args: tuple[str, ...], words: str
+) -> None:
+    """Exit 2, like every usage error, in the shape of every other error: no box."""
+    result = run(*args, ok=False)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"Error: {words}" or (lines[0].startswith("Error: ") and words in lines[0])
+    assert (
+        len(lines) == 2
+        and lines[1].startswith("hint: '")
+        and " -h' shows what it takes" in lines[1]
+    )

@@ -161,3 +161,23 @@ def test_a_broken_file_without_a_bak_gets_a_hint_that_works(
     progress_file.write_text("schema_version = 3\nrevision = 0\nresit = flase\n")
     result = refuse("progress", needles=("progress.toml",))
     assert ".bak" not in result.stderr and "mldsplan check" in result.stderr
+
+
+def test_a_broken_rule_blames_only_what_the_student_typed(run: Run, refuse: Refuse) -> None:
+    """`defer eda` breaks two rules; it names the one about the typed CODE, not --on."""
+    run("init", "--start", "2025-10")
+    run("complete", "eda", "--mark", "64", "--on", "2026-04-28")
+    run("complete", "supervised", "--on", "2026-04-24")
+    result = refuse("defer", "eda", needles=("CODE: eda is completed",))
+    assert "--on" not in result.stderr
+    result = refuse(
+        "calendar",
+        "set",
+        "1.2",
+        "--from",
+        "2026-04-25",
+        "--to",
+        "2026-06-30",
+        needles=("supervised's completion date (completions.supervised.on): 2026-04-24",),
+    )
+    assert "--on" not in result.stderr

@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from mldsplan import console
-from mldsplan.domain.errors import ExitCode, InputError, MldsplanError
+from mldsplan.domain.errors import ExitCode, InputError, MldsplanError, RuleBroken
 
 # How the domain's value names read on the command line; a command may override.
 _FLAGS = {
@@ -84,10 +84,50 @@ def flags(ctx: typer.Context, **names: str) -> None:
 
 def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
     names = {**_FLAGS, **(ctx.meta.get("flags") or {})}
-    message = exc.message
-    if exc.argument:
-        message = f"{names.get(exc.argument, exc.argument)}: {message}"
-    console.fail(message, _hint(exc))
+    message, argument, hint = exc.message, exc.argument, _hint(exc)
+    if isinstance(exc, RuleBroken) and argument and not _typed(ctx, names.get(argument, "")):
+        # A rule the change broke, about a value this command does not take (`defer eda`
+        # moving a completion out of its term): blame one of its own values, if a problem
+        # is about one, else name the place in the record.
+        problems = exc.details.get("problems") or []
+        typed = [p for p in problems if _typed(ctx, names.get(p.argument or "", ""))]
+        if typed:
+            message, argument = typed[0].message, typed[0].argument
+            hint = _hint(RuleBroken(message, typed[0].hint, reason=typed[0].reason))
+        else:
+            message, argument = exc.details.get("problem", message), None
+    if argument:
+        message = f"{names.get(argument, argument)}: {message}"
+    console.fail(message, hint)
+
+
+def _usage_error(exc: Exception) -> None:
+    """A usage error (a bad value, a missing argument, an unknown option) as one `Error:`
+    line and a hint to the command's help, exit 2: the same shape as every other error."""
+    from typer._click.exceptions import UsageError
+
+    if not isinstance(exc, UsageError):
+        return
+    where = exc.ctx.command_path if exc.ctx is not None else "mldsplan"
+    console.fail(
+        exc.format_message(), hint=f"'{where} -h' shows what it takes", code=ExitCode.USAGE
+    )
+
+
+def _typed(ctx: Any, flag: str) -> bool:
+    """Whether `flag` is one of the running command's own options (typed or by default);
+    an argument in capitals is always the command's."""
+    if not flag:
+        return False
+    if not flag.startswith("-"):
+        return True
+    command = ctx.find_root().command  # an inner group's context starts lower down
+    for word in (ctx.meta.get("argv") or [])[ctx.meta.get("command_at", 0) :]:
+        inner = getattr(command, "commands", {}).get(word)
+        if inner is None:
+            break
+        command = inner
+    return any(flag in (*p.opts, *p.secondary_opts) for p in command.params)
 
 
 def _help_width() -> int:
@@ -253,7 +293,8 @@ class Group(TyperGroup):
         except typer.TyperException as exc:
             if getattr(exc, "option_name", None) in GLOBAL_OPTIONS:
                 _before_the_command(ctx, exc.option_name)  # type: ignore[attr-defined]  # a NoSuchOption
-            raise  # other usage errors: Typer reports them itself
+            _usage_error(exc)
+            raise  # any other: Typer reports it itself
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug of ours: still one line, and how to see more

@@ -486,7 +486,7 @@ def update(
                 first.hint,
                 argument=first.argument,
                 reason=first.reason,
-                details={"problem": str(first)},
+                details={"problem": str(first), "problems": problems},
             )
         content = _content(path, after)
         try:
