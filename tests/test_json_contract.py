@@ -117,7 +117,10 @@ def test_without_json_log_still_confirms_on_stderr(run: Run) -> None:
         "logged 1.5 h on 2026-11-25 for agents (1.5 h that day)\n",
     )
     removed = run("log", "--undo")
-    assert (removed.stdout, removed.stderr) == ("", "removed 2026-11-25 1.5 agents\n")
+    assert (removed.stdout, removed.stderr) == (
+        "",
+        "removed 1.5 h on 2026-11-25 for agents from the log\n",
+    )
 
 
 def test_calendar_set_refuses_json_rather_than_drop_it(refuse: Refuse, run: Run) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run, child_env
@@ -231,6 +231,19 @@ def replay(record: Progress, sequence: list[tuple[Any, ...]]) -> Progress:
     return record
 
 
+def effective(record: Progress, sequence: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The commands that changed something on their own computer. One that did nothing
+    there (removing a log entry that computer never had) did nothing the student meant,
+    and must not act on the other computer's entries when the two are replayed."""
+    kept = []
+    for op in sequence:
+        after = apply(record, op)
+        if after != record:
+            kept.append(op)
+        record = after
+    return kept
+
+
 def same(a: Progress, b: Progress) -> bool:
     """The same record, whatever the order of the log and of a module's assessments."""
     return (
@@ -247,10 +260,16 @@ def same(a: Progress, b: Progress) -> bool:
     ops(["maths", "eda"], owns_settings=True, owns_timer=False),
     ops(["supervised", "bayesian"], owns_settings=False, owns_timer=True),
 )
+@example(  # found by a newcomer's run: theirs "removes" an entry only mine ever had
+    common=[],
+    mine=[("log", "eda", date(2026, 3, 2), 1.0)],
+    theirs=[("unlog", None, LogEntry(date(2026, 3, 2), 1.0, "eda", None))],
+)
 def test_the_three_way_merge_recovers_both_sides_changes(
     common: list[Any], mine: list[Any], theirs: list[Any]
 ) -> None:
     base = replay(Progress(), common)
+    mine, theirs = effective(base, mine), effective(base, theirs)
     ours, other = replay(base, mine), replay(base, theirs)
     merged = merge(ours, other, base=base)
     assert merged.conflicts == ()

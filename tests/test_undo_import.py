@@ -264,3 +264,13 @@ def test_an_import_says_what_it_takes_away(run: Run, tmp_path: Path) -> None:
     said = run("import", str(backup)).stderr
     assert "changed: removed 1 h on 2026-11-11 from the log" in " ".join(said.split())
     assert "'mldsplan undo' takes the import back" in " ".join(said.split())
+
+
+def test_counts_are_said_in_their_grammar(run: Run) -> None:
+    """ "1 completion", "1 log entry": never "1 completions"."""
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--on", "2026-01-12")
+    run("log", "1", "--on", "2026-11-20")
+    assert "1 completion, 0 deferrals, 1 log entry" in run("check").stdout
+    assert "removed 1 h on 2026-11-20 from the log" in run("log", "--remove", "1").stderr
+    assert "(1 completion, 1 log entry)" in " ".join(run("undo").stderr.split())

@@ -1,3 +1,3 @@
 """mldsplan: study planner and credit tracker for Imperial's online MSc in ML and Data Science."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

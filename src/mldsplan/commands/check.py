@@ -9,8 +9,10 @@ from pathlib import Path
 
 from mldsplan.domain.errors import MldsplanError
 from mldsplan.domain.programme import Programme
+from mldsplan.domain.progress import Progress
 from mldsplan.domain.rules import record_problems
 from mldsplan.domain.workload import plan_warnings
+from mldsplan.output.text import count_text
 from mldsplan.paths import default_programme_path
 from mldsplan.storage import store, tomlfile
 from mldsplan.storage.programme_file import programme_problems
@@ -76,9 +78,16 @@ def _check(programme_path: Path | None, progress_path: Path, now: datetime) -> R
     for problem in problems:
         report.problem(f"{progress_path}: {problem}")
     if not problems:
-        report.lines.append(
-            f"ok: {progress_path}: {len(record.completions)} completions,"
-            f" {len(record.deferrals)} deferrals, {len(record.log)} log entries"
-        )
+        report.lines.append(f"ok: {progress_path}: {_records(record)}")
         report.lines += [f"warning: {w}" for w in plan_warnings(programme, record, today)]
     return report
+
+
+def _records(record: Progress) -> str:
+    return ", ".join(
+        (
+            count_text(len(record.completions), "completion", "completions"),
+            count_text(len(record.deferrals), "deferral", "deferrals"),
+            count_text(len(record.log), "log entry", "log entries"),
+        )
+    )

@@ -10,6 +10,7 @@ from pathlib import Path
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
 from mldsplan.domain.progress import Progress
+from mldsplan.output.text import count_text
 from mldsplan.storage import store
 
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
@@ -140,8 +141,9 @@ def import_(session: Session, path: Path) -> list[str]:
     except RuleBroken as exc:
         raise InputError(f"{path}: {exc.details['problem']}") from None  # a rule the export breaks
     summary = (
-        f"imported {path} into {session.progress_file}: {len(record.completions)} completions,"
-        f" {len(record.log)} log entries"
+        f"imported {path} into {session.progress_file}:"
+        f" {count_text(len(record.completions), 'completion', 'completions')},"
+        f" {count_text(len(record.log), 'log entry', 'log entries')}"
     )
     if after is before:
         return [f"{summary}; it held them already, so nothing was written"]
@@ -163,7 +165,8 @@ def undo(session: Session) -> list[str]:
     restored = done.restored
     summary = (
         f"restored {path} to revision {restored.revision}"
-        f" ({len(restored.completions)} completions, {len(restored.log)} log entries)"
+        f" ({count_text(len(restored.completions), 'completion', 'completions')},"
+        f" {count_text(len(restored.log), 'log entry', 'log entries')})"
     )
     if done.kept is not None:
         return [f"{summary}; the damaged file is kept as {done.kept}"]

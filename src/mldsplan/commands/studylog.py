@@ -9,7 +9,7 @@ from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
-from mldsplan.domain.progress import LogEntry, Progress
+from mldsplan.domain.progress import Progress
 from mldsplan.output.text import hours_text
 
 if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
@@ -43,12 +43,10 @@ def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
 
 def said(result: studytime.LogChangeResult) -> list[str]:
     """The confirmation of `log` or `log --remove`/`--undo` (without `--json`)."""
-    from mldsplan.storage.studylog import format_log_line
-
     e = result.entry
-    if result.action == "removed":
-        return [f"removed {format_log_line(LogEntry(e.on, e.hours, e.module, e.note))}"]
     studied = f" for {e.module}" if e.module else ""
+    if result.action == "removed":
+        return [f"removed {hours_text(e.hours)} h on {e.on}{studied} from the log"]
     return [
         f"logged {hours_text(e.hours)} h on {e.on}{studied}"
         f" ({hours_text(result.day_hours)} h that day)"

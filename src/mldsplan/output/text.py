@@ -31,6 +31,11 @@ def hundredths_text(cents: int) -> str:
     return f"{sign}{whole:,}" + (f".{part:02d}".rstrip("0") if part else "")
 
 
+def count_text(n: int, one: str, many: str) -> str:
+    """`n` things, in the number's own grammar: "1 completion", "2 completions"."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def hours_text(value: float) -> str:
     """Hours with thousands separators and two decimals at most (1,619.75; 1.25; 1.5; 2)."""
     return hundredths_text(hundredths(value))
