@@ -211,6 +211,22 @@ def test_taught_and_project_through_the_cli(run: Run, run_json: RunJson, tmp_pat
     assert "Not distinction (70): the project's 65 is below 70" in text
 
 
+def test_a_failed_project_can_bring_at_most_the_cap(
+    run: Run, run_json: RunJson, tmp_path: Path
+) -> None:
+    """Under taught_and_project, a failed project's resit counts at most 50: merit and
+    distinction are out of reach, and pass is reachable (its resit must pass), not secured."""
+    other = str(programme_file(tmp_path, TAUGHT_AND_PROJECT))
+    run("complete", "maths", "--mark", "72", "--on", DAY)
+    run("fail", "project", "--mark", "40", "--on", DAY)
+    targets = {t["band"]: t for t in run_json("--programme", other, "target")["targets"]}
+    assert (targets["pass"]["state"], targets["pass"]["project_needed"]) == ("reachable", 50)
+    assert targets["merit"]["state"] == targets["distinction"]["state"] == "out_of_reach"
+    hurdles = {h["band"]: h["hurdle"] for h in run_json("--programme", other, "grades")["hurdles"]}
+    assert "the project failed; its resit counts at most 50" in hurdles["merit"]
+    assert "the project failed; its resit needs 50" in hurdles["pass"]
+
+
 # --- the rules of a record --------------------------------------------------
 
 

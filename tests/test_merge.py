@@ -528,8 +528,11 @@ def test_the_driver_takes_an_empty_base(run: Run, tmp_path: Path) -> None:
     base.write_bytes(b"")
     run("--file", str(ours), "log", "1", "--on", "2026-11-20")
     run("--file", str(theirs), "log", "1", "--on", "2026-11-20")
+    run("--file", str(theirs), "log", "2", "--on", "2026-11-21")
     run("merge-driver", str(base), str(ours), str(theirs))
-    assert len(store.load(ours).log) == 2  # added on both sides: kept twice
+    # No common ancestor: two copies of one record, merged as `merge` does (max(n, k)):
+    # the entry both hold is theirs and ours at once, not two sessions.
+    assert sorted(e.hours for e in store.load(ours).log) == [1.0, 2.0]
 
 
 # --- end to end: two git clones with the driver ------------------------------

@@ -611,6 +611,7 @@ def merge_driver(
     """
     from mldsplan.commands import merge as merging
 
+    clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
     console.merged(outcome, "the file is left as ours, and git reports the conflict")

@@ -100,10 +100,6 @@ def merged(outcome: Any, nothing: str) -> None:
     said(outcome.said)
 
 
-# The status of a program ended by SIGPIPE (128 + 13), as `seq 9999999 | head -1` reports.
-_CLOSED_PIPE = 141
-
-
 def closed_pipe() -> NoReturn:
     """stdout's reader went away (`mldsplan plan | head -1`): end quietly, as a command
     ended by SIGPIPE does, with stdout on devnull so that the exit's flush cannot fail."""
@@ -112,4 +108,4 @@ def closed_pipe() -> NoReturn:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # stdout without a file (a test's runner): nothing to flush
         pass
-    raise typer.Exit(_CLOSED_PIPE)
+    raise typer.Exit(ExitCode.CLOSED_PIPE)

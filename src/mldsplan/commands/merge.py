@@ -21,16 +21,20 @@ class Outcome:
     conflicts: list[str] = field(default_factory=list)
 
 
-def _read(path: Path, base: bool = False) -> Progress:
-    """The record in another copy, which is never written; git's BASE may be empty."""
+def _raw(path: Path, argument: str) -> bytes:
+    """Another copy's bytes (`argument` names it for the error)."""
     try:
         raw = store.read_bytes(path)
     except FileFormatError as exc:
         raise FileFormatError(exc.message, problems=exc.problems) from None
     if raw is None:
-        raise InputError(f"{path}: no such file", argument="other")
-    if base and not raw.strip():  # no common ancestor: git gives an empty file
-        return Progress()
+        raise InputError(f"{path}: no such file", argument=argument)
+    return raw
+
+
+def _read(path: Path, argument: str = "other") -> Progress:
+    """The record in another copy, which is never written."""
+    raw = _raw(path, argument)
     try:
         return store.parse(path, raw)
     except FileFormatError as exc:  # not the `.bak` hint of our own file: it is another one
@@ -148,7 +152,10 @@ def merge_driver(
     from mldsplan.domain.rules import record_problems
 
     session.look_for_copies = False  # it works on git's files, not the progress file
-    ancestor, mine, other = _read(base, base=True), _read(ours), _read(theirs)
+    # No common ancestor (git gives an empty BASE): the two-way merge, max(n, k), so that
+    # what both sides hold is not counted twice as ours + theirs - nothing.
+    ancestor = _read(base, "base") if (_raw(base, "base").strip()) else None
+    mine, other = _read(ours, "ours"), _read(theirs, "theirs")
     merged = merge(mine, other, prefer, base=ancestor)
     if merged.conflicts and prefer is None:
         return Outcome(conflicts=_conflicts(merged))
@@ -160,10 +167,7 @@ def merge_driver(
             f"the merged record would break a rule: {problems[0]}; {ours} is left as ours",
             hint="resolve the conflict by hand, then 'mldsplan check'",
         )
-    content = store.serialise(record)
-    if store.parse(ours, content) != record:
-        raise StoreError(f"{ours}: internal check failed: the merge would not read back whole")
-    store.write_atomic(ours, content, mode=_mode(ours))
+    store.write_atomic(ours, store.checked_content(ours, record), mode=_mode(ours))
     phrases = difference(mine, record)
     return Outcome([f"mldsplan merged: {', '.join(phrases) or 'nothing new from theirs'}"])
 

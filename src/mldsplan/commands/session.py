@@ -114,13 +114,7 @@ class Session:
                 " is the path mistyped?"
             )
             return
-        if self.named_by == "--file":
-            import shlex
-
-            init = shlex.join(["mldsplan", "--file", str(path), "init"])
-        else:
-            init = "mldsplan init"
-        self._notes.append(f"no progress file at {path} yet; '{init}' creates one")
+        self._notes.append(f"no progress file at {path} yet; '{self.command('init')}' creates one")
 
     def lock_timeout(self) -> float:
         return self._lock_timeout()

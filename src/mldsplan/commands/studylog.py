@@ -108,18 +108,11 @@ def _started(module: str | None, begin: datetime, now: datetime) -> str:
     )
 
 
-def _duration(minutes: int) -> str:
-    """75 minutes as "1 h 15 min", 45 as "45 min", 120 as "2 h"."""
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
-
-
 def _logged(stopped: timer.Stopped) -> list[str]:
     if not stopped.entries:
         return ["timer stopped after less than a minute; nothing was logged"]
     return [
-        f"logged {_duration(round(entry.hours * 60))} on {entry.on}"
+        f"logged {timer.duration_text(round(entry.hours * 60))} on {entry.on}"
         + (f" for {entry.module}" if entry.module else "")
         for entry in stopped.entries
     ]

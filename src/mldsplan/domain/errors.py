@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     FAILURE = 1
     USAGE = 2
     INTERRUPTED = 130
+    CLOSED_PIPE = 141  # ended as by SIGPIPE (128 + 13): the reader of stdout went away
 
 
 class MldsplanError(Exception):

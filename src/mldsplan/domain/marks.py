@@ -251,7 +251,11 @@ def borderline_of(programme: Programme, average: float) -> tuple[str, float] | N
 
 
 def _hurdles(
-    programme: Programme, average: float | None, project: float | None, taught: bool
+    programme: Programme,
+    average: float | None,
+    project: float | None,
+    taught: bool,
+    project_failed: bool = False,
 ) -> list[BandHurdle]:
     rows = []
     what = "the taught average" if taught else "the average"
@@ -262,7 +266,12 @@ def _hurdles(
         elif average < threshold:
             hurdles.append(f"{what} {mark_shown(average, threshold)} is below {threshold:g}")
         if taught:
-            if project is None:
+            cap = programme.classification.cap
+            if project is None and project_failed and threshold > cap:
+                hurdles.append(f"the project failed; its resit counts at most {cap:g}")
+            elif project is None and project_failed:
+                hurdles.append(f"the project failed; its resit needs {threshold:g}")
+            elif project is None:
                 hurdles.append(f"the project is not marked yet (it needs {threshold:g})")
             elif project < threshold:
                 hurdles.append(f"the project's {project:g} is below {threshold:g}")
@@ -367,7 +376,13 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
         borderline_threshold=border[1] if border else None,
         project_mark=project_mark,
         project=project.code if project else None,
-        hurdles=_hurdles(programme, average, project_mark, project is not None),
+        hurdles=_hurdles(
+            programme,
+            average,
+            project_mark,
+            project is not None,
+            project is not None and getattr(found.get(project.code), "state", None) == FAILED,
+        ),
         modules=[
             MarkedModule(
                 code=p.module.code,
@@ -506,8 +521,16 @@ def targets(
                 if project_mark < threshold:
                     state = "out_of_reach"
             elif state != "out_of_reach":
-                project_needed = threshold
-                state = "secured" if state == "secured" and threshold <= pass_mark else "reachable"
+                # A failed project's resit counts at most the cap: a band above it is gone,
+                # and none is secured until the resit is passed.
+                standing = found.get(project.code)
+                resat = standing is not None and standing.state == FAILED
+                if resat and threshold > rules.cap:
+                    state = "out_of_reach"
+                else:
+                    project_needed = threshold
+                    secured = state == "secured" and threshold <= pass_mark and not resat
+                    state = "secured" if secured else "reachable"
         result.append(
             BandTarget(
                 band=band,

@@ -35,6 +35,13 @@ def split_by_date(start: datetime, end: datetime) -> list[tuple[date, int]]:
     return [(day, minutes) for day, minutes in parts if minutes > 0]
 
 
+def duration_text(minutes: int) -> str:
+    """75 minutes as "1 h 15 min", 45 as "45 min", 120 as "2 h"."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+
+
 def elapsed_minutes(start: datetime, end: datetime) -> int:
     """Whole minutes from `start` to `end`, as the log records them (rounded)."""
     return round((end - start).total_seconds() / 60)
@@ -66,7 +73,7 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
     # The limit is on what would be logged: whole minutes.
     minutes = elapsed_minutes(timer.started_at, end)
     if minutes > MAX_SESSION_HOURS * 60:
-        ran = f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+        ran = duration_text(minutes)
         latest = (timer.started_at + timedelta(hours=MAX_SESSION_HOURS)).astimezone(zone)
         raise InputError(
             f"{began:%Y-%m-%d %H:%M} to {end.astimezone(zone):%Y-%m-%d %H:%M} is {ran},"

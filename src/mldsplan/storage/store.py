@@ -488,7 +488,7 @@ def update(
                 reason=first.reason,
                 details={"problem": str(first), "problems": problems},
             )
-        content = _content(path, after)
+        content = checked_content(path, after)
         try:
             _write_versions(path, old_raw, content)
         except BaseException as exc:
@@ -496,7 +496,7 @@ def update(
     return before, after
 
 
-def _content(path: Path, after: Progress, header: str = HEADER) -> bytes:
+def checked_content(path: Path, after: Progress, header: str = HEADER) -> bytes:
     """The file's new bytes, refused unless they read back as exactly `after`."""
     content = serialise(after, header)
     if len(content) > tomlfile.MAX_FILE_BYTES:
@@ -592,7 +592,7 @@ def undo(
             except FileFormatError:
                 latest = _revision_in(current_raw)
         restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
-        content = _content(path, restored, REDONE_HEADER if redoes else UNDONE_HEADER)
+        content = checked_content(path, restored, REDONE_HEADER if redoes else UNDONE_HEADER)
         kept = _broken_name(path, now) if broken else None
         try:
             if kept is not None and current_raw is not None:
