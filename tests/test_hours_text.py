@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import MadeWith, Run, RunJson
-from mldsplan.output.text import hours_parts, hours_text
+from mldsplan.domain.numbers import hours_parts, hours_text
 
 
 @pytest.mark.parametrize(

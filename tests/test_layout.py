@@ -496,7 +496,7 @@ def test_hours_flags_terms_and_explains_the_flags_below(
 def test_due_keeps_days_left_whole(
     run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, assessed: None, width: int
 ) -> None:
-    from mldsplan.output.text import days_left
+    from mldsplan.domain.numbers import days_left
 
     text = terminal(run, monkeypatch, width, "due")
     for d in run_json("due")["deadlines"]:

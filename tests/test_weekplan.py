@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from conftest import NOW, SHIPPED, TODAY, MadeWith, Run, RunJson
 from mldsplan.domain import studytime
 from mldsplan.domain.errors import MldsplanError
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Assessment, Completion, LogEntry, Progress
 from mldsplan.domain.terms import schedule, window
 from mldsplan.domain.weekplan import weeks_to
-from mldsplan.output.text import hours_text
 from mldsplan.storage.programme_file import load_programme
 from test_layout import assert_fits, assert_whole, flat, row, terminal
 

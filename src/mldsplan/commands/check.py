@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from mldsplan.domain.errors import MldsplanError
+from mldsplan.domain.numbers import count_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.rules import record_problems
 from mldsplan.domain.workload import plan_warnings
-from mldsplan.output.text import count_text
 from mldsplan.paths import default_programme_path
 from mldsplan.storage import store, tomlfile
 from mldsplan.storage.programme_file import programme_problems

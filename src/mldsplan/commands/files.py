@@ -9,8 +9,8 @@ from pathlib import Path
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
+from mldsplan.domain.numbers import count_text
 from mldsplan.domain.progress import Progress
-from mldsplan.output.text import count_text
 from mldsplan.storage import store
 
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline

@@ -9,8 +9,8 @@ from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Progress
-from mldsplan.output.text import hours_text
 
 if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
     from mldsplan.domain import studytime

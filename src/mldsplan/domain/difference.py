@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import TypeVar
 
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Assessment, Attempt, Completion, LogEntry, Progress, Timer
 
 MAX_PHRASES = 6  # more than this and the last ones are counted: "and 5 more changes"
@@ -41,7 +42,7 @@ def difference(before: Progress, after: Progress, limit: int = MAX_PHRASES) -> l
 
 
 def _number(value: float) -> str:
-    return f"{round(value, 2):g}"
+    return hours_text(value)  # the one number format: two decimals at most, half up
 
 
 def _hours(value: float) -> str:

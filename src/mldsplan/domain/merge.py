@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import (
     Assessment,
     Attempt,
@@ -69,7 +70,7 @@ class Merged:
 
 
 def _number(value: float) -> str:
-    return f"{round(value, 2):g}"
+    return hours_text(value)  # the one number format: two decimals at most, half up
 
 
 def _completion(c: Completion) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from mldsplan.domain import marks, studytime
 from mldsplan.domain import workload as planner
-from mldsplan.output.text import days_left, hours_text
+from mldsplan.domain.numbers import days_left, hours_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.assessments import ModuleAssessments

@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from mldsplan.domain.errors import InputError
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.workload import PlanModule, PlanResult, ProgressResult, plan, progress_summary
-from mldsplan.output.text import hours_text
 
 # One table per file (`--table`), each a plain rectangle that a spreadsheet or pandas reads
 # with the right types: numbers as plain numbers (no thousands separators), dates as ISO.

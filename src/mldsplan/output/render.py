@@ -28,7 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.output.text import (
+from mldsplan.domain.numbers import (
     days_left,
     hours_parts,
     hours_text,

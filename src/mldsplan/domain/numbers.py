@@ -1,4 +1,5 @@
-"""Numbers as every output shows them: the terminal, the page, markdown, calendar descriptions.
+"""Numbers in words, one format for everything a person reads: the terminal, the page,
+markdown, calendar descriptions, and the domain's own sentences (what `undo` undid).
 
 Hours are shown to two decimals at most, trailing zeros dropped and thousands separated
 (1,619.75; 1.25; 1.5; 2), rounded half up: 75 minutes is 1.25 and 0.125 h is 0.13, never
