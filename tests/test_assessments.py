@@ -245,3 +245,13 @@ def test_the_module_mark_is_not_rounded_before_the_pass_check(run: Run, refuse: 
     run("assess", "mark", "maths", "a", "49.99")
     run("assess", "mark", "maths", "b", "50")
     refuse("complete", "maths", "--on", "2026-01-10", needles=("below the pass mark",))
+
+
+def test_weights_that_add_up_to_100_are_the_whole_module(run: Run, run_json: RunJson) -> None:
+    """16.22 + 48.48 + 35.3 is 99.99999999999999 in floats: 100 by the domain's tolerance,
+    on screen and in JSON (the screen used to compare with 100 exactly)."""
+    for name, weight in (("A", "16.22"), ("B", "48.48"), ("C", "35.3")):
+        run("assess", "add", "maths", name, "--weight", weight)
+    (module,) = run_json("assess", "list", "maths")["modules"]
+    assert module["weights_complete"] is True
+    assert "every assessment entered" in " ".join(run("assess", "list", "maths").stdout.split())

@@ -31,12 +31,17 @@ def current_mark(items: Iterable[Assessment]) -> float | None:
     return weighted_mean((a.mark, a.weight) for a in items if a.mark is not None)
 
 
+def weights_complete(items: Iterable[Assessment]) -> bool:
+    """Whether the weights entered add up to the whole module (100, within EPSILON)."""
+    return abs(sum(a.weight for a in items) - FULL_WEIGHT) <= EPSILON
+
+
 def module_mark(items: Iterable[Assessment]) -> float | None:
     """Σ(w·m)/100 once the weights total 100 and every one is marked, else None."""
     items = list(items)
     if not items or any(a.mark is None for a in items):
         return None
-    if abs(sum(a.weight for a in items) - FULL_WEIGHT) > EPSILON:
+    if not weights_complete(items):
         return None
     return sum(a.weight * (a.mark or 0.0) for a in items) / FULL_WEIGHT
 
@@ -99,6 +104,7 @@ class ModuleAssessments:
     title: str
     assessments: list[AssessmentRow]
     weight_total: float
+    weights_complete: bool  # the weights add up to the whole module (EPSILON's tolerance)
     weight_marked: float
     current_mark: float | None
     module_mark: float | None
@@ -127,6 +133,7 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
                     for a in items
                 ],
                 weight_total=sum(a.weight for a in items),
+                weights_complete=weights_complete(items),
                 weight_marked=sum(a.weight for a in items if a.mark is not None),
                 current_mark=current_mark(items),
                 module_mark=module_mark(items),

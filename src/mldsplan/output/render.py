@@ -944,7 +944,7 @@ def assessments(result: AssessListResult) -> None:
             )
             entered = (
                 "every assessment entered (100% of the module)"
-                if m.weight_total >= 100
+                if m.weights_complete
                 else f"assessments entered so far: {m.weight_total:g}% of the module"
             )
             module = "" if m.module_mark is None else f"; module mark {m.module_mark:.2f}"
