@@ -32,7 +32,7 @@ def current_mark(items: Iterable[Assessment]) -> float | None:
 
 
 def weights_complete(items: Iterable[Assessment]) -> bool:
-    """Whether the weights entered add up to the whole module (100, within EPSILON)."""
+    """Whether the weights entered total the whole module (100, within EPSILON)."""
     return abs(sum(a.weight for a in items) - FULL_WEIGHT) <= EPSILON
 
 
@@ -104,7 +104,7 @@ class ModuleAssessments:
     title: str
     assessments: list[AssessmentRow]
     weight_total: float
-    weights_complete: bool  # the weights add up to the whole module (EPSILON's tolerance)
+    weights_complete: bool  # the weights total the whole module (EPSILON's tolerance)
     weight_marked: float
     current_mark: float | None
     module_mark: float | None
