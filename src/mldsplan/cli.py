@@ -217,7 +217,7 @@ def complete(
     ctx: typer.Context,
     codes: Codes,
     mark: Annotated[
-        float | None, typer.Option(help="Your mark, 0-100 (at least the pass mark).")
+        float | None, typer.Option(help="Your mark, a percentage (at least the pass mark).")
     ] = None,
     on: OnOption = None,
     resit: Annotated[
@@ -248,7 +248,7 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
 def mark(
     ctx: typer.Context,
     code: CodeArg,
-    value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, 0-100.")],
+    value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, a percentage.")],
     resit: Annotated[
         bool | None, typer.Option("--resit/--no-resit", help="Set or clear the resit flag.")
     ] = None,
@@ -341,7 +341,7 @@ def log(
     ctx: typer.Context,
     amount: Annotated[
         float | None,
-        typer.Argument(metavar="HOURS", help="Hours studied, more than 0, at most 24."),
+        typer.Argument(metavar="HOURS", help="Hours studied (at most a day's)."),
     ] = None,
     module: Annotated[
         str | None, typer.Option(help="Module studied.", autocompletion=complete_codes)
@@ -805,7 +805,7 @@ def assess_add(
     ctx: typer.Context,
     code: CodeArg,
     name: Annotated[str, typer.Argument(metavar="NAME", help="Assessment name.")],
-    weight: Annotated[float, typer.Option(help="% of the module mark (weights total ≤ 100).")],
+    weight: Annotated[float, typer.Option(help="Its share of the module mark, in %.")],
     due: Annotated[str | None, typer.Option(help="Due date, YYYY-MM-DD.")] = None,
 ) -> None:
     """Add an assessment to a module.
@@ -822,7 +822,7 @@ def assess_mark(
     ctx: typer.Context,
     code: CodeArg,
     name: NameArg,
-    value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, 0-100.")],
+    value: Annotated[float, typer.Argument(metavar="MARK", help="The mark, a percentage.")],
 ) -> None:
     """Record the mark of an assessment.
 
