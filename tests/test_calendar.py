@@ -208,3 +208,13 @@ def test_without_a_start_month_a_warned_term_is_marked_in_the_table(
     assert any(w.startswith("year 2 term 1 needs") for w in warned)
     y2t1 = next(t for t in run_json("hours")["terms"] if (t["year"], t["term"]) == (2, 1))
     assert y2t1["heavy"] is True and y2t1["weekly_load"] is not None
+
+
+def test_a_reset_with_nothing_set_says_nothing_changed(run: Run) -> None:
+    said = run("calendar", "reset").stderr
+    assert "you have no dates of your own" in said and "nothing changed" in said
+
+
+def test_nothing_due_is_said_for_the_days_asked(run: Run) -> None:
+    assert "Nothing due today" in run("due", "--days", "0").stdout
+    assert "Nothing due in the next 3 days" in run("due", "--days", "3").stdout

@@ -89,6 +89,8 @@ def reset_term(session: Session, term: str | None) -> list[str]:
         return changes.reset_term_dates(old, key)
 
     before, after = session.update(reset)
+    if key is None and not before.term_dates:
+        return ["you have no dates of your own: every term has the programme's; nothing changed"]
     terms = [parse_term_key(k) for k in before.term_dates] if place is None else [place]
     said = [f"{'all terms' if key is None else key}: back to the programme's dates"]
     return said + _gave_way(session, before, after, terms)

@@ -967,7 +967,9 @@ def _completed_text(m: ModuleAssessments) -> str:
 def due(result: DueResult) -> None:
     with screen() as out:
         if not result.deadlines:
-            out.line(f"Nothing due in the next {result.days} days")
+            days = result.days
+            within = {0: "today", 1: "by tomorrow"}.get(days, f"in the next {days} days")
+            out.line(f"Nothing due {within}")
             return
         out.table(
             [
