@@ -40,10 +40,17 @@ TODAY = NOW.date()
 
 def fixed_environment(progress: Path, cache: Path) -> dict[str, str]:
     """What every test's mldsplan sees, in this process or a child: its own progress file
-    and cache, NOW as "now" (MLDSPLAN_NOW), the zone, and the terminal."""
+    and cache, this computer's config folder, NOW as "now" (MLDSPLAN_NOW), the zone, the
+    terminal, and XDG folders of its own (never the real user's)."""
+    home = cache.parent / "xdg"
     return {
         "MLDSPLAN_FILE": str(progress),
         "MLDSPLAN_CACHE_DIR": str(cache),
+        "MLDSPLAN_CONFIG_DIR": str(home / "config" / "mldsplan"),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "XDG_STATE_HOME": str(home / "state"),
         "MLDSPLAN_NOW": NOW.isoformat(),
         "TZ": "Europe/London",
         "COLUMNS": "120",

@@ -53,6 +53,13 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _config_file() -> Path:
+    """This computer's config file (MLDSPLAN_CONFIG_DIR, or the user config folder)."""
+    from mldsplan.storage.computer import config_path
+
+    return config_path(os.environ)
+
+
 def _lock_timeout() -> float:
     """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
     from mldsplan.storage.store import LOCK_TIMEOUT_SECONDS
@@ -112,6 +119,7 @@ def main(
         warn=console.warn,
         zone=clock.local_zone,
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
+        config=_config_file,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)

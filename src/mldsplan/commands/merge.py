@@ -91,7 +91,7 @@ def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None)
         raise InputError(f"{other} is the progress file itself", argument="other")
     theirs = _read(other)
     programme, mine = session.load()
-    merged = merge(mine, theirs, prefer)
+    merged = merge(mine, theirs, prefer, node=session.node() if prefer else None)
     if merged.conflicts and prefer is None:
         return Outcome(conflicts=_conflicts(merged))
     notes = [f"note: {text}" for text in merged.notes]
@@ -121,14 +121,15 @@ def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None)
     done = [merged]
 
     def change(before: Progress) -> Progress:
-        again = merge(before, theirs, prefer)  # the file as read under the lock
+        # the file as read under the lock
+        again = merge(before, theirs, prefer, node=session.node() if prefer else None)
         if again.conflicts and prefer is None:
             raise StoreError(f"{path} changed during the merge", hint="merge again")
         done.append(again)
         return again.record
 
     try:
-        before, after = session.update(change)
+        before, after = session.update(change, merging=True)
     except RuleBroken as exc:
         raise _rule_broken(other, exc.details["problem"]) from None
     session.merged_copies.add(other)
@@ -156,7 +157,7 @@ def merge_driver(
     # what both sides hold is not counted twice as ours + theirs - nothing.
     ancestor = _read(base, "base") if (_raw(base, "base").strip()) else None
     mine, other = _read(ours, "ours"), _read(theirs, "theirs")
-    merged = merge(mine, other, prefer, base=ancestor)
+    merged = merge(mine, other, prefer, base=ancestor, node=session.node() if prefer else None)
     if merged.conflicts and prefer is None:
         return Outcome(conflicts=_conflicts(merged))
     record = replace(merged.record, revision=max(mine.revision, other.revision) + 1)

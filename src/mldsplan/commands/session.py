@@ -33,6 +33,7 @@ class Session:
         warn: Callable[[str], None],
         zone: Callable[[datetime], tzinfo],
         named_by: str | None = None,
+        config: Callable[[], Path] | None = None,
     ) -> None:
         """`named_by`: how the progress file was named, `--file` or `MLDSPLAN_FILE`, or
         None for the default one."""
@@ -47,6 +48,8 @@ class Session:
         self._zone = zone
         self._now: datetime | None = None
         self._programme: Programme | None = None
+        self._config = config
+        self._node: str | None = None
         # Sync tools' conflict copies beside the file: looked for once, after the command,
         # unless it said them itself (check, merge) or works on other files (merge-driver).
         self.look_for_copies = True
@@ -119,6 +122,29 @@ class Session:
     def lock_timeout(self) -> float:
         return self._lock_timeout()
 
+    def config_file(self) -> Path:
+        """This computer's own config file (`storage.computer`)."""
+        if self._config is None:
+            from mldsplan.storage.computer import config_path
+
+            return config_path({})
+        return self._config()
+
+    def node(self) -> str:
+        """This computer's id, which the change stamps of a write name."""
+        if self._node is None:
+            from mldsplan.storage.computer import computer_id
+
+            self._node = computer_id(self.config_file())
+        return self._node
+
+    def stamp(self, before: Progress, after: Progress) -> Progress:
+        """`after` as this computer writes it: new entries given ids, changes stamped."""
+        from mldsplan.domain.stamps import restamp
+        from mldsplan.storage.computer import fresh_entry_id
+
+        return restamp(before, after, self.node(), fresh_entry_id)
+
     def cache(self) -> Cache:
         from mldsplan.storage.cache import Cache
 
@@ -142,8 +168,14 @@ class Session:
         self._no_file_yet()
         return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
 
-    def update(self, change: Change, *, say_created: bool = True) -> tuple[Progress, Progress]:
+    def update(
+        self, change: Change, *, say_created: bool = True, merging: bool = False
+    ) -> tuple[Progress, Progress]:
         """Apply `change` to the checked record under the lock; (before, after).
+
+        A command's change is stamped by this computer and its new values judged
+        against the clock; a merge (`merging`) carries the stamps it merged, and what
+        it brings in was entered elsewhere, so the clock judges none of it.
 
         The first write of a new file says where it went (and that it made its
         folder), so that a mistyped path is seen at once; `init` says it itself.
@@ -156,9 +188,12 @@ class Session:
         done = store.update(
             path,
             change,
-            lambda record: record_problems(record, programme, now.date(), now=now),
+            lambda record, entered: record_problems(
+                record, programme, now.date(), now=now, entered=None if merging else entered
+            ),
             self.lock_timeout(),
             self.warn,
+            stamp=None if merging else self.stamp,
         )
         if say_created and new and path.exists():
             self._notes.append(

@@ -95,7 +95,9 @@ def name_key(name: str) -> str:
 
 # --- numbers ----------------------------------------------------------------
 
-MAX_REVISION = 2**63 - 1  # TOML's largest integer: what a progress file can hold
+# Every write adds 1 to the revision, and a calendar event's SEQUENCE is the revision:
+# RFC 5545 (3.8.7.4, 3.3.8) makes SEQUENCE a signed 32-bit integer, so that is the bound.
+MAX_REVISION = 2**31 - 1
 
 # The one tolerance for comparing sums of floats with a limit (ECTS, weights,
 # hours): adding 0.1 three times is not exactly 0.3. A single value is compared
@@ -177,6 +179,23 @@ Revision = Annotated[int, Rule(ge=0, le=MAX_REVISION)]
 MonthText = Annotated[str, Rule(pattern=MONTH_PATTERN)]
 TermKey = Annotated[str, Rule(pattern=TERM_KEY_PATTERN)]
 Flag = Annotated[bool, Rule()]
+# Schema 4: a study-log entry's id (12 hex digits), a computer's id (8), a change stamp
+# ("COMPUTER:COUNTER" pairs, space-separated: a version vector), the key a stamp is for
+# ("completions.eda", "assessments.eda.<id>.mark", "log.<id>"), a study window
+# ("mon-fri 19:00-22:00", checked in full by `domain.windows`), a reminder's key.
+ENTRY_ID_PATTERN = r"^[0-9a-f]{12}$"
+NODE_PATTERN = r"^[0-9a-f]{8}$"
+STAMP_PATTERN = r"^[0-9a-f]{8}:[1-9][0-9]{0,17}(?: [0-9a-f]{8}:[1-9][0-9]{0,17})*$"
+STAMP_KEY_PATTERN = r"^[a-z_]+(?:\.[A-Za-z0-9_.-]{1,60}){0,3}$"
+EntryId = Annotated[str, Rule(pattern=ENTRY_ID_PATTERN)]
+Stamp = Annotated[str, Rule(pattern=STAMP_PATTERN, max_length=2000)]
+StampKey = Annotated[str, Rule(pattern=STAMP_KEY_PATTERN)]
+WindowText = Annotated[str, Rule(pattern=r"^[a-z,-]{3,40} [0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$")]
+BlocksText = Annotated[str, Rule(pattern=r"^[0-9]{1,4}-[0-9]{1,4}$")]
+MAX_REMIND_DAYS = 60
+RemindDay = Annotated[int, Rule(ge=0, le=MAX_REMIND_DAYS)]
+NoticeKey = Annotated[str, Rule(pattern=r"^[a-z]+:[A-Za-z0-9_.:/-]{1,120}$")]
+OpeningHours = Annotated[float, Rule(gt=0, le=100_000)]
 Day = Annotated[date, Rule()]
 Moment = Annotated[datetime, Rule(tz_constraint="aware")]
 

@@ -1,53 +1,49 @@
-"""Merging two copies of the record (`merge`), or two against their common base (git's driver).
+"""Merging two copies of the record (`merge`), or two against their base (git's driver).
 
-Two copies (a sync tool's conflict copy): each key (a completion, a deferral, a
-term's dates, an assessment by module and id, a module's failed attempts) is
-united; a key with two different values is a `Conflict`. The study log is a
-multiset: an entry n times in one copy and k in the other is kept max(n, k)
-times. Three copies (git's BASE, OURS, THEIRS): a key changed on one side since
-the base takes that side's value, and the log keeps ours + theirs - base of each
-entry. Conflicts are data: with `prefer` each takes that side's value, without
-it the caller writes nothing.
+Key by key (`domain.stamps.keyed`): a value both copies hold alike is kept; where
+they differ, the change stamps say which copy changed it since they parted (its
+stamp covers the other's): that copy's value, a removal included (a tombstone is a
+stamp on an absent key). Stamps neither of which covers the other mean both
+changed it: a `Conflict`, unless the values agree. Where the stamps are equal
+(values from before schema 4, never changed since), git's base decides as a
+classic three-way merge would; without a base a value only one copy holds is
+kept and two different ones conflict. So a two-way merge of stamped copies is the
+three-way merge with their true common ancestor. Log entries are keys too, by id:
+two sessions logged apart are both kept, a removal stays removed.
+
+Conflicts are data: with `prefer` each takes that side's value (and a stamp above
+both, so the next merge of either copy does not raise it again); without it the
+caller writes nothing, or (git's driver) keeps ours.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
+from mldsplan.domain import stamps as st
 from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import (
     Assessment,
     Attempt,
     Completion,
     LogEntry,
+    Opening,
     Progress,
     TermDates,
     Timer,
 )
+from mldsplan.domain.stamps import ABSENT
 
 Prefer = Literal["mine", "theirs"]
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class _Absent:
-    """A key one copy does not hold (in three-way merges, one that side removed)."""
-
-    def __repr__(self) -> str:
-        return "absent"
-
-
-ABSENT: Any = _Absent()
 
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """One key the two copies hold different values for: where, and both values in words."""
+    """One key the two copies changed to different values: where, and both values in words."""
 
-    field: str  # where in the file: "completions.eda", "start", "assessments.eda.<id>"
+    field: str  # where in the file: "completions.eda", "start", "assessments.eda.<id>.mark"
     what: str  # as the student says it: "eda's completion"
     mine: str
     theirs: str
@@ -112,75 +108,48 @@ def _month(m: str | None) -> str:
     return "not set" if m is None else m
 
 
-def _said(words: Callable[[Any], str], value: object) -> str:
-    return "removed" if value is ABSENT else words(value)
+def _entry(e: LogEntry | Opening) -> str:
+    note = f" ('{e.note}')" if e.note else ""
+    module = f" for {e.module}" if e.module else " without a module"
+    day = "before tracking" if isinstance(e, Opening) else f"on {e.on}"
+    return f"{hours_text(e.hours)} h {day}{module}{note}"
 
 
-# --- one value, two or three ways ---------------------------------------------
+def _window_list(windows: tuple[str, ...]) -> str:
+    return ", ".join(windows) or "none"
 
 
-class _Merging:
-    """What a merge collects as it goes: the conflicts, and which side wins them."""
+def _days(days: tuple[int, ...]) -> str:
+    return ", ".join(str(d) for d in days) + " days before"
 
-    def __init__(self, prefer: Prefer | None) -> None:
-        self.prefer = prefer
-        self.conflicts: list[Conflict] = []
 
-    def conflict(self, field: str, what: str, words: Callable[[Any], str], mine: V, theirs: V) -> V:
-        self.conflicts.append(Conflict(field, what, _said(words, mine), _said(words, theirs)))
-        return theirs if self.prefer == "theirs" else mine
+def _plain(value: object) -> str:
+    if isinstance(value, float):
+        return _number(value)
+    return str(value)
 
-    def three(
-        self, field: str, what: str, words: Callable[[Any], str], base: V, ours: V, theirs: V
-    ) -> V:
-        """The value of a key changed on one side since `base` is that side's."""
-        if ours == theirs or theirs == base:
-            return ours
-        if ours == base:
-            return theirs
-        return self.conflict(field, what, words, ours, theirs)
 
-    def two(
-        self,
-        field: str,
-        what: str,
-        words: Callable[[Any], str],
-        mine: V,
-        theirs: V,
-        join: Callable[[V, V], V | None] | None = None,
-    ) -> V:
-        """The value both hold, or the one a key only one copy holds; `join` may settle two."""
-        if mine == theirs or theirs is ABSENT:
-            return mine
-        if mine is ABSENT:
-            return theirs
-        joined = None if join is None else join(mine, theirs)
-        if joined is not None:
-            return joined
-        return self.conflict(field, what, words, mine, theirs)
-
-    def mapping(
-        self,
-        field: str,
-        what: Callable[[K], str],
-        words: Callable[[Any], str],
-        base: Mapping[K, V] | None,
-        mine: Mapping[K, V],
-        theirs: Mapping[K, V],
-        join: Callable[[V, V], V | None] | None = None,
-    ) -> dict[K, V]:
-        """Key by key, mine's keys first, then theirs' new ones (each in its order)."""
-        merged: dict[K, V] = {}
-        for key in [*mine, *(k for k in theirs if k not in mine)]:
-            m, t = mine.get(key, ABSENT), theirs.get(key, ABSENT)
-            where = f"{field}.{key}"
-            if base is None:
-                value = self.two(where, what(key), words, m, t, join)
-            else:
-                value = self.three(where, what(key), words, base.get(key, ABSENT), m, t)
-            if value is not ABSENT:
-                merged[key] = value
-        return merged
+_SETTING_WORDS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "start": ("the cohort start", _month),
+    "weekly_hours": ("your weekly hours", _hours),
+    "windows": ("your study windows", _window_list),
+    "blocks": ("the block length", lambda b: f"{b} minutes"),
+    "remind_days": ("the reminder days", _days),
+    "remind_timer_hours": ("the timer reminder", lambda h: f"after {_number(h)} h"),
+    "timer": ("the running timer", _timer),
+}
+_KEYED_WORDS: dict[str, tuple[str, Callable[[Any], str]]] = {
+    "completions": ("{}'s completion", _completion),
+    "deferrals": ("{}'s deferral", _years),
+    "term_dates": ("term {}'s own dates", _dates),
+    "failed_attempts": ("{}'s failed attempts", _attempts),
+}
+_FIELD_WORDS: dict[str, Callable[[Any], str]] = {
+    "name": lambda n: f"'{n}'",
+    "weight": lambda w: f"{_number(w)}%",
+    "due": lambda d: f"due {d}",
+    "mark": lambda m: f"mark {_number(m)}",
+}
 
 
 def _longer(mine: tuple[Attempt, ...], theirs: tuple[Attempt, ...]) -> tuple[Attempt, ...] | None:
@@ -189,31 +158,146 @@ def _longer(mine: tuple[Attempt, ...], theirs: tuple[Attempt, ...]) -> tuple[Att
     return long if long[: len(short)] == short else None
 
 
-def _log(
-    base: tuple[LogEntry, ...] | None, mine: tuple[LogEntry, ...], theirs: tuple[LogEntry, ...]
-) -> tuple[LogEntry, ...]:
-    """Each entry max(n, k) times, or against a base ours + theirs - base (never below 0);
-    mine's entries in their order, then theirs' extra ones in theirs."""
-    m, t = Counter(mine), Counter(theirs)
-    if base is None:
-        wanted = m | t
-    else:
-        b = Counter(base)
-        wanted = Counter({e: m[e] + t[e] - b[e] for e in m | t})
-    kept: list[LogEntry] = []
-    taken: Counter[LogEntry] = Counter()
-    for entry in (*mine, *theirs):
-        if taken[entry] < wanted[entry]:
-            kept.append(entry)
-            taken[entry] += 1
-    return tuple(kept)
+class _Merging:
+    """One merge: both copies' keyed values and stamps, and what it found."""
+
+    def __init__(
+        self, mine: Progress, theirs: Progress, base: Progress | None, prefer: Prefer | None
+    ) -> None:
+        self.mine, self.theirs, self.base = mine, theirs, base
+        self.values = (st.keyed(mine), st.keyed(theirs))
+        self.base_values = None if base is None else st.keyed(base)
+        self.prefer = prefer
+        self.conflicts: list[Conflict] = []
+        self.stamps: dict[str, str] = {}
+        self.bump: set[str] = set()  # keys settled by `prefer`: stamped above both
+
+    def stamps_of(self, key: str) -> tuple[st.Vector, st.Vector]:
+        return st.stamp_of(self.mine, key), st.stamp_of(self.theirs, key)
+
+    def decide(self, key: str) -> tuple[Any, Any, str]:
+        """(mine's value, theirs' value, "mine" | "theirs" | "both" | "conflict")."""
+        mine, theirs = (v.get(key, ABSENT) for v in self.values)
+        if mine == theirs:
+            return mine, theirs, "mine"
+        sm, sn = self.stamps_of(key)
+        if sm == sn:  # no stamp tells: values from before stamps, or one computer twice
+            if self.base_values is not None:
+                was = self.base_values.get(key, ABSENT)
+                if mine == was:
+                    return mine, theirs, "theirs"
+                if theirs == was:
+                    return mine, theirs, "mine"
+            elif theirs is ABSENT:
+                return mine, theirs, "mine"
+            elif mine is ABSENT:
+                return mine, theirs, "theirs"
+            return mine, theirs, "conflict"
+        if st.covers(sm, sn):
+            return mine, theirs, "mine"
+        if st.covers(sn, sm):
+            return mine, theirs, "theirs"
+        if key.startswith("failed_attempts.") and ABSENT not in (mine, theirs):
+            longer = _longer(mine, theirs)
+            if longer is not None:
+                return mine, theirs, "mine" if longer == mine else "theirs"
+        return mine, theirs, "conflict"
+
+    def value(self, key: str, what: str, words: Callable[[Any], str]) -> Any:
+        mine, theirs, side = self.decide(key)
+        sm, sn = self.stamps_of(key)
+        stamp = st.joined(sm, sn)
+        if stamp:
+            self.stamps[key] = st.vector_text(stamp)
+        if side == "conflict":
+            said = ["removed" if v is ABSENT else words(v) for v in (mine, theirs)]
+            self.conflicts.append(Conflict(key, what, said[0], said[1]))
+            if self.prefer is not None:
+                self.bump.add(key)
+            side = "theirs" if self.prefer == "theirs" else "mine"
+        return mine if side == "mine" else theirs
 
 
-def _stopped_elsewhere(timer: Timer, extra: Iterable[LogEntry]) -> bool:
-    """Whether entries only the other copy holds look like this timer's stop (its module
-    and note, on the day it started): then it ran on here after it was stopped there."""
-    day = timer.started_at.date()
-    return any(e.on == day and (e.module, e.note) == (timer.module, timer.note) for e in extra)
+def _keys(*records: dict[str, Any]) -> list[str]:
+    """Every key, in the order the copies hold them (mine's first)."""
+    seen: dict[str, None] = {}
+    for values in records:
+        seen.update(dict.fromkeys(values))
+    return list(seen)
+
+
+def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
+    """Each assessment by its existence, then field by field; an assessment one copy
+    removed while the other changed a field since is a conflict."""
+    result: dict[str, list[Assessment]] = {}
+    holders: dict[str, tuple[str, Assessment]] = {}
+    for side in (m.mine, m.theirs, *(() if m.base is None else (m.base,))):
+        for code, items in side.assessments.items():
+            for a in items:
+                holders.setdefault(st.assessment_key(code, a), (code, a))
+    tombstones = [k for k in (*m.mine.stamps, *m.theirs.stamps) if k.startswith("assessments.")]
+    for key in tombstones:
+        if key.count(".") == 2 and key not in holders:
+            m.stamps[key] = st.vector_text(st.joined(*m.stamps_of(key)))
+    for key, (code, known) in holders.items():
+        what = f"{code}'s assessment '{known.name}'"
+        mine, theirs, side = m.decide(key)
+        sm, sn = m.stamps_of(key)
+        fields = [f"{key}.{f}" for f in st.ASSESSMENT_FIELDS]
+        if side != "conflict" and (mine is ABSENT) != (theirs is ABSENT):
+            # One copy removed it (or never had it): a field the other changed since the
+            # removal, which the removal never saw, makes it a conflict.
+            gone, kept = (sm, m.theirs) if mine is ABSENT else (sn, m.mine)
+            if gone and any(not st.covers(gone, st.stamp_of(kept, f)) for f in fields):
+                side = "conflict"
+        stamp = st.joined(sm, sn)
+        if side == "conflict":
+            whole = {
+                name: next(
+                    (a for a in r.assessments.get(code, ()) if st.assessment_key(code, a) == key),
+                    None,
+                )
+                for name, r in (("mine", m.mine), ("theirs", m.theirs))
+            }
+            said = ["removed" if a is None else _assessment(a) for a in whole.values()]
+            m.conflicts.append(Conflict(key, what, said[0], said[1]))
+            if m.prefer is not None:
+                m.bump.add(key)
+            side = "theirs" if m.prefer == "theirs" else "mine"
+            present = whole[side] is not None
+        else:
+            present = (mine if side == "mine" else theirs) is not ABSENT
+        if stamp:
+            m.stamps[key] = st.vector_text(stamp)
+        if not present:
+            continue
+        values = {}
+        for f in st.ASSESSMENT_FIELDS:
+            values[f] = m.value(f"{key}.{f}", f"{what}'s {f}", _FIELD_WORDS[f])
+        if values["name"] is ABSENT or values["weight"] is ABSENT:
+            continue  # cannot happen for a present assessment: both copies hold both
+        given: dict[str, Any] = {f: (None if v is ABSENT else v) for f, v in values.items()}
+        result.setdefault(code, []).append(Assessment(id=known.id, **given))
+    return {code: tuple(items) for code, items in result.items()}
+
+
+def _log(m: _Merging) -> tuple[tuple[LogEntry, ...], tuple[Opening, ...]]:
+    mine: list[LogEntry | Opening] = [*m.mine.opening, *m.mine.log]
+    theirs: list[LogEntry | Opening] = [*m.theirs.opening, *m.theirs.log]
+    keys = _keys(
+        {st.entry_key(e): None for e in mine},
+        {st.entry_key(e): None for e in theirs},
+        {k: None for k in (*m.mine.stamps, *m.theirs.stamps) if k.startswith("log.")},
+    )
+    log: list[LogEntry] = []
+    opening: list[Opening] = []
+    for key in keys:
+        value = m.value(key, f"the log entry {key[4:]}", _entry)
+        if isinstance(value, Opening):
+            opening.append(value)
+        elif value is not ABSENT:
+            log.append(value)
+    return tuple(log), tuple(opening)
 
 
 def _timer_notes(mine: Progress, theirs: Progress, merged: Progress) -> tuple[str, ...]:
@@ -224,7 +308,12 @@ def _timer_notes(mine: Progress, theirs: Progress, merged: Progress) -> tuple[st
     holder, other = (mine, theirs) if mine.timer == timer else (theirs, mine)
     if other.timer is not None:  # a conflict, settled by `prefer`
         return ()
-    if _stopped_elsewhere(timer, (Counter(other.log) - Counter(holder.log)).elements()):
+    held = {e.id for e in holder.log}
+    day = timer.started_at.date()
+    if any(
+        e.id not in held and e.on == day and (e.module, e.note) == (timer.module, timer.note)
+        for e in other.log
+    ):
         return (
             f"the timer {_timer(timer)} runs in the merged record, but the copy without it"
             " logs its module on that day: if it was stopped there, cancel it",
@@ -232,81 +321,65 @@ def _timer_notes(mine: Progress, theirs: Progress, merged: Progress) -> tuple[st
     return ()
 
 
-def _assessment_named(code: str, named: Mapping[str, Assessment]) -> Callable[[str], str]:
-    return lambda i: f"{code}'s assessment '{named[i].name}'"
-
-
 # --- whole records -----------------------------------------------------------
 
 
 def merge(
-    mine: Progress, theirs: Progress, prefer: Prefer | None = None, base: Progress | None = None
+    mine: Progress,
+    theirs: Progress,
+    prefer: Prefer | None = None,
+    base: Progress | None = None,
+    node: str | None = None,
 ) -> Merged:
-    """`theirs` merged into `mine` (two copies), or against `base` (three-way: mine is ours).
+    """`theirs` merged into `mine` (two copies), or against `base` (git's: mine is ours).
 
-    The record's revision is the higher of the two; the store writes one above it.
+    `node`, this computer's id, stamps the keys `prefer` settled. The record's
+    revision is the higher of the two; the store writes one above it. Reminders
+    sent on either copy stay sent.
     """
-    m = _Merging(prefer)
-    three = base is not None
-
-    def field(name: str, what: str, words: Callable[[Any], str]) -> Any:
-        ours, other = getattr(mine, name), getattr(theirs, name)
-        if base is not None:
-            return m.three(name, what, words, getattr(base, name), ours, other)
-        # A value one copy does not hold (None: not set, no timer) yields to the other's.
-        value = m.two(
-            name, what, words, ABSENT if ours is None else ours, ABSENT if other is None else other
-        )
-        return None if value is ABSENT else value
-
-    start = field("start", "the cohort start", _month)
-    weekly = field("weekly_hours", "your weekly hours", _hours)
-    timer = field("timer", "the running timer", _timer)
+    m = _Merging(mine, theirs, base, prefer)
+    settings: dict[str, Any] = {}
+    for name in (*st.SETTINGS, "timer"):
+        what, words = _SETTING_WORDS[name]
+        value = m.value(name, what, words)
+        settings[name] = None if value is ABSENT else value
+    if settings["windows"] is None:
+        settings["windows"] = ()
     keyed: dict[str, Any] = {}
-    for name, what, words, join in (
-        ("completions", "{}'s completion", _completion, None),
-        ("deferrals", "{}'s deferral", _years, None),
-        ("term_dates", "term {}'s own dates", _dates, None),
-        ("failed_attempts", "{}'s failed attempts", _attempts, _longer),
-    ):
-        keyed[name] = m.mapping(
-            name,
-            what.format,
-            words,
-            None if base is None else getattr(base, name),
-            getattr(mine, name),
-            getattr(theirs, name),
-            join,
+    for name in st.KEYED:
+        what, words = _KEYED_WORDS[name]
+        prefix = f"{name}."
+        keys = _keys(
+            {f"{prefix}{k}": None for k in getattr(mine, name)},
+            {f"{prefix}{k}": None for k in getattr(theirs, name)},
+            {k: None for k in (*mine.stamps, *theirs.stamps) if k.startswith(prefix)},
+            {} if base is None else {f"{prefix}{k}": None for k in getattr(base, name)},
         )
-    assessments: dict[str, tuple[Assessment, ...]] = {}
-    codes = [*mine.assessments, *(c for c in theirs.assessments if c not in mine.assessments)]
-    for code in codes:
-        by_id = {
-            name: {a.id: a for a in side.assessments.get(code, ())}
-            for name, side in (("mine", mine), ("theirs", theirs))
-        }
-        named = {**by_id["theirs"], **by_id["mine"]}
-        if base is not None:
-            named |= {a.id: a for a in base.assessments.get(code, ()) if a.id not in named}
-        items = m.mapping(
-            f"assessments.{code}",
-            _assessment_named(code, named),
-            _assessment,
-            None if base is None else {a.id: a for a in base.assessments.get(code, ())},
-            by_id["mine"],
-            by_id["theirs"],
-        )
-        if items:
-            assessments[code] = tuple(items.values())
+        merged: dict[str, Any] = {}
+        for key in keys:
+            item = key[len(prefix) :]
+            value = m.value(key, what.format(item), words)
+            if value is not ABSENT:
+                merged[item] = value
+        keyed[name] = merged
+    assessments = _assessments(m)
+    log, opening = _log(m)
+    stamps = dict(m.stamps)
+    if node is not None and m.bump:
+        counter = max(st.counter_of(mine, node), st.counter_of(theirs, node)) + 1
+        for key in m.bump:
+            stamps[key] = st.vector_text(st.joined(st.vector(stamps.get(key)), {node: counter}))
+    sent = dict(theirs.reminders_sent) | dict(mine.reminders_sent)
     record = replace(
         mine,
         revision=max(mine.revision, theirs.revision),
-        start=start,
-        weekly_hours=weekly,
+        **settings,
         **keyed,
         assessments=assessments,
-        timer=timer,
-        log=_log(None if base is None else base.log, mine.log, theirs.log),
+        log=log,
+        opening=opening,
+        reminders_sent=dict(sorted(sent.items())),
+        stamps=dict(sorted(stamps.items())),
     )
-    notes = () if three else _timer_notes(mine, theirs, record)
+    notes = () if base is not None else _timer_notes(mine, theirs, record)
     return Merged(record, tuple(m.conflicts), notes)

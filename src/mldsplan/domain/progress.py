@@ -1,4 +1,4 @@
-"""The student's record: what the progress file holds (schema 3).
+"""The student's record: what the progress file holds (schema 4).
 
 Plain frozen dataclasses; pydantic validates them when a file's content is
 new (see `storage.validation`). Changes live in `domain.changes`, the file
@@ -14,6 +14,7 @@ from typing import NamedTuple
 from mldsplan.domain.constraints import (
     MAX_TEXT,
     AssessmentId,
+    BlocksText,
     Code,
     Day,
     Flag,
@@ -23,9 +24,14 @@ from mldsplan.domain.constraints import (
     MonthText,
     Name,
     Note,
+    NoticeKey,
+    RemindDay,
     Revision,
+    Stamp,
+    StampKey,
     TermKey,
     Weight,
+    WindowText,
     Years,
     shown,
     text_problem,
@@ -33,7 +39,7 @@ from mldsplan.domain.constraints import (
 from mldsplan.domain.dates import parse_month
 from mldsplan.domain.programme import FORBID_EXTRA, Programme
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 # --- a study-log entry's limits (its line format: storage.studylog) ---
@@ -77,12 +83,28 @@ class Completion:
 
 
 class LogEntry(NamedTuple):
-    """One study session. A named tuple: a log of 20,000 entries must load fast."""
+    """One study session. A named tuple: a log of 20,000 entries must load fast.
+
+    `id` is the entry's identity (12 hex digits), kept by an edit; "" until the write
+    that adds it gives it one (`domain.stamps.restamp`), so two sessions logged apart
+    on two computers are two entries whatever their values.
+    """
 
     on: date
     hours: float
     module: str | None = None
     note: str | None = None
+    id: str = ""
+
+
+class Opening(NamedTuple):
+    """Hours studied on a module before the student began logging (`log --opening`):
+    no date; they count in the module's hours still to do, never in pace or totals."""
+
+    module: str
+    hours: float
+    note: str | None = None
+    id: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,7 +192,17 @@ class Progress:
     assessments: dict[Code, tuple[Assessment, ...]] = field(default_factory=dict)
     failed_attempts: dict[Code, tuple[Attempt, ...]] = field(default_factory=dict)
     timer: Timer | None = None
+    # schema 4: the study windows ("mon-fri 19:00-22:00") and block length ("45-120"
+    # minutes; None: the default), when reminders are due, what was sent, the change
+    # stamps of every keyed value and the tombstones of what was removed (`domain.stamps`)
+    windows: tuple[WindowText, ...] = ()
+    blocks: BlocksText | None = None
+    remind_days: tuple[RemindDay, ...] | None = None
+    remind_timer_hours: Hours | None = None
+    reminders_sent: dict[NoticeKey, Day] = field(default_factory=dict)
+    stamps: dict[StampKey, Stamp] = field(default_factory=dict)
     log: tuple[LogEntry, ...] = ()
+    opening: tuple[Opening, ...] = ()
 
     def __post_init__(self) -> None:
         # A module listed with no assessments (`bayesian = []`, by hand or in an

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_key, shown
 from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import MAX_DAY_HOURS, Progress, Timer
+from mldsplan.domain.progress import MAX_DAY_HOURS, LogEntry, Progress, Timer
 from mldsplan.domain.terms import (
     Planned,
     TermWindow,
@@ -61,12 +61,23 @@ def _in_years(day: date) -> bool:
 
 
 def record_problems(
-    progress: Progress, programme: Programme, today: date, *, now: datetime | None = None
+    progress: Progress,
+    programme: Programme,
+    today: date,
+    *,
+    now: datetime | None = None,
+    entered: Progress | None = None,
 ) -> list[Problem]:
     """Everything in a well-formed record that does not fit.
 
-    `now` (on `today`) places a running timer exactly; without it, a timer is in
-    the future only once it is past the end of `today` in every time zone.
+    Whether a record is valid never depends on the reader's clock: the rules about
+    the future (a completion, a failed attempt, a log entry, a timer start after
+    now) judge only what a command enters, the values that differ from `entered`,
+    the record it changed; without `entered` (a file read, a merge, an import) they
+    judge nothing, since another computer's clock may be ahead (`future_values`
+    lists them for `check`). `now` (on `today`) places a running timer exactly;
+    without it, a timer is in the future only once it is past the end of `today`
+    in every time zone.
     """
     try:
         start = progress.start_date()
@@ -77,19 +88,71 @@ def record_problems(
         last = f"{progress.revision} is the last a file can hold"
         problems.append(Problem("revision", last, where="the file's revision"))
     codes = set(programme.codes)
-    problems += _completion_problems(progress, programme, codes, today)
+    new = _Entered(entered)
+    problems += _completion_problems(progress, programme, codes, today, new)
     problems += _deferral_problems(progress, programme, codes)
     problems += _term_date_problems(progress, programme)
     problems += _assessment_problems(progress, codes)
-    problems += _failure_problems(progress, programme, codes, today)
-    problems += _log_problems(progress, codes, start, today)
+    problems += _failure_problems(progress, programme, codes, today, new)
+    problems += _log_problems(progress, codes, start, today, new)
     if progress.timer is not None:
-        problems += _timer_problems(progress.timer, codes, today, now)
+        problems += _timer_problems(progress.timer, codes, today, now, new)
     return problems
 
 
+class _Entered:
+    """Which values a command entered: those that differ from the record it changed
+    (nothing, without one)."""
+
+    def __init__(self, before: Progress | None) -> None:
+        self.before = before
+        self._log: set[tuple[date, float, str | None, str | None]] | None = None
+
+    def completion(self, code: str, value: object) -> bool:
+        return self.before is not None and self.before.completions.get(code) != value
+
+    def attempt(self, code: str, value: object) -> bool:
+        return self.before is not None and value not in self.before.failed_attempts.get(code, ())
+
+    def timer(self, value: object) -> bool:
+        return self.before is not None and self.before.timer != value
+
+    def log_entry(self, e: LogEntry) -> bool:
+        if self.before is None:
+            return False
+        if self._log is None:  # by value: a new entry has no id until it is written
+            self._log = {(x.on, x.hours, x.module, x.note) for x in self.before.log}
+        return (e.on, e.hours, e.module, e.note) not in self._log
+
+
+def future_values(progress: Progress, today: date, now: datetime | None = None) -> list[str]:
+    """What the record holds dated after `today`, entered on a computer whose clock was
+    ahead: fine to read and to change, said by `check` as notes."""
+    after = f"after today ({today}): entered on a computer whose clock is ahead?"
+    notes = [
+        f"{code}'s completion date {c.on} is {after}"
+        for code, c in progress.completions.items()
+        if c.on > today
+    ]
+    notes += [
+        f"{code}'s failed attempt of {a.on} is {after}"
+        for code, tries in progress.failed_attempts.items()
+        for a in tries
+        if a.on > today
+    ]
+    later = sorted({e.on for e in progress.log if e.on > today})
+    if later:
+        days = ", ".join(str(d) for d in later[:3]) + (", ..." if len(later) > 3 else "")
+        notes.append(f"the study log holds entries of {days}, {after}")
+    t = progress.timer
+    latest = now or datetime.combine(today + timedelta(days=2), time(), UTC)
+    if t is not None and t.started_at > latest:
+        notes.append(f"the running timer started at {t.started_at.isoformat()}, {after}")
+    return notes
+
+
 def _completion_problems(
-    progress: Progress, programme: Programme, codes: set[str], today: date
+    progress: Progress, programme: Programme, codes: set[str], today: date, new: _Entered
 ) -> list[Problem]:
     problems = []
     pass_mark = programme.classification.pass_mark
@@ -119,7 +182,7 @@ def _completion_problems(
                     where=f"{code}'s mark",
                 )
             )
-        if done.on > today:
+        if done.on > today and new.completion(code, done):
             problems.append(
                 Problem(
                     f"{where}.on",
@@ -128,6 +191,8 @@ def _completion_problems(
                     where=dated,
                 )
             )
+        elif done.on > today:
+            pass  # entered on a computer whose clock was ahead: valid here too
         elif not _in_years(done.on):
             problems.append(
                 Problem(
@@ -170,7 +235,9 @@ def _deferral_problems(progress: Progress, programme: Programme, codes: set[str]
     return problems
 
 
-def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None) -> list[Problem]:
+def _timer_problems(
+    t: Timer, codes: set[str], today: date, now: datetime | None, new: _Entered
+) -> list[Problem]:
     problems = []
     if t.module is not None and t.module not in codes:
         unknown = f"unknown module '{t.module}'"
@@ -184,7 +251,7 @@ def _timer_problems(t: Timer, codes: set[str], today: date, now: datetime | None
         problems.append(Problem(field, seconds, "at", where=where))
     elif not _in_years(t.started_at.date()):
         problems.append(Problem(field, f"{started} is out of range", "at", where=where))
-    elif t.started_at > latest:
+    elif t.started_at > latest and new.timer(t):
         it_is = f" (it is {now.isoformat(timespec='minutes')})" if now is not None else ""
         future = f"{started} is in the future{it_is}"
         problems.append(Problem(field, future, "at", where=where))
@@ -319,7 +386,7 @@ def _before_its_term(programme: Programme, progress: Progress, p: Planned, day: 
 
 
 def _failure_problems(
-    progress: Progress, programme: Programme, codes: set[str], today: date
+    progress: Progress, programme: Programme, codes: set[str], today: date, new: _Entered
 ) -> list[Problem]:
     problems = []
     pass_mark = programme.classification.pass_mark
@@ -370,8 +437,9 @@ def _failure_problems(
                     )
                 )
             if attempt.on > today:
-                future = f"{attempt.on} is in the future (today is {today})"
-                problems.append(Problem(f"{field}.on", future, "on", where=where))
+                if new.attempt(code, attempt):
+                    future = f"{attempt.on} is in the future (today is {today})"
+                    problems.append(Problem(f"{field}.on", future, "on", where=where))
             elif not _in_years(attempt.on):
                 out = f"{attempt.on} is out of range"
                 problems.append(Problem(f"{field}.on", out, "on", where=where))
@@ -381,7 +449,7 @@ def _failure_problems(
 
 
 def _log_problems(
-    progress: Progress, codes: set[str], start: date | None, today: date
+    progress: Progress, codes: set[str], start: date | None, today: date, new: _Entered
 ) -> list[Problem]:
     log = progress.log
     if not log:
@@ -409,8 +477,8 @@ def _log_problems(
                 "on",
                 where=f"the log entry of {d}",
             )
-            for i, d in enumerate(days)
-            if d > today
+            for i, (d, e) in enumerate(zip(days, log, strict=True))
+            if d > today and new.log_entry(e)
         ]
     if min(days) < earliest:
         problems += [

@@ -347,7 +347,7 @@ class LogListResult(Result):
 
 
 def log_list(progress: Progress) -> LogListResult:
-    return LogListResult(entries=[LogRow(*e) for e in progress.log])
+    return LogListResult(entries=[LogRow(*e[:4]) for e in progress.log])
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -372,7 +372,7 @@ def log_change(
     return LogChangeResult(
         action=action,
         number=number,
-        entry=LogRow(*entry),
+        entry=LogRow(*entry[:4]),
         day_hours=sum(e.hours for e in progress.log if e.on == entry.on),
         week_start=first,
         week_hours=sum(e.hours for e in progress.log if first <= e.on <= last),

@@ -10,7 +10,7 @@ from typing import Any
 from mldsplan.domain.errors import FileFormatError
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress, assessment_id
 from mldsplan.storage import validation
-from mldsplan.storage.studylog import parse_log
+from mldsplan.storage.studylog import OPENING, entry_id, read_log
 
 # --- schema versions ----------------------------------------------------------
 
@@ -45,9 +45,37 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "assessments": given}
 
 
+def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 4 gives each study-log entry an id (and adds stamps, tombstones, study
+    windows and reminders, none yet).
+
+    The id is made from the line's content and its occurrence (`studylog.entry_id`),
+    so two copies of one schema-3 file migrated apart on two computers give the
+    same ids and merge without a duplicate. Written on each line, so that a note
+    that happens to start like an id is never read as one.
+    """
+    log = data.get("log")
+    if not isinstance(log, str):
+        return dict(data)  # a list of tables (an export) takes its ids as it is read
+    lines = []
+    occurrences: dict[tuple[str, str, str, str | None], int] = {}
+    for line in log.split("\n"):
+        fields = line.split(" ", 3)
+        if len(fields) < 3:
+            lines.append(line)  # blank, or wrong: the log's reader says what is wrong
+            continue
+        day, hours, module = fields[0], fields[1], fields[2]
+        note = fields[3].strip() or None if len(fields) > 3 else None
+        key = (day, hours, module, note)
+        occurrences[key] = n = occurrences.get(key, 0) + 1
+        given = entry_id(day, hours, module, note, n)
+        lines.append(f"{day} {hours} {module} {given}" + (f" {fields[3]}" if note else ""))
+    return {**data, "log": "\n".join(lines)}
+
+
 # One function per schema step: MIGRATIONS[n] turns a version n-1 document into version n.
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
-MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2, 3: _v2_to_v3}
+MIGRATIONS: dict[int, Migration] = {2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4}
 
 
 def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
@@ -71,15 +99,21 @@ def migrate(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _settings(data: dict[str, Any]) -> dict[str, Any]:
+def _settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    if "opening" in data:  # the record's field, but the file holds it in the log
+        raise FileFormatError(
+            f"{path}: opening: unknown field; opening entries are lines of the log"
+            f" ('{OPENING} HOURS MODULE')"
+        )
     return {k: v for k, v in data.items() if k != "log"}
 
 
 def _with_log(path: Path, progress: Progress, data: dict[str, Any]) -> Progress:
     try:
-        return replace(progress, log=parse_log(data.get("log", ())))
+        log, opening = read_log(data.get("log", ()))
     except ValueError as exc:
         raise FileFormatError(f"{path}: log: {exc}") from None
+    return replace(progress, log=log, opening=opening)
 
 
 def from_document(path: Path, data: dict[str, Any], *, from_json: bool = False) -> Progress:
@@ -87,7 +121,9 @@ def from_document(path: Path, data: dict[str, Any], *, from_json: bool = False) 
 
     Pydantic checks everything but the study log, which has its own strict parser.
     """
-    progress, problems = validation.validate(path, Progress, _settings(data), from_json=from_json)
+    progress, problems = validation.validate(
+        path, Progress, _settings(path, data), from_json=from_json
+    )
     if progress is None:
         raise FileFormatError(problems[0], problems=problems)
     return _with_log(path, progress, data)
@@ -101,7 +137,7 @@ def from_validated(path: Path, data: dict[str, Any]) -> Progress:
     a read without a marker would (same errors, naming the file and field).
     """
     try:
-        progress: Progress = validation.build(Progress, _settings(data))
+        progress: Progress = validation.build(Progress, _settings(path, data))
     except validation.Unchecked:
         return from_document(path, migrate(path, data))
     return _with_log(path, progress, data)
@@ -117,6 +153,12 @@ def to_document(progress: Progress) -> dict[str, Any]:
         document["start"] = progress.start
     if progress.weekly_hours is not None:
         document["weekly_hours"] = progress.weekly_hours
+    if progress.windows:
+        document["windows"] = list(progress.windows)
+    for name in ("blocks", "remind_days", "remind_timer_hours"):
+        value = getattr(progress, name)
+        if value is not None:
+            document[name] = list(value) if isinstance(value, tuple) else value
     document["completions"] = {
         code: {"on": c.on, "resit": c.resit} | ({} if c.mark is None else {"mark": c.mark})
         for code, c in progress.completions.items()
@@ -155,12 +197,33 @@ def to_document(progress: Progress) -> dict[str, Any]:
             for k, v in (("started_at", t.started_at), ("module", t.module), ("note", t.note))
             if v is not None
         }
+    document["reminders_sent"] = dict(sorted(progress.reminders_sent.items()))
+    document["stamps"] = dict(sorted(progress.stamps.items()))
     document["log"] = [
         {
             k: v
-            for k, v in (("on", e.on), ("hours", e.hours), ("module", e.module), ("note", e.note))
+            for k, v in (
+                ("on", e.on),
+                ("hours", e.hours),
+                ("module", e.module),
+                ("note", e.note),
+                ("id", e.id),
+            )
             if v is not None
         }
         for e in progress.log
+    ] + [
+        {
+            k: v
+            for k, v in (
+                ("on", OPENING),
+                ("hours", o.hours),
+                ("module", o.module),
+                ("note", o.note),
+                ("id", o.id),
+            )
+            if v is not None
+        }
+        for o in progress.opening
     ]
     return document

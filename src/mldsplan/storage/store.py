@@ -128,12 +128,21 @@ def serialise(progress: Progress, header: str = HEADER) -> bytes:
     """
     import tomli_w
 
-    from mldsplan.storage.studylog import format_log_line
+    from mldsplan.storage.studylog import format_log_line, format_opening_line
 
     document = to_document(progress)
     settings: dict[str, Any] = {
         k: document[k]
-        for k in ("schema_version", "revision", "start", "weekly_hours")
+        for k in (
+            "schema_version",
+            "revision",
+            "start",
+            "weekly_hours",
+            "windows",
+            "blocks",
+            "remind_days",
+            "remind_timer_hours",
+        )
         if k in document
     }
     tables = {
@@ -145,14 +154,18 @@ def serialise(progress: Progress, header: str = HEADER) -> bytes:
             "assessments",
             "failed_attempts",
             "timer",
+            "reminders_sent",
+            "stamps",
         )
         if document.get(k)
     }
     parts = [header, tomli_w.dumps(settings)]
-    if progress.log:
-        lines = "".join(format_log_line(e) + "\n" for e in progress.log)
+    if progress.log or progress.opening:
+        lines = "".join(format_opening_line(o) + "\n" for o in progress.opening)
+        lines += "".join(format_log_line(e) + "\n" for e in progress.log)
         parts.append(
-            "\n# Study log, an entry a line: date, hours, module (- for none), note.\n"
+            "\n# Study log, an entry a line: date ('opening' for hours studied before"
+            " tracking), hours, module (- for none), id, note.\n"
             f"log = '''\n{lines}'''\n"
         )
     if tables:
@@ -445,8 +458,11 @@ def _commit(path: Path, content: bytes, old: bytes | None) -> None:
         raise Landed(exc) from exc
 
 
-Rules = Callable[[Progress], list[Problem]]
+# What a record breaks; the second argument is the record a command changed (its new
+# values are judged against the clock), None for a record read as it is.
+Rules = Callable[[Progress, Progress | None], list[Problem]]
 Notify = Callable[[str], None]
+Stamp = Callable[[Progress, Progress], Progress]
 
 
 def update(
@@ -455,6 +471,7 @@ def update(
     rules: Rules | None = None,
     timeout: float = LOCK_TIMEOUT_SECONDS,
     notify: Notify | None = None,
+    stamp: Stamp | None = None,
 ) -> tuple[Progress, Progress]:
     """Apply `change` to the record under the lock; returns (before, after).
 
@@ -463,7 +480,9 @@ def update(
     Nothing is written when `change` raises or changes nothing. The new revision
     is one above both the file's and the one the changed record states, so a
     record from elsewhere (an import) never takes it back. `notify` hears of an
-    interrupted earlier change that this one finished first.
+    interrupted earlier change that this one finished first. `stamp` turns the
+    changed record into the one this computer writes (ids, change stamps: see
+    `domain.stamps`); a merge, which carries stamps of its own, passes none.
     """
     with _locked(path, timeout) as path:
         done = _finish_interrupted(path)
@@ -472,13 +491,15 @@ def update(
         old_raw = read_bytes(path)
         before = Progress() if old_raw is None else parse(path, old_raw)
         if rules is not None:
-            _refuse_broken(path, rules(before))
+            _refuse_broken(path, rules(before, None))
         after = change(before)
         newer = after.revision > before.revision  # an import of a later copy
         if after.content() == before.content() and not newer and old_raw is not None:
             return before, before
+        if stamp is not None:
+            after = stamp(before, after)
         after = with_fields(after, revision=max(before.revision, after.revision) + 1)
-        problems = [] if rules is None else rules(after)
+        problems = [] if rules is None else rules(after, before)
         if problems:  # the record read broke none: the change broke these
             first = problems[0]
             raise RuleBroken(
