@@ -47,6 +47,7 @@ def fixed_environment(progress: Path, cache: Path) -> dict[str, str]:
         "MLDSPLAN_FILE": str(progress),
         "MLDSPLAN_CACHE_DIR": str(cache),
         "MLDSPLAN_CONFIG_DIR": str(home / "config" / "mldsplan"),
+        "MLDSPLAN_SEED": "tests",
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
         "XDG_CACHE_HOME": str(home / "cache"),

@@ -25,10 +25,11 @@ amounts = st.sampled_from(
 ) | st.floats(0, 30, allow_nan=False).map(repr)
 modules = st.sampled_from(["-", "maths", "deep-learning", "Bad_Module", "a" * 41, "é"])
 notes = st.none() | st.text(max_size=12)
+ID = "0123456789ab"
 
 
-def _one(day: str, hours: str, module: str, note: str | None) -> object:
-    line = f"{day} {hours} {module}" + ("" if note is None else f" {note}")
+def _one(day: str, hours: str, module: str, note: str | None, entry: str = ID) -> object:
+    line = f"{day} {hours} {module} {entry}" + ("" if note is None else f" {note}")
     try:
         return parse_log(line)
     except ValueError:
@@ -37,7 +38,7 @@ def _one(day: str, hours: str, module: str, note: str | None) -> object:
 
 def _rule(day: str, hours: str, module: str, note: str | None) -> object:
     try:
-        entry = make_entry(day, hours, None if module == "-" else module, note)
+        entry = make_entry(day, hours, None if module == "-" else module, note, ID)
     except ValueError:
         return "refused"
     return (entry,)
@@ -56,8 +57,9 @@ def test_a_line_reads_as_the_rule_says(day: str, hours: str, module: str, note: 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(days, amounts, modules), min_size=1, max_size=8))
 def test_a_log_reads_as_its_lines_do(lines: list[tuple[str, str, str]]) -> None:
-    text = "\n".join(" ".join(fields) for fields in lines)
-    singly = [_one(*fields, None) for fields in lines]
+    ids = [f"{n:012x}" for n in range(len(lines))]
+    text = "\n".join(" ".join((*fields, i)) for fields, i in zip(lines, ids, strict=True))
+    singly = [_one(*fields, None, i) for fields, i in zip(lines, ids, strict=True)]
     if "refused" in singly:
         try:
             parse_log(text)

@@ -32,6 +32,7 @@ from mldsplan.domain.progress import (
     Attempt,
     Completion,
     LogEntry,
+    Opening,
     Progress,
     TermDates,
 )
@@ -155,7 +156,9 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_file(progress_file:
         process.wait()
         after = store.load(progress_file)  # parses: never a partial file
         wanted = LogEntry(date(2020, 1, 1) + timedelta(days=i), 0.5, None, f"kill {i}")
-        assert after.log in (before.log, (*before.log, wanted)), i
+        new = after.log[len(before.log) :]
+        assert after.log[: len(before.log)] == before.log, i
+        assert new in ((), (wanted._replace(id=new[0].id),) if new else ()), i
         assert after.completions == before.completions
         landed += after.log != before.log
     subprocess.run(command(400), env=env, check=True, capture_output=True)
@@ -423,9 +426,10 @@ PROGRESS_CORPUS = {
     "wrong-types.toml": "weekly_hours",
     "unknown-module.toml": "the completion of 'statistics' (completions.statistics): unknown module",
     "mark-120.toml": "completions.maths.mark",
-    "newer-schema.toml": f"schema_version: 4 was written by a newer mldsplan (this one reads up to {SCHEMA_VERSION})",
+    "newer-schema.toml": f"schema_version: 5 was written by a newer mldsplan (this one reads up to {SCHEMA_VERSION})",
     "bad-log-line.toml": "log: line 2",
-    "future-completion.toml": "is in the future",
+    # A date after today is fine (another computer's clock may be ahead); 2999 is not.
+    "future-completion.toml": "is outside the years",
 }
 PROGRAMME_CORPUS = {
     "duplicate-codes.toml": "duplicate module code 'maths'",
@@ -622,9 +626,11 @@ GOLDEN = {
             "programming": Completion(on=date(2026, 1, 20), mark=68.0, resit=False),
         },
         deferrals={"bayesian": 1},
+        # Schema 4's ids, made by the migration from each line and its occurrence:
+        # the same on every computer (studylog.entry_id).
         log=(
-            LogEntry(date(2026, 11, 23), 1.5, None, None),
-            LogEntry(date(2026, 11, 24), 2.5, "bayesian", "lecture 4"),
+            LogEntry(date(2026, 11, 23), 1.5, None, None, "613cb53420f8"),
+            LogEntry(date(2026, 11, 24), 2.5, "bayesian", "lecture 4", "f9e4432d8e23"),
         ),
     ),
 }
@@ -666,12 +672,43 @@ GOLDEN[3] = replace(
 )
 
 
+# Schema 4: opening hours, windows, reminders, stamps and a tombstone (eda's completion).
+GOLDEN[4] = replace(
+    GOLDEN[3],
+    revision=12,
+    windows=("mon-fri 19:00-22:00", "sat 09:30-13:00"),
+    blocks="45-120",
+    remind_days=(7, 1),
+    remind_timer_hours=5.0,
+    assessments={
+        "unsupervised": (
+            GOLDEN[3].assessments["unsupervised"][0],
+            replace(GOLDEN[3].assessments["unsupervised"][1], mark=58.0),
+        )
+    },
+    reminders_sent={"deadline:dc87d6accf6f:1": date(2026, 12, 7)},
+    stamps={
+        "assessments.unsupervised.dc87d6accf6f.mark": "1a2b3c4d:3 5e6f7a8b:9",
+        "completions.eda": "5e6f7a8b:8",
+        "log.0a1b2c3d4e5f": "5e6f7a8b:2",
+        "start": "1a2b3c4d:1",
+    },
+    log=(
+        *GOLDEN[3].log,
+        LogEntry(
+            date(2026, 11, 24), 2.5, "bayesian", "cafe0123beef is a note, not an id", "9c8b7a6f5e4d"
+        ),
+    ),
+    opening=(Opening("unsupervised", 60.0, "before mldsplan", "0a1b2c3d4e5f"),),
+)
+
+
 def test_every_golden_fixture_loads_and_migrates_to_the_current_model() -> None:
     fixtures = sorted(FIXTURES.glob("progress-v*.toml"))
     assert [int(p.stem.split("-v")[1]) for p in fixtures] == list(
         range(1, store.SCHEMA_VERSION + 1)
     )
-    assert store.SCHEMA_VERSION == 3
+    assert store.SCHEMA_VERSION == 4
     for path in fixtures:
         version = int(path.stem.split("-v")[1])
         record = store.parse(path, path.read_bytes())
@@ -710,12 +747,12 @@ def test_a_v1_file_migrates_on_the_first_write_and_is_kept_once(
     assert kept.read_bytes() == original
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     migrated = store.load(progress_file)
-    assert migrated.schema_version == 3 and migrated.revision == 1
+    assert migrated.schema_version == 4 and migrated.revision == 1
     assert migrated.content() == replace(
         GOLDEN[1], completions={**GOLDEN[1].completions, "maths": Completion(on=date(2026, 1, 21))}
     )
     text = progress_file.read_text()
-    assert "schema_version = 3" in text and "revision = 1" in text
+    assert "schema_version = 4" in text and "revision = 1" in text
     run("uncomplete", "maths")  # later writes keep the first copy as it was
     assert kept.read_bytes() == original
     assert store.load(progress_file).revision == 2

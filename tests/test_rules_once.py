@@ -80,7 +80,7 @@ def test_a_change_leaves_the_record_rules_to_the_rules(
     change: object, field: str, argument: str | None
 ) -> None:
     after = change(STARTED)  # type: ignore[operator]
-    problems = record_problems(after, PROGRAMME, TODAY)
+    problems = record_problems(after, PROGRAMME, TODAY, entered=STARTED)
     assert [(p.field, p.argument) for p in problems][:1] == [(field, argument)], problems
 
 
@@ -147,7 +147,8 @@ def test_a_failed_attempt_must_be_below_the_pass_mark_and_not_in_the_future() ->
             ),
         },
     )
-    assert [str(p) for p in record_problems(record, PROGRAMME, TODAY)] == [
+    # Entered by a command (against an empty record): the future date is refused too.
+    assert [str(p) for p in record_problems(record, PROGRAMME, TODAY, entered=Progress())] == [
         "the mark of eda's failed attempt of 2026-02-12 (failed_attempts.eda[0].mark): 50 is not below the pass mark 50; a failed attempt's mark is below it",
         "eda's failed attempt of 2026-11-26 (failed_attempts.eda[1].on): 2026-11-26 is in the future (today is 2026-11-25)",
     ]
@@ -181,3 +182,18 @@ def test_a_broken_rule_blames_only_what_the_student_typed(run: Run, refuse: Refu
         needles=("supervised's completion date (completions.supervised.on): 2026-04-24",),
     )
     assert "--on" not in result.stderr
+
+
+def test_a_future_date_in_a_file_reads_but_a_command_may_not_enter_one(
+    run: Run, refuse: Refuse, progress_file: Path
+) -> None:
+    """Issue 28.4: entered on a computer already on tomorrow, read on one still on today."""
+    run("log", "1", "--module", "eda")
+    text = progress_file.read_text().replace("2026-11-25 1.0 eda", "2026-11-26 1.0 eda")
+    progress_file.write_text(text)
+    assert run("progress").exit_code == 0
+    checked = run("check")
+    assert "note:" in checked.stdout and "2026-11-26" in checked.stdout, checked.stdout
+    run("log", "--remove", "1")  # every command works on it
+    run("undo")
+    refuse("log", "1", "--on", "2026-11-26", needles=("--on", "in the future"))

@@ -109,7 +109,8 @@ def test_check_names_places_as_the_student_does(run: Run, progress_file: Path) -
     text = progress_file.read_text().replace("2026-11-24 2", "2027-11-24 2")
     progress_file.write_text(text.replace("on = 2026-11-20", "on = 2026-09-01"))
     report = run("check", ok=False).stdout
-    assert "the log entry of 2027-11-24 (log[0].on): 2027-11-24 is in the future" in report
+    # A date after today reads (issue 28.4): check says it as a note.
+    assert "note: the study log holds entries of 2027-11-24, after today (2026-11-25)" in report
     assert "programming's completion date (completions.programming.on): 2026-09-01" in report
 
 

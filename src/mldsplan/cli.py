@@ -120,6 +120,7 @@ def main(
         zone=clock.local_zone,
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
+        seed=os.environ.get("MLDSPLAN_SEED") or None,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)

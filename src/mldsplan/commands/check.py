@@ -11,7 +11,7 @@ from mldsplan.domain.errors import MldsplanError
 from mldsplan.domain.numbers import count_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.rules import record_problems
+from mldsplan.domain.rules import future_values, record_problems
 from mldsplan.domain.workload import plan_warnings
 from mldsplan.paths import default_programme_path
 from mldsplan.storage import store, tomlfile
@@ -80,6 +80,7 @@ def _check(programme_path: Path | None, progress_path: Path, now: datetime) -> R
     if not problems:
         report.lines.append(f"ok: {progress_path}: {_records(record)}")
         report.lines += [f"warning: {w}" for w in plan_warnings(programme, record, today)]
+    report.lines += [f"note: {text}" for text in future_values(record, today, now)]
     return report
 
 

@@ -34,6 +34,7 @@ class Session:
         zone: Callable[[datetime], tzinfo],
         named_by: str | None = None,
         config: Callable[[], Path] | None = None,
+        seed: str | None = None,
     ) -> None:
         """`named_by`: how the progress file was named, `--file` or `MLDSPLAN_FILE`, or
         None for the default one."""
@@ -49,6 +50,7 @@ class Session:
         self._now: datetime | None = None
         self._programme: Programme | None = None
         self._config = config
+        self._seed = seed
         self._node: str | None = None
         # Sync tools' conflict copies beside the file: looked for once, after the command,
         # unless it said them itself (check, merge) or works on other files (merge-driver).
@@ -141,9 +143,13 @@ class Session:
     def stamp(self, before: Progress, after: Progress) -> Progress:
         """`after` as this computer writes it: new entries given ids, changes stamped."""
         from mldsplan.domain.stamps import restamp
-        from mldsplan.storage.computer import fresh_entry_id
+        from mldsplan.storage.ids import fresh_entry_id, seeded_ids
 
-        return restamp(before, after, self.node(), fresh_entry_id)
+        node = self.node()
+        fresh = (
+            fresh_entry_id if self._seed is None else seeded_ids(self._seed, node, before.revision)
+        )
+        return restamp(before, after, node, fresh)
 
     def cache(self) -> Cache:
         from mldsplan.storage.cache import Cache

@@ -226,5 +226,6 @@ class Progress:
         return None if self.start is None else parse_month(self.start)
 
     def content(self) -> "Progress":
-        """The record without its revision, to compare what a change did."""
-        return replace(self, revision=0)
+        """What the record says, without its bookkeeping (the revision, the change
+        stamps and tombstones), to compare what a change did."""
+        return replace(self, revision=0, stamps={})

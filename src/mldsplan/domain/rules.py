@@ -182,22 +182,20 @@ def _completion_problems(
                     where=f"{code}'s mark",
                 )
             )
-        if done.on > today and new.completion(code, done):
-            problems.append(
-                Problem(
-                    f"{where}.on",
-                    f"{done.on} is in the future (today is {today})",
-                    "on",
-                    where=dated,
-                )
-            )
-        elif done.on > today:
-            pass  # entered on a computer whose clock was ahead: valid here too
-        elif not _in_years(done.on):
+        if not _in_years(done.on):
             problems.append(
                 Problem(
                     f"{where}.on",
                     f"{done.on} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+                    "on",
+                    where=dated,
+                )
+            )
+        elif done.on > today and new.completion(code, done):
+            problems.append(
+                Problem(
+                    f"{where}.on",
+                    f"{done.on} is in the future (today is {today})",
                     "on",
                     where=dated,
                 )

@@ -83,8 +83,3 @@ def computer_id(path: Path) -> str:
     made = update(path, give)["id"]
     assert isinstance(made, str)
     return made
-
-
-def fresh_entry_id() -> str:
-    """A new study-log entry's id: random, so two sessions logged apart never share one."""
-    return secrets.token_hex(6)

@@ -498,6 +498,11 @@ def update(
             return before, before
         if stamp is not None:
             after = stamp(before, after)
+        else:  # a merge's entries all have ids; any other new one gets its own
+            from mldsplan.domain.stamps import with_ids
+            from mldsplan.storage.ids import fresh_entry_id
+
+            after = with_ids(after, fresh_entry_id)
         after = with_fields(after, revision=max(before.revision, after.revision) + 1)
         problems = [] if rules is None else rules(after, before)
         if problems:  # the record read broke none: the change broke these
