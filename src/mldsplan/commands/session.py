@@ -147,7 +147,9 @@ class Session:
 
         node = self.node()
         fresh = (
-            fresh_entry_id if self._seed is None else seeded_ids(self._seed, node, before.revision)
+            fresh_entry_id
+            if self._seed is None
+            else seeded_ids(self._seed, str(self.progress_file), node, before.revision)
         )
         return restamp(before, after, node, fresh)
 
