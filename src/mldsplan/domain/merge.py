@@ -192,15 +192,15 @@ class _Merging:
                 return mine, theirs, "mine"
             elif mine is ABSENT:
                 return mine, theirs, "theirs"
+            elif key.startswith("failed_attempts."):
+                longer = _longer(mine, theirs)  # one list goes on from the other
+                if longer is not None:
+                    return mine, theirs, "mine" if longer == mine else "theirs"
             return mine, theirs, "conflict"
         if st.covers(sm, sn):
             return mine, theirs, "mine"
         if st.covers(sn, sm):
             return mine, theirs, "theirs"
-        if key.startswith("failed_attempts.") and ABSENT not in (mine, theirs):
-            longer = _longer(mine, theirs)
-            if longer is not None:
-                return mine, theirs, "mine" if longer == mine else "theirs"
         return mine, theirs, "conflict"
 
     def value(self, key: str, what: str, words: Callable[[Any], str]) -> Any:
