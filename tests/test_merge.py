@@ -267,7 +267,9 @@ def same(a: Progress, b: Progress) -> bool:
 
 
 def test_the_log_against_a_base_is_by_id() -> None:
-    a, b, c, d = (LogEntry(date(2026, 11, n), 1.0, "eda", None, f"{n:012x}") for n in (20, 21, 22, 22))
+    a, b, c, d = (
+        LogEntry(date(2026, 11, n), 1.0, "eda", None, f"{n:012x}") for n in (20, 21, 22, 22)
+    )
     c2 = c._replace(id="00000000c0c2")  # the same session logged again elsewhere: its own id
     base = Progress(log=(a, b))
     ours = Progress(log=(b, c))  # removed a, added c

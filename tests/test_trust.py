@@ -267,7 +267,9 @@ def test_check_reports_hand_edited_dates(run: Run, student: Path) -> None:
     student.write_text(text)
     result = run("check", ok=False)
     # A date after today reads (issue 28.4): check says it as a note.
-    assert "note: the study log holds entries of 2027-11-20, after today (2026-11-25)" in result.stdout
+    assert (
+        "note: the study log holds entries of 2027-11-20, after today (2026-11-25)" in result.stdout
+    )
     assert (
         "programming's completion date (completions.programming.on): 1999-01-10 is before its term"
         in result.stdout
