@@ -900,3 +900,87 @@ def assess_list(
         render.assessments(result)
 
     console.show(result, as_json, human)
+
+
+# --- reminders -----------------------------------------------------------------
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Show them as desktop notifications.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what is due; send and record nothing.")
+    ] = False,
+    as_json: JsonOption = False,
+    install: Annotated[
+        bool, typer.Option("--install", help="Run 'remind --notify' every 15 minutes here.")
+    ] = False,
+    uninstall: Annotated[
+        bool, typer.Option("--uninstall", help="Remove what --install put in place.")
+    ] = False,
+) -> None:
+    """Send each reminder that is due, once: deadlines, a forgotten timer, a week behind.
+
+    Example: mldsplan remind --install
+    """
+    from mldsplan.commands import remind as reminding
+
+    session = _session(ctx)
+    if install or uninstall:
+        alone = "--install" if install else "--uninstall"
+        given = [
+            name
+            for name, on in (
+                ("--uninstall", install and uninstall),
+                ("--notify", notify),
+                ("--dry-run", dry_run),
+                ("--json", as_json),
+            )
+            if on
+        ]
+        if given:
+            console.fail(
+                f"{alone} goes alone, not with {given[0]}",
+                "'mldsplan remind --install' installs; 'mldsplan remind --uninstall' removes",
+                code=ExitCode.USAGE,
+            )
+        if install:
+            said, line = reminding.install(
+                session, _program(), os.environ, sys.platform, Path.home()
+            )
+        else:
+            said, line = reminding.uninstall(session, os.environ)
+        console.said(said)
+        if line is not None:
+            print(line)
+        return
+    result = reminding.remind(
+        session,
+        notify=notify,
+        dry_run=dry_run,
+        as_json=as_json,
+        environ=os.environ,
+        platform=sys.platform,
+    )
+    if as_json:
+        console.show(result, True, lambda: None)
+    elif dry_run:
+        for notice in result.notices:
+            print(notice.text)
+
+
+def _program() -> list[str]:
+    """The installed mldsplan, by absolute path: this very script when it is one (a
+    pipx or venv install), else the one on PATH, else this Python with `-m mldsplan`."""
+    import shutil
+
+    script = Path(sys.argv[0])
+    if script.name.startswith("mldsplan") and script.is_file():
+        return [str(script.absolute())]
+    found = shutil.which("mldsplan")
+    if found:
+        return [str(Path(found).absolute())]
+    return [str(Path(sys.executable).absolute()), "-m", "mldsplan"]
