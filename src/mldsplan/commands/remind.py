@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,8 @@ def remind(
         again = r.reminders(programme, current, now, command)
         if not again.due:  # another run sent them while this one waited for the lock
             return current
-        how[:] = [_deliver([n.text for n in again.due], notify, as_json, environ, platform)]
+        texts = [n.text for n in again.due]
+        how[:] = [_deliver(texts, notify, as_json, environ, platform, session.warn)]
         sent[:] = again.due
         return r.with_sent(current, again.due, now.date(), again.live)
 
@@ -71,7 +72,12 @@ def remind(
 
 
 def _deliver(
-    texts: list[str], notify: bool, as_json: bool, environ: Mapping[str, str], platform: str
+    texts: list[str],
+    notify: bool,
+    as_json: bool,
+    environ: Mapping[str, str],
+    platform: str,
+    warn: Callable[[str], None],
 ) -> str:
     from mldsplan.output import notify as desktop
 
@@ -82,16 +88,10 @@ def _deliver(
         session_note = (
             "" if desktop.desktop_session(environ, platform) else ": no desktop session here"
         )
-        _note(f"could not show a desktop notification{session_note}; printed instead")
+        warn(f"could not show a desktop notification{session_note}; printed instead")
     if not as_json:  # the JSON object carries them
         desktop.print_lines(texts)
     return "stdout"
-
-
-def _note(text: str) -> None:
-    from mldsplan import console
-
-    console.say(f"note: {text}")
 
 
 # --- installing the job -------------------------------------------------------------
