@@ -347,6 +347,7 @@ COMMANDS = [
     "status",
     "calendar",
     "assess",
+    "remind",
 ]
 
 

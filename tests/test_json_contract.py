@@ -49,6 +49,7 @@ TYPICAL: dict[tuple[str, ...], list[tuple[str, ...]]] = {
     ("assess", "list"): [("assess", "list")],
     ("due",): [("due",)],
     ("status",): [("status",)],
+    ("remind",): [("remind", "--dry-run")],
     ("log",): [
         ("log", "--list"),
         ("log", "0.5", "--module", "agents"),
@@ -272,6 +273,7 @@ REPORTS: list[tuple[str, tuple[str, ...]]] = [
     ("due --json", ("due",)),
     ("status --json", ("status",)),
     ("log --list --json", ("log", "--list")),
+    ("remind --json", ("remind", "--dry-run")),
 ]
 
 
