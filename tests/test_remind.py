@@ -421,6 +421,7 @@ def test_install_and_uninstall_systemd_units(run: Run, progress_file: Path) -> N
     service = (folder / "mldsplan-remind.service").read_text()
     timer = (folder / "mldsplan-remind.timer").read_text()
     assert f'Environment="MLDSPLAN_FILE={progress_file}"' in service
+    assert f'Environment="MLDSPLAN_CONFIG_DIR={config.parent}"' in service
     (exec_line,) = [line for line in service.splitlines() if line.startswith("ExecStart=")]
     program = exec_line.removeprefix("ExecStart=").split('" "')[0].strip('"')
     assert Path(program).is_absolute() and Path(program).exists()
@@ -446,6 +447,16 @@ def test_install_and_uninstall_systemd_units(run: Run, progress_file: Path) -> N
     assert f"removed {folder / 'mldsplan-remind.service'}" in gone.stderr
     assert "[remind]" not in config.read_text()
     assert "nothing to remove" in run("remind", "--uninstall").stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="systemd units are Linux's")
+def test_a_file_named_by_file_is_named_so_in_the_job(run: Run, tmp_path: Path) -> None:
+    """The notices then say `mldsplan --file PATH stop`, as the student types it."""
+    other = tmp_path / "my progress.toml"
+    run("--file", str(other), "remind", "--install")
+    service = (unit_folder() / "mldsplan-remind.service").read_text()
+    assert "MLDSPLAN_FILE" not in service
+    assert f'"--file" "{other}" "remind" "--notify"' in service
 
 
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="no systemd-analyze here")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from mldsplan.domain.progress import Progress
     from mldsplan.domain.reminders import Notice, RemindResult
 
-PASSED_ON = ("MLDSPLAN_CONFIG_DIR", "TZ")  # what the job needs set as the student has it
+PASSED_ON = ("TZ",)  # what the job needs set as the student has it
 
 
 def remind(
@@ -100,8 +100,14 @@ def _deliver(
 def _environment(session: Session, environ: Mapping[str, str]) -> dict[str, str]:
     """What the job needs set to work on the student's own files."""
     from mldsplan.paths import FILE_ENV, PROGRAMME_ENV
+    from mldsplan.storage.computer import CONFIG_ENV
 
-    found = {FILE_ENV: str(session.progress_file.absolute())}
+    found = (
+        {} if session.named_by == "--file" else {FILE_ENV: str(session.progress_file.absolute())}
+    )
+    # this computer's config by its folder: the job's changes carry this computer's id
+    # even where the job's environment puts the user config folder elsewhere
+    found[CONFIG_ENV] = str(session.config_file().parent.absolute())
     if session.programme_file is not None:
         found[PROGRAMME_ENV] = str(session.programme_file.absolute())
     for name in PASSED_ON:
@@ -152,6 +158,8 @@ def install(
     a record of files that `--uninstall` finds absent, never files it does not know."""
     from mldsplan.storage import computer, units
 
+    if session.named_by == "--file":  # as the student names it, so do the notices' commands
+        program = [*program, "--file", str(session.progress_file.absolute())]
     made = units.job(platform, program, _environment(session, environ), environ, home)
     config = session.config_file()
     earlier = units.recorded(computer.read(config)) or {}
@@ -198,12 +206,14 @@ def uninstall(session: Session, environ: Mapping[str, str]) -> tuple[list[str], 
     system = str(entry.get("system", ""))
     raw = entry.get("files")
     files = [f for f in raw if isinstance(f, str)] if isinstance(raw, list) else []
-    stop = units.disable_commands(system, [Path(f) for f in files])
-    said = _run([c for c in stop if "daemon-reload" not in c], environ)
+    manager = {"systemd": "systemctl", "launchd": "launchctl"}.get(system, "")
+    running = bool(manager) and _may_run(environ, manager)
+    said = _run(units.stop_commands(system, before_removal=True), environ) if running else []
     gone = units.remove(files) + units.remove_links(files)
     said += [f"removed {path}" for path in gone]
-    if system == "systemd":
-        said += _run([["systemctl", "--user", "daemon-reload"]], environ)
+    if not running:
+        said += _run(units.stop_commands(system, before_removal=False), environ)
+    said += _run(units.reload_commands(system), environ)
     computer.update(config, lambda data: {k: v for k, v in data.items() if k != units.CONFIG_KEY})
     line = entry.get("line") if system == "cron" else None
     if isinstance(line, str):

@@ -148,15 +148,19 @@ def enable_commands(made: Job) -> list[list[str]]:
     return []
 
 
-def disable_commands(system: str, files: Sequence[Path]) -> list[list[str]]:
+def stop_commands(system: str, before_removal: bool) -> list[list[str]]:
+    """The commands that stop the job: run for the student before its files go
+    (`disable --now`), or, for them to run after (`stop`: the unit is still loaded)."""
     if system == "systemd":
-        return [
-            ["systemctl", "--user", "disable", "--now", f"{NAME}.timer"],
-            ["systemctl", "--user", "daemon-reload"],
-        ]
+        first = ["disable", "--now"] if before_removal else ["stop"]
+        return [["systemctl", "--user", *first, f"{NAME}.timer"]]
     if system == "launchd":
-        return [["launchctl", "unload", "-w", str(path)] for path in files]
+        return [["launchctl", "remove", LABEL]]  # by label: works once the file is gone
     return []
+
+
+def reload_commands(system: str) -> list[list[str]]:
+    return [["systemctl", "--user", "daemon-reload"]] if system == "systemd" else []
 
 
 def recorded(config: Mapping[str, object]) -> dict[str, object] | None:
