@@ -544,3 +544,26 @@ def test_the_notice_keys_fit_the_record(run: Run) -> None:
     data = json.loads(run("export", "--format", "json").stdout)
     assert len(data["reminders_sent"]) == 2
     assert all(v for v in data["reminders_sent"].values())
+
+
+def test_a_notice_sent_on_one_computer_is_not_sent_again_after_a_merge(
+    run: Run, progress_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: the laptop reminds and its copy is merged into the desktop's, which
+    then sends nothing of it; a notice neither sent is still sent by the desktop."""
+    setup_record(run)
+    desktop = tmp_path / "desktop.toml"
+    shutil.copyfile(progress_file, desktop)
+    laptop_sent = run("remind").stdout.splitlines()
+    assert len(laptop_sent) == 2
+    monkeypatch.setenv("MLDSPLAN_CONFIG_DIR", str(tmp_path / "desktop-config"))
+    monkeypatch.setenv("MLDSPLAN_FILE", str(desktop))
+    assert run("remind", "--dry-run").stdout.splitlines() == laptop_sent
+    run("merge", str(progress_file))
+    assert run("remind").stdout == ""
+    # the next threshold is the desktop's to send, once
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-27T09:00:00+00:00")
+    later = run("remind").stdout.splitlines()
+    assert later[0] == "Coursework 1 (bayesian) is due in 1 day, on Sat 28 Nov (weight 40%)"
+    assert later[1].startswith("This week you have logged 0 of")  # Friday: behind
+    assert run("remind").stdout == ""
