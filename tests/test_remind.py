@@ -567,3 +567,14 @@ def test_a_notice_sent_on_one_computer_is_not_sent_again_after_a_merge(
     assert later[0] == "Coursework 1 (bayesian) is due in 1 day, on Sat 28 Nov (weight 40%)"
     assert later[1].startswith("This week you have logged 0 of")  # Friday: behind
     assert run("remind").stdout == ""
+
+
+def test_notify_with_json_says_how_it_was_shown(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup_record(run)
+    command, shown = fake_notifier(tmp_path)
+    monkeypatch.setenv("MLDSPLAN_NOTIFY_COMMAND", command)
+    data = json.loads(run("remind", "--notify", "--json").stdout)
+    assert data["delivered_by"] == "MLDSPLAN_NOTIFY_COMMAND"
+    assert shown.read_text().splitlines() == [n["text"] for n in data["notices"]]
