@@ -10,8 +10,6 @@ never drops one (a notice recorded but never shown would be lost for good).
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -119,12 +117,15 @@ def _environment(session: Session, environ: Mapping[str, str]) -> dict[str, str]
 def _may_run(environ: Mapping[str, str], name: str) -> bool:
     """Whether to run `systemctl`/`launchctl` for the student: never under a fixed clock
     (MLDSPLAN_NOW: a test or an example must not touch the user's real job manager)."""
+    import shutil
+
     return not environ.get("MLDSPLAN_NOW") and shutil.which(name) is not None
 
 
 def _run(commands: Sequence[Sequence[str]], environ: Mapping[str, str]) -> list[str]:
     """Run each command when allowed; the lines to say about them."""
     import shlex
+    import subprocess
 
     said = []
     for command in commands:
