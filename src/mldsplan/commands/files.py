@@ -137,7 +137,7 @@ def import_(session: Session, path: Path) -> list[str]:
     record = read_export(path, session.programme().id)
     try:
         # The store writes a revision above both the file's and the export's.
-        before, after = session.update(lambda _old: record)
+        before, after = session.update(lambda _old: record, entered_elsewhere=True)
     except RuleBroken as exc:
         raise InputError(f"{path}: {exc.details['problem']}") from None  # a rule the export breaks
     summary = (

@@ -102,7 +102,7 @@ def check_answers(
     programme = session.programme()
     old = session.load()[1] if session.progress_file.exists() else Progress()
     new = _init_change(session, start, weekly_hours, codes)(old)
-    problems = record_problems(new, programme, session.today, now=session.now)
+    problems = record_problems(new, programme, session.today, now=session.now, entered=old)
     if problems:
         raise InputError(str(problems[0]))
 
