@@ -13,7 +13,15 @@ from datetime import date
 from typing import TypeVar
 
 from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.progress import Assessment, Attempt, Completion, LogEntry, Progress, Timer
+from mldsplan.domain.progress import (
+    Assessment,
+    Attempt,
+    Completion,
+    LogEntry,
+    Opening,
+    Progress,
+    Timer,
+)
 
 MAX_PHRASES = 6  # more than this and the last ones are counted: "and 5 more changes"
 MAX_LISTED = 3  # more completions or log entries than this are counted, not listed
@@ -34,6 +42,7 @@ def difference(before: Progress, after: Progress, limit: int = MAX_PHRASES) -> l
         *_failed_attempts(before.failed_attempts, after.failed_attempts),
         *_timer(before.timer, after.timer, logged=len(after.log) > len(before.log)),
         *_log(before.log, after.log),
+        *_opening(before.opening, after.opening),
     ]
     if len(phrases) > limit:
         rest = len(phrases) - (limit - 1)
@@ -78,6 +87,23 @@ def _settings(before: Progress, after: Progress) -> list[str]:
                 None if new is None else _number(new),
             )
         )
+    if before.windows != after.windows:
+        old_w, new_w = ", ".join(before.windows) or None, ", ".join(after.windows) or None
+        said.append(_changed("the study windows", old_w, new_w))
+    if before.blocks != after.blocks:
+        said.append(_changed("the block length (minutes)", before.blocks, after.blocks))
+    if before.remind_days != after.remind_days:
+        old_d, new_d = (
+            None if d is None else ", ".join(map(str, d))
+            for d in (before.remind_days, after.remind_days)
+        )
+        said.append(_changed("the reminder days", old_d, new_d))
+    if before.remind_timer_hours != after.remind_timer_hours:
+        old_h, new_h = (
+            None if h is None else _hours(h)
+            for h in (before.remind_timer_hours, after.remind_timer_hours)
+        )
+        said.append(_changed("the timer reminder", old_h, new_h))
     return said
 
 
@@ -259,4 +285,11 @@ def _log(before: tuple[LogEntry, ...], after: tuple[LogEntry, ...]) -> list[str]
         said.append(f"removed {_span(removed)} from the log")
     else:
         said += [f"removed {_entry(e)} from the log" for e in removed]
+    return said
+
+
+def _opening(before: tuple[Opening, ...], after: tuple[Opening, ...]) -> list[str]:
+    added, removed = _multiset_difference(before, after)
+    said = [f"recorded {_hours(o.hours)} on {o.module} studied before tracking" for o in added]
+    said += [f"removed {_hours(o.hours)} on {o.module} studied before tracking" for o in removed]
     return said
