@@ -33,6 +33,7 @@ _FLAGS = {
     "to": "--to",
     "at": "--at",
     "remove": "--remove",
+    "edit": "--edit",
     "module": "--module",
     "format": "--format",
     "days": "--days",
@@ -109,9 +110,8 @@ def _usage_error(exc: Exception) -> None:
     if not isinstance(exc, UsageError):
         return
     where = exc.ctx.command_path if exc.ctx is not None else "mldsplan"
-    console.fail(
-        exc.format_message(), hint=f"'{where} -h' shows what it takes", code=ExitCode.USAGE
-    )
+    hint = getattr(exc, "hint", None) or f"'{where} -h' shows what it takes"
+    console.fail(exc.format_message(), hint=hint, code=ExitCode.USAGE)
 
 
 def _typed(ctx: Any, flag: str) -> bool:

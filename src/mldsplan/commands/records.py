@@ -108,12 +108,12 @@ def check_answers(
 
 
 def answer_weekly_hours(text: str) -> float:
+    from mldsplan.domain.durations import FORMS, DurationError, parse_hours
+
     try:
-        hours = float(text)
-    except ValueError:
-        raise InputError(
-            f"'{text.strip()}' is not a number of hours", argument="weekly_hours"
-        ) from None
+        hours = parse_hours(text)
+    except DurationError as exc:
+        raise InputError(str(exc), hint=f"type hours as {FORMS}", argument="weekly_hours") from None
     return changes.check_weekly_hours(hours)
 
 

@@ -10,7 +10,7 @@ from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.progress import Progress
+from mldsplan.domain.progress import LogEntry, Progress
 
 if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
     from mldsplan.domain import studytime
@@ -27,18 +27,63 @@ def log(
     _, after = session.update(
         lambda old: changes.add_log(old, hours, day, session.today, studied, note)
     )
-    # The entry is appended: the last one, numbered as `log --list` numbers it.
-    return studytime.log_change(programme, after, "logged", len(after.log), after.log[-1])
+    # The entry is appended: the last one in the file, numbered as `log --list` numbers it.
+    number = studytime.log_number(after.log, len(after.log) - 1)
+    return studytime.log_change(programme, after, "logged", number, after.log[-1])
 
 
 def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
-    """Remove entry `number` (as `log --list` numbers them), or the last one."""
+    """Remove entry `number` (as `log --list` numbers them), or the last one logged."""
     from mldsplan.domain import studytime
 
     programme = session.programme()
-    before, after = session.update(lambda old: changes.remove_log(old, number))
-    index = number or len(before.log)
-    return studytime.log_change(programme, after, "removed", index, before.log[index - 1])
+    before, after = session.update(
+        lambda old: changes.remove_log(old, studytime.log_position(old.log, number))
+    )
+    gone = len(before.log) - 1 if number is None else studytime.log_order(before.log)[number - 1]
+    shown = number or studytime.log_number(before.log, gone)
+    return studytime.log_change(programme, after, "removed", shown, before.log[gone])
+
+
+def edit(
+    session: Session,
+    number: int,
+    hours: float | None,
+    on: str | None,
+    module: str | None,
+    note: str | None,
+) -> tuple[studytime.LogChangeResult, list[str]]:
+    """Change entry `number` (as `log --list` numbers them) in one write; with what it was."""
+    from mldsplan.domain import studytime
+
+    programme = session.programme()
+    day = None if on is None else arguments.day(on)
+    studied: str | None = changes.KEEP
+    if module is not None:
+        cleared = module.strip().lower() in {"none", "-"}
+        studied = None if cleared else arguments.code(programme, module, "module")
+    before, after = session.update(
+        lambda old: changes.edit_log(
+            old,
+            studytime.log_position(old.log, number) or number,
+            hours=hours,
+            on=day,
+            module=studied,
+            note=changes.KEEP if note is None else note,
+        )
+    )
+    index = studytime.log_order(before.log)[number - 1]
+    now_number = studytime.log_number(after.log, index)
+    result = studytime.log_change(programme, after, "edited", now_number, after.log[index])
+    was = _entry_text(before.log[index])
+    moved = f"; it is now entry {now_number}" if now_number != number else ""
+    return result, [f"changed entry {number} to {_entry_text(after.log[index])} (was {was}){moved}"]
+
+
+def _entry_text(e: LogEntry | studytime.LogRow) -> str:
+    studied = f" for {e.module}" if e.module else ""
+    noted = f' "{e.note}"' if e.note else ""
+    return f"{hours_text(e.hours)} h on {e.on}{studied}{noted}"
 
 
 def said(result: studytime.LogChangeResult) -> list[str]:
@@ -123,10 +168,12 @@ def cancel(session: Session) -> list[str]:
     return ["timer cancelled; nothing was logged"]
 
 
-def one_action(hours: float | None, list_: bool, undo: bool, remove: int | None) -> None:
+def one_action(
+    hours: float | None, list_: bool, undo: bool, remove: int | None, edit: int | None
+) -> None:
     """`log` does one thing at a time."""
-    if sum([hours is not None, list_, undo, remove is not None]) != 1:
+    if sum([hours is not None, list_, undo, remove is not None, edit is not None]) != 1:
         raise InputError(
-            "log: give HOURS to record, or one of --list, --undo, --remove N",
-            hint="for example: mldsplan log 1.5 --module maths",
+            "log: give HOURS to record, or one of --list, --undo, --remove N, --edit N",
+            hint="for example: mldsplan log 1.5 maths",
         )
