@@ -403,7 +403,8 @@ def log(
     """
     from mldsplan.commands import reports, studylog
 
-    if studied is not None and module is not None and studied != module:
+    session = _session(ctx)
+    if studied and module and not studylog.same_module(session, studied, module):
         raise typer.BadParameter(
             f"'{studied}' and --module '{module}' name two modules; give one",
             ctx=ctx,
@@ -419,7 +420,6 @@ def log(
     if edit is None:
         amount = amount if amount is not None else new_hours
     studylog.one_action(amount, list_, undo, remove, edit)
-    session = _session(ctx)
     if list_:
         result = reports.log_list(session)
 

@@ -194,12 +194,14 @@ def _before_the_command(ctx: Any, option: str) -> NoReturn:
 
 
 def _negative_number(arg: str) -> bool:
-    """`-1`, `-2.5`, `-.5`: a value, never an option's name (as argparse reads it)."""
+    """`-1`, `-2.5`, `-.5`, `-90m`: a value, never an option's name (as argparse reads it)."""
     if len(arg) < 2 or arg[0] != "-" or not (arg[1].isdigit() or arg[1] == "."):
         return False
+    from mldsplan.domain.durations import DurationError, parse_hours
+
     try:
-        float(arg)
-    except ValueError:
+        parse_hours(arg)  # a plain number too
+    except DurationError:
         return False
     return True
 
@@ -208,20 +210,16 @@ class Numbers(TyperCommand):
     """A command with a number argument, which may be negative: `log -1` reaches our own
     check ("HOURS: -1 must be more than 0 ..."), not Click's "No such option: -1".
 
-    Click's way is the context setting `ignore_unknown_options`, which also lets a
-    mistyped option through as an argument; it is set here only when every token that
-    looks like an option and is not one of this command's is a negative number. When
-    another is there too, it is the one reported (`log -1 --modul x`: "No such option:
-    --modul", with its suggestion).
+    Each token that reads as a negative number (or duration: `-90m`) and is not an option's
+    value is handed to Click with a space before it, so Click reads it as a value and never
+    as options (`-90m` is not `-9 -0 -m`, nor `-1h` a `-h`); reading the number drops the
+    space. Any other token that looks like an option stays one: a mistyped option is still
+    reported (`log -1 --modul x`: "No such option: --modul", with its suggestion).
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        numbers, unknown = self._scan(ctx, args)
-        if numbers and not unknown:
-            ctx.ignore_unknown_options = True
-        elif numbers:  # the parser stops at the first: let it meet the mistyped option
-            super().parse_args(ctx, [a for i, a in enumerate(args) if i not in numbers])
-        return super().parse_args(ctx, args)
+        numbers, _ = self._scan(ctx, args)
+        return super().parse_args(ctx, [f" {a}" if i in numbers else a for i, a in enumerate(args)])
 
     def _scan(self, ctx: Any, args: list[str]) -> tuple[set[int], bool]:
         """Where the negative numbers are that are not an option's value, and whether

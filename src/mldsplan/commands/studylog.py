@@ -32,6 +32,12 @@ def log(
     return studytime.log_change(programme, after, "logged", number, after.log[-1])
 
 
+def same_module(session: Session, typed: str, other: str) -> bool:
+    """Whether two ways of typing a module (`bayes`, `Bayesian`) name the same one."""
+    programme = session.programme()
+    return arguments.code(programme, typed, "module") == arguments.code(programme, other, "module")
+
+
 def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
     """Remove entry `number` (as `log --list` numbers them), or the last one logged."""
     from mldsplan.domain import studytime
