@@ -581,7 +581,10 @@ def export(
 def import_(
     ctx: typer.Context,
     path: Annotated[
-        Path, typer.Argument(help="A json or toml export.", show_default=False, readable=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A json or toml export.", show_default=False, readable=False
+        ),
     ],
 ) -> None:
     """Restore progress from a json or toml export (the old file is kept as .bak).
@@ -632,6 +635,7 @@ def merge(
     other: Annotated[
         Path,
         typer.Argument(
+            metavar="OTHER",
             help="Another copy of the progress file (a sync tool's conflict copy).",
             show_default=False,
             readable=False,
@@ -656,11 +660,18 @@ def merge(
 @app.command("merge-driver")
 def merge_driver(
     ctx: typer.Context,
-    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.", readable=False)],
-    ours: Annotated[
-        Path, typer.Argument(help="git's %A: ours, where the merge is written.", readable=False)
+    base: Annotated[
+        Path, typer.Argument(metavar="BASE", help="git's %O: the common ancestor.", readable=False)
     ],
-    theirs: Annotated[Path, typer.Argument(help="git's %B: theirs.", readable=False)],
+    ours: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OURS", help="git's %A: ours, where the merge is written.", readable=False
+        ),
+    ],
+    theirs: Annotated[
+        Path, typer.Argument(metavar="THEIRS", help="git's %B: theirs.", readable=False)
+    ],
     prefer: PreferOption = None,
 ) -> None:
     """git's merge driver for the progress file: a three-way merge written to OURS.
@@ -703,7 +714,9 @@ def start(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied (optional).", autocompletion=complete_codes
+        ),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-n", help="A short note for the log.")
@@ -751,7 +764,9 @@ def switch(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied next (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied next (optional).", autocompletion=complete_codes
+        ),
     ] = None,
     note: Annotated[
         str | None, typer.Option("--note", "-n", help="A short note for the next one.")
@@ -933,6 +948,7 @@ def assess_list(
     code: Annotated[
         str | None,
         typer.Argument(
+            metavar="[CODE]",
             help="One module (default: every module with assessments).",
             autocompletion=complete_codes,
         ),

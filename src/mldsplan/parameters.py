@@ -46,13 +46,17 @@ AtOption = Annotated[
 Codes = Annotated[
     list[str],
     typer.Argument(
-        help="Module codes (any case, or a unique prefix).", autocompletion=complete_codes
+        metavar="CODE...",
+        help="Module codes (any case, or a unique prefix).",
+        autocompletion=complete_codes,
     ),
 ]
 CodeArg = Annotated[
     str,
     typer.Argument(
-        help="Module code (any case, or a unique prefix).", autocompletion=complete_codes
+        metavar="CODE",
+        help="Module code (any case, or a unique prefix).",
+        autocompletion=complete_codes,
     ),
 ]
 WeeklyHoursOption = Annotated[

@@ -110,7 +110,7 @@ def start(session: Session, module: str | None, note: str | None, at: str | None
     now = session.now
     begin, said = arguments.at(at, now, session.zone())
     session.update(lambda old: changes.start_timer(old, begin, studied, note))
-    return [*_notes(said), _started(studied, begin, now)]
+    return [*_notes(said), _started(studied, begin, now), *_long_ago(begin, now)]
 
 
 def stop(session: Session, at: str | None) -> list[str]:
@@ -119,6 +119,7 @@ def stop(session: Session, at: str | None) -> list[str]:
     stopped: list[timer.Stopped] = []
 
     def change(old: Progress) -> Progress:
+        _before_the_start(old, at, end, now)
         result = timer.stop(old, end, now)
         stopped.append(result)
         return result.progress
@@ -136,12 +137,48 @@ def switch(session: Session, module: str | None, note: str | None, at: str | Non
     switched: list[timer.Stopped] = []
 
     def change(old: Progress) -> Progress:
+        _before_the_start(old, at, moment, now)
         result = timer.switch(old, moment, now, studied, note)
         switched.append(result)
         return result.progress
 
     session.update(change)
-    return _notes(said) + _logged(switched[-1]) + [_started(studied, moment, now)]
+    started = [_started(studied, moment, now), *_long_ago(moment, now)]
+    return _notes(said) + _logged(switched[-1]) + started
+
+
+def _before_the_start(old: Progress, at: str | None, moment: datetime, now: datetime) -> None:
+    """`--at HH:MM` later today than now is yesterday's; said whole when that is before the
+    timer started (`stop --at 12:30` at 11:46 is not a time before the start, it is to come)."""
+    running = old.timer
+    if (
+        running is None
+        or moment >= running.started_at
+        or not arguments.still_to_come(at, moment, now)
+    ):
+        return
+    began = running.started_at.astimezone(now.tzinfo)
+    typed = (at or "").strip()
+    since = f"{began:%H:%M}" if began.date() == now.date() else f"{began:%Y-%m-%d %H:%M}"
+    raise InputError(
+        f"{typed} today is still to come (it is {now:%H:%M}), and yesterday's {typed}"
+        f" is before the timer started ({began:%Y-%m-%d %H:%M})",
+        hint=f"give a time from {since} to {now:%H:%M}, or leave out --at for now",
+        argument="at",
+    )
+
+
+def _long_ago(begin: datetime, now: datetime) -> list[str]:
+    """A timer started further back than `stop` takes is already forgotten: said at once,
+    with both ways out (it is kept: the start may be right, and the end is to be given)."""
+    if not timer.forgotten(timer.elapsed_hours(begin, now)):
+        return []
+    return [
+        f"warning: that is {timer.duration_text(timer.elapsed_minutes(begin, now))} ago,"
+        f" more than the {timer.MAX_SESSION_HOURS} h a timer may run: stop it with"
+        " mldsplan stop --at YYYY-MM-DDTHH:MM (when you ended), or cancel it and log the"
+        " time: mldsplan log HOURS --on DATE"
+    ]
 
 
 def _notes(said: str | None) -> list[str]:

@@ -303,11 +303,23 @@ def reset_term_dates(progress: Progress, key: str | None) -> Progress:
 # --- assessments -----------------------------------------------------------
 
 
-def _find(items: tuple[Assessment, ...], code: str, name: str) -> int:
+def find_assessment(items: tuple[Assessment, ...], code: str, name: str) -> int:
+    """Where the assessment `name` is: its name in any case and normal form, or, as module
+    codes are typed, a unique beginning of it ("cw" for "CW1" alone)."""
     wanted = name_key(name)
-    for i, a in enumerate(items):
-        if name_key(a.name) == wanted:
-            return i
+    keys = [name_key(a.name) for a in items]
+    if wanted in keys:
+        return keys.index(wanted)
+    starting = [i for i, key in enumerate(keys) if wanted and key.startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        raise InputError(
+            f"'{name}' begins several assessments of {code}:"
+            f" {', '.join(items[i].name for i in starting)}",
+            hint="type more of the name",
+            argument="name",
+        )
     known = ", ".join(a.name for a in items) or "none yet"
     raise InputError(
         f"{code} has no assessment '{name}' (it has: {known})",
@@ -338,7 +350,7 @@ def mark_assessment(progress: Progress, code: str, name: str, mark: float | None
     if mark is not None:
         mark = check_percent(mark)
     items = list(progress.assessments.get(code, ()))
-    i = _find(tuple(items), code, name)
+    i = find_assessment(tuple(items), code, name)
     items[i] = replace(items[i], mark=mark)
     return replace(progress, assessments={**progress.assessments, code: tuple(items)})
 
@@ -353,7 +365,7 @@ def edit_assessment(
     clear_due: bool = False,
 ) -> Progress:
     items = list(progress.assessments.get(code, ()))
-    i = _find(tuple(items), code, name)
+    i = find_assessment(tuple(items), code, name)
     changed = items[i]
     if new_name is not None:
         changed = replace(changed, name=_check_name(new_name, argument="new_name"))
@@ -367,7 +379,7 @@ def edit_assessment(
 
 def remove_assessment(progress: Progress, code: str, name: str) -> Progress:
     items = list(progress.assessments.get(code, ()))
-    del items[_find(tuple(items), code, name)]
+    del items[find_assessment(tuple(items), code, name)]
     assessments = {**progress.assessments, code: tuple(items)}
     if not items:
         del assessments[code]
