@@ -272,3 +272,13 @@ def test_the_listing_order_is_by_date_and_stable(days: list[int]) -> None:
     for number in range(1, len(log) + 1):
         position = studytime.log_position(log, number)
         assert position is not None and log[position - 1] == listed[number - 1]
+
+
+def test_hours_by_option_too_and_two_amounts_are_a_usage_error(
+    run: Run, run_json: RunJson, progress_file: Path
+) -> None:
+    assert run_json("log", "--hours", "45m", "-m", "maths")["entry"]["hours"] == 0.75
+    said = _usage_error(run, progress_file, "log", "2", "--hours", "3")
+    assert said[0] == (
+        "Error: Invalid value for '--hours': HOURS and --hours give two amounts (2 and 3); give one"
+    )

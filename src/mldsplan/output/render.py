@@ -667,14 +667,14 @@ def plan_total_text(plan: WeekPlan | WeekResult) -> str:
 
 def deadline_text(row: PlanRow) -> str:
     """`Group project, 2026-12-04 (in 9 days)`, or the term's end when no assessment drives.
-    A module whose term has ended is what is late, not its next assessment: `term ended;
+    A module whose term has ended is what is late, not its next assessment: `its term ended;
     cw1, 2026-12-04 (in 9 days)`, or, with no assessment, planned to this term's end."""
     when = f"{row.due} ({_together(days_left(row.days_left))})"
     if row.deadline:
         what = f"{row.deadline.name}, {when}"
     else:
         what = f"by this term's end, {when}" if row.overdue else f"term ends {when}"
-    return f"term ended; {what}" if row.overdue else what
+    return f"its term ended; {what}" if row.overdue else what
 
 
 def grades(programme: Programme, result: GradesResult) -> None:
