@@ -30,7 +30,7 @@ def test_an_overdue_term_is_said_of_the_module_not_of_its_next_assessment(run: R
     assert "programming" in week
     assert "its term ended; cw1, 2026-12-04 (in 9 days)" in week
     assert "overdue: cw1" not in week
-    assert "its term ended; by this term's end, 2027-01-14 (in 50 days)" in week
+    assert "its term ended; this term ends 2027-01-14 (in 50 days)" in week
     assert "deep-learning 24.76 - 24.76 term ends 2027-01-14 (in 50 days)" in week
 
 

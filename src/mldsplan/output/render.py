@@ -673,7 +673,7 @@ def deadline_text(row: PlanRow) -> str:
     if row.deadline:
         what = f"{row.deadline.name}, {when}"
     else:
-        what = f"by this term's end, {when}" if row.overdue else f"term ends {when}"
+        what = f"{'this term' if row.overdue else 'term'} ends {when}"
     return f"its term ended; {what}" if row.overdue else what
 
 
