@@ -282,3 +282,18 @@ def test_hours_by_option_too_and_two_amounts_are_a_usage_error(
     assert said[0] == (
         "Error: Invalid value for '--hours': HOURS and --hours give two amounts (2 and 3); give one"
     )
+
+
+def test_edit_takes_its_hours_by_option(run: Run, progress_file: Path) -> None:
+    run("log", "2")
+    said = _usage_error(run, progress_file, "log", "--edit", "1", "3")
+    assert said[0] == "Error: Invalid value for 'HOURS': --edit takes the new hours as --hours"
+
+
+def test_inits_question_takes_a_duration() -> None:
+    from mldsplan.commands.records import answer_weekly_hours
+    from mldsplan.domain.errors import InputError
+
+    assert answer_weekly_hours("17h30") == 17.5
+    with pytest.raises(InputError, match="the minutes must be below 60"):
+        answer_weekly_hours("17:60")

@@ -417,6 +417,12 @@ def log(
             param_hint="'--hours'",
         )
     module = module or studied
+    if edit is not None and amount is not None and not (list_ or undo or remove):
+        raise typer.BadParameter(
+            "--edit takes the new hours as --hours",
+            ctx=ctx,
+            param_hint="'HOURS'",
+        )
     if edit is None:
         amount = amount if amount is not None else new_hours
     studylog.one_action(amount, list_, undo, remove, edit)
