@@ -375,11 +375,14 @@ def log(
     undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry logged.")] = False,
     remove: Annotated[
         int | None,
-        typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
+        typer.Option(
+            metavar="N", help="Remove entry N (as --list numbers them).", show_default=False
+        ),
     ] = None,
     edit: Annotated[
         int | None,
         typer.Option(
+            metavar="N",
             help="Change entry N (as --list numbers them): give --hours, --on, --module"
             " or --note ('none' clears the module).",
             show_default=False,
