@@ -301,6 +301,7 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
         check.command(section, run_json(*args))
     check.command("target --json", run_json("target", "--assume", "deep-learning=60"))
     check.command("log HOURS --json", run_json("log", "0.5", "--module", "agents"))
+    check.command("log --edit N --json", run_json("log", "--edit", "1", "--hours", "45m"))
     check.command("log --remove N --json", run_json("log", "--remove", "1"))
     check.command("log --undo --json", run_json("log", "--undo"))
     said = sorted({re.sub(r"\[\d+\]", "[]", p) for p in check.problems})  # once per key
@@ -309,6 +310,7 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
         "log HOURS --json",
         "log --remove N --json",
         "log --undo --json",
+        "log --edit N --json",
     }
     assert set(contract.objects) - check.seen == set(), "documented objects never printed"
 
