@@ -56,10 +56,14 @@ def _step(session: Session, how: kept_versions.Step) -> list[str]:
 def versions(session: Session) -> HistoryResult:
     """The versions kept, oldest first, with what each change did."""
     path = session.progress_file
+    if not store.own_files(path):  # a new student: nothing to list, nothing to create
+        return history([], -1, None)
     with store.settled(path, session.lock_timeout(), session.warn) as real:
         found, current = kept_versions.listing(real, store.disk())
         raw = store.read_bytes(real)
     zone = session.zone()
-    rows = [(k.record, datetime.fromtimestamp(int(k.when), zone) if k.when else None) for k in found]
+    rows = [
+        (k.record, datetime.fromtimestamp(int(k.when), zone) if k.when else None) for k in found
+    ]
     revision = None if raw is None else kept_versions.revision_in(raw)
     return history(rows, current, revision)

@@ -51,8 +51,8 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
         document = tomlfile.parse(path, raw)
     except FileFormatError as exc:
         real = path.resolve() if path.is_symlink() else path  # where its .bak is
-        # The hint names the .bak only when there is one to put back.
-        kept = sibling(real, ".bak").is_file()
+        # The hint names undo only when there is a version to put back.
+        kept = sibling(real, ".bak").is_file() or bool(history.versions(real))
         raise FileFormatError(
             exc.message,
             problems=exc.problems,
