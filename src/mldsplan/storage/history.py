@@ -190,6 +190,11 @@ def land(path: Path, pending: Path, disk: Disk) -> None:
         version.path.unlink(missing_ok=True)
     os.replace(pending, version_path(path, number))
     disk.sync(path.parent)
+    _prune(path, disk)
+
+
+def _prune(path: Path, disk: Disk) -> None:
+    """Keep the newest `KEEP` versions (there are more only just after a change landed)."""
     kept = versions(path)
     for version in kept[: max(0, len(kept) - KEEP)]:
         version.path.unlink(missing_ok=True)
@@ -218,6 +223,7 @@ def settle(path: Path, disk: Disk) -> str | None:
             pending.unlink()
             disk.sync(path.parent)
             said.append(f"an interrupted change to {path} had not landed; nothing was lost")
+    _prune(path, disk)  # a kill may have come between a change's landing and its pruning
     _migrate(path, disk)
     return "; ".join(dict.fromkeys(said)) or None
 
