@@ -45,7 +45,7 @@ def _step(session: Session, how: kept_versions.Step) -> list[str]:
         said.append(f"{verb}: {'; '.join(phrases) or 'nothing but the revision'}")
     then = []
     if done.newer:
-        then.append("'mldsplan redo' redoes " + ("it" if done.steps < 0 else "the next change"))
+        then.append("'mldsplan redo' redoes " + ("it" if done.steps == -1 else "the next change"))
     if done.older:
         then.append("'mldsplan undo' goes back " + ("again" if done.steps > 0 else "further"))
     else:

@@ -9,8 +9,9 @@ new file goes to an unpredictably named temporary file in the same folder and
 is `os.replace`d into place; `.redo` becomes `<file>.bak` (`_commit`). Every
 version is whole on disk at every instant, a write that fails leaves the
 previous `.bak` as it was, and a temporary file a crash leaves is removed by
-the next successful write. `undo` writes the same way. A symlinked progress
-file is written through to its target.
+the next successful write. Around these steps `storage.history` keeps each
+version for undo and redo (`<file>.history-N`). `undo` and `redo` (`step`)
+write the same way. A symlinked progress file is written through to its target.
 """
 
 from __future__ import annotations
