@@ -497,3 +497,89 @@ def test_the_fault_scenarios_touch_what_they_say(run: Run, progress_file: Path) 
     }
     for name, holds in counts.items():
         assert holds(Expected(name, run, progress_file)), name
+
+
+def test_a_file_name_no_comment_line_can_hold(
+    run: Run, run_json: RunJson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first line undo writes names the version by number, never by the file's name."""
+    monkeypatch.setenv("MLDSPLAN_FILE", str(tmp_path / "my\nprogress [1].toml"))
+    for day, note in enumerate("abc", start=20):
+        log(run, day, note)
+    run("undo")
+    run("undo")
+    assert logged(run_json) == ["a"]
+    run("redo")
+    assert logged(run_json) == ["a", "b"]
+
+
+# --- a property: undo, redo and changes behave as an editor's history ---------
+
+
+@pytest.mark.parametrize("keep", [3, 51])
+def test_undo_redo_and_changes_follow_an_editors_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keep: int
+) -> None:
+    """Any sequence of changes, undos, redos and undo --to leaves the file holding what
+    an editor's history (a list and a position, the oldest beyond `keep` dropped) says."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mldsplan.domain.errors import MldsplanError
+
+    monkeypatch.setattr(history, "KEEP", keep)
+    now = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
+    step = st.one_of(
+        st.tuples(st.just("change"), st.integers(1, 40)),
+        st.tuples(st.just("undo"), st.just(0)),
+        st.tuples(st.just("redo"), st.just(0)),
+        st.tuples(st.just("to"), st.integers(0, 60)),
+    )
+    runs = iter(range(10**6))
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(step, max_size=25))
+    def check(steps: list[tuple[str, int]]) -> None:
+        path = tmp_path / str(next(runs)) / "p.toml"
+        path.parent.mkdir()
+        model: list[tuple[float | None, int]] = []  # (weekly hours, revision) a version
+        at = -1
+        for kind, n in steps:
+            if kind == "change":
+                if model and model[at][0] == float(n):
+                    continue  # no change: nothing is written
+                _, after = store.update(path, lambda p, h=float(n): replace(p, weekly_hours=h))
+                model = [*model[: at + 1], (float(n), after.revision)][-keep:]
+                at = len(model) - 1
+                continue
+            revisions = [r for _, r in model]
+            if kind == "to":
+                target = revisions[n % len(revisions)] if model else n
+                want = revisions.index(target) if target in revisions else None
+            else:
+                want = at - 1 if kind == "undo" else at + 1
+                want = want if 0 <= want < len(model) else None
+            if want == at:
+                want = None  # --to the revision the file holds: refused
+            how = history.Step(back=kind != "redo", to=target if kind == "to" else None)
+            try:
+                store.step(path, now, how)
+            except MldsplanError:
+                assert want is None, (kind, n, model, at)
+                continue
+            assert want is not None, (kind, n, model, at)
+            at = want
+            assert store.load(path).weekly_hours == model[at][0]
+        if model:
+            assert store.load(path).weekly_hours == model[at][0]
+            found = [v.number for v in history.versions(path)]
+            assert len(found) == len(model)
+            assert (
+                history.position(path, path.read_bytes(), history.versions(path), store.disk())
+                == found[at]
+            )
+
+    check()

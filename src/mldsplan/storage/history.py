@@ -39,7 +39,7 @@ KEEP = 51  # the version the file holds and the 50 before it: `undo` works 50 ti
 PREFIX = ".history-"
 _NAME = re.compile(r"\.history-([0-9]{1,12})(?:\.after-([0-9]{1,12}))?")
 # The first line `undo` and `redo` write: which version's file the record came from.
-_PUT_BACK = re.compile(rb"\A# mldsplan progress file: [^\n]*?\.history-([0-9]{1,12})\)")
+_PUT_BACK = re.compile(rb"\A# mldsplan progress file: put back by [^\n]*?\(version ([0-9]{1,12}),")
 # 0.3's first line after an undo (the next undo redid): its file is older than its .bak.
 UNDONE_HEADER_03 = b"# mldsplan progress file: written by mldsplan undo (the next undo redoes);"
 _REVISION = re.compile(rb"(?m)^[ \t]*revision[ \t]*=[ \t]*([0-9]{1,18})[ \t]*(#.*)?$")
@@ -110,11 +110,12 @@ def revision_in(raw: bytes) -> int:
     return int(found[1]) if found else 0
 
 
-def header(path: Path, number: int) -> str:
-    """The first line of a file `undo` or `redo` wrote from version `number`."""
+def header(number: int) -> str:
+    """The first line of a file `undo` or `redo` wrote from version `number` (its name is
+    left out: a file's name may hold what a comment line cannot)."""
     return (
-        f"# mldsplan progress file: put back by mldsplan undo or redo"
-        f" (from {version_path(path, number).name}); safe to read, edit with care.\n"
+        f"# mldsplan progress file: put back by mldsplan undo or redo (version {number},"
+        f" kept beside it as {PREFIX}{number}); safe to read, edit with care.\n"
     )
 
 

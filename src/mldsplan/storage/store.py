@@ -619,7 +619,7 @@ def step(
             ) from None
         revision = restored.revision
         restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
-        content = checked_content(path, restored, history.header(path, chosen.number))
+        content = checked_content(path, restored, history.header(chosen.number))
         kept_as = _broken_name(path, now) if broken else None
         try:
             if kept_as is not None and current_raw is not None:
