@@ -37,12 +37,13 @@ if TYPE_CHECKING:
 
 KEEP = 51  # the version the file holds and the 50 before it: `undo` works 50 times
 PREFIX = ".history-"
-_NAME = re.compile(r"\.history-([0-9]{1,12})(?:\.after-([0-9]{1,12}))?")
+# Patterns compiled on first use (`re` keeps them): a read command never needs them.
+_NAME = r"\.history-([0-9]{1,12})(?:\.after-([0-9]{1,12}))?"
 # The first line `undo` and `redo` write: which version's file the record came from.
-_PUT_BACK = re.compile(rb"\A# mldsplan progress file: put back by [^\n]*?\(version ([0-9]{1,12}),")
+_PUT_BACK = rb"\A# mldsplan progress file: put back by [^\n]*?\(version ([0-9]{1,12}),"
 # 0.3's first line after an undo (the next undo redid): its file is older than its .bak.
 UNDONE_HEADER_03 = b"# mldsplan progress file: written by mldsplan undo (the next undo redoes);"
-_REVISION = re.compile(rb"(?m)^[ \t]*revision[ \t]*=[ \t]*([0-9]{1,18})[ \t]*(#.*)?$")
+_REVISION = rb"(?m)^[ \t]*revision[ \t]*=[ \t]*([0-9]{1,18})[ \t]*(#.*)?$"
 
 
 class Disk(NamedTuple):
@@ -60,7 +61,7 @@ class Version(NamedTuple):
 
 def is_history_name(rest: str) -> bool:
     """`rest` (what follows the progress file's name) names a version or a change in flight."""
-    return _NAME.fullmatch(rest) is not None
+    return re.fullmatch(_NAME, rest) is not None
 
 
 def _sibling(path: Path, suffix: str) -> Path:
@@ -80,7 +81,7 @@ def _names(path: Path) -> list[tuple[int, int | None, Path]]:
     for name in names:
         if not name.startswith(path.name):
             continue
-        matched = _NAME.fullmatch(name[len(path.name) :])
+        matched = re.fullmatch(_NAME, name[len(path.name) :])
         if matched:
             after = None if matched[2] is None else int(matched[2])
             found.append((int(matched[1]), after, path.parent / name))
@@ -106,7 +107,7 @@ def read(version: Path) -> bytes | None:
 
 def revision_in(raw: bytes) -> int:
     """The revision a version's bytes state (0 when none), read without parsing."""
-    found = _REVISION.search(raw)
+    found = re.search(_REVISION, raw)
     return int(found[1]) if found else 0
 
 
@@ -125,7 +126,7 @@ def position(path: Path, raw: bytes | None, kept: list[Version], disk: Disk) -> 
         return None
     if read(kept[-1].path) == raw:  # after a change: the newest, byte for byte
         return kept[-1].number
-    named = _PUT_BACK.match(raw)
+    named = re.match(_PUT_BACK, raw)
     if named:  # written by undo or redo: that version at a later revision
         number = int(named[1])
         for version in kept:
@@ -149,7 +150,7 @@ def _same_record(path: Path, raw: bytes, version: Path, disk: Disk) -> bool:
 
 def written_from(raw: bytes, kept: list[Version]) -> Version | None:
     """The version a file `undo` or `redo` wrote names in its first line, if kept."""
-    named = _PUT_BACK.match(raw)
+    named = re.match(_PUT_BACK, raw)
     found = [v for v in kept if named and v.number == int(named[1])]
     return found[0] if found else None
 
@@ -183,7 +184,7 @@ def begin(path: Path, old: bytes | None, new: bytes, disk: Disk) -> Path:
 def land(path: Path, pending: Path, disk: Disk) -> None:
     """The change in flight `pending` has landed: drop the undone versions after the one it
     follows, make it a version, and keep the newest `KEEP`."""
-    matched = _NAME.fullmatch(pending.name[len(path.name) :])
+    matched = re.fullmatch(_NAME, pending.name[len(path.name) :])
     assert matched is not None and matched[2] is not None, pending
     number, after = int(matched[1]), int(matched[2])
     dropped = [v for v in versions(path) if after < v.number < number]
