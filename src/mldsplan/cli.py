@@ -637,14 +637,54 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
-    """Put back the version before the last change; a second undo redoes it.
+def undo(
+    ctx: typer.Context,
+    to: Annotated[
+        int | None,
+        typer.Option(
+            "--to",
+            metavar="REV",
+            help="Go to this revision in one step ('mldsplan history' lists them).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Go back one version each time (the last 50 are kept); redo goes forward again.
 
     Example: mldsplan undo
     """
-    from mldsplan.commands import files
+    from mldsplan.commands import versions
 
-    console.said(files.undo(_session(ctx)))
+    console.said(versions.undo(_session(ctx), to))
+
+
+@app.command()
+def redo(ctx: typer.Context) -> None:
+    """Put back the version the last undo took back.
+
+    Example: mldsplan redo
+    """
+    from mldsplan.commands import versions
+
+    console.said(versions.redo(_session(ctx)))
+
+
+@app.command()
+def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The versions kept for undo and redo: revision, when, and what each change did.
+
+    Example: mldsplan history
+    """
+    from mldsplan.commands import versions
+
+    result = versions.versions(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.history(result)
+
+    console.show(result, as_json, human)
 
 
 @app.command()

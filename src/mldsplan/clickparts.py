@@ -62,7 +62,10 @@ _HINTS = {
     ),
     "no_start": "set it with: mldsplan init --start YYYY-MM",
     "unknown_code": "'mldsplan plan' lists the codes",
-    "broken_file": "the version before the last change is {path}.bak; 'mldsplan undo' puts it back",
+    "broken_file": (
+        "'mldsplan undo' puts back the last version mldsplan wrote and keeps this file"
+        " ('mldsplan history' lists the versions kept)"
+    ),
     "record_rules": "fix the file by hand, or run 'mldsplan check'",
     "not_a_file": "use --file with a file path",
     "saved_but": "do not repeat the command; 'mldsplan check' shows the file",

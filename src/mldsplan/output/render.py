@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
 from mldsplan.domain.numbers import (
+    count_text,
     days_left,
     hours_parts,
     hours_text,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost st
 
     from mldsplan.domain.assessments import AssessListResult, DueResult, ModuleAssessments
     from mldsplan.domain.calendar import CalendarResult
+    from mldsplan.domain.difference import HistoryResult
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.studytime import (
@@ -1020,4 +1022,38 @@ def due(result: DueResult) -> None:
                 ]
                 for d in result.deadlines
             ],
+        )
+
+
+def history(result: HistoryResult) -> None:
+    rows = result.versions
+    with screen() as out:
+        if not rows:
+            out.line("No versions kept yet: every change from now on is kept for undo.")
+            return
+        out.table(
+            [Col(""), Col("Rev", right=True), Col("When"), Col("What it did", wrap=True)],
+            [
+                [
+                    "*" if row.current else "",
+                    str(row.revision),
+                    f"{row.when:%Y-%m-%d %H:%M}" if row.when else "?",
+                    _text("; ".join(row.what) if row.what is not None else "(oldest kept)"),
+                ]
+                for row in rows
+            ],
+        )
+        current = next((row for row in rows if row.current), None)
+        if current is None:
+            out.line("* none: there is no progress file; 'mldsplan undo' puts the newest back")
+            return
+        written = (
+            f" (written as revision {result.file_revision})"
+            if result.file_revision not in (None, current.revision)
+            else ""
+        )
+        out.line(
+            f"* the file holds this version{written};"
+            f" {count_text(result.undo_steps, 'undo', 'undos')} and"
+            f" {count_text(result.redo_steps, 'redo', 'redos')} possible"
         )
