@@ -132,7 +132,15 @@ def test_two_copies_without_conflicts_keep_everything_of_both(a: Progress, b: Pr
     assert m.revision == max(a.revision, b.revision)
     for field in ("completions", "deferrals", "term_dates"):
         assert getattr(m, field) == {**getattr(a, field), **getattr(b, field)}
-    assert by_id(m) == {**by_id(a), **by_id(b)}
+    # Field by field (issue 28.3): a value one copy holds and the other lacks is kept.
+    both = {**by_id(a), **by_id(b)}
+    for key, item in both.items():
+        x, y = by_id(a).get(key, item), by_id(b).get(key, item)
+        fields = {
+            f: getattr(x, f) if getattr(y, f) is None else getattr(y, f) for f in ("due", "mark")
+        }
+        assert by_id(m)[key] == replace(item, **fields)
+    assert by_id(m).keys() == both.keys()
     for code in {*a.failed_attempts, *b.failed_attempts}:  # one list goes on from the other
         longer = max(a.failed_attempts.get(code, ()), b.failed_attempts.get(code, ()), key=len)
         assert m.failed_attempts[code] == longer

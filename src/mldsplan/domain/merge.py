@@ -244,12 +244,15 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
         mine, theirs, side = m.decide(key)
         sm, sn = m.stamps_of(key)
         fields = [f"{key}.{f}" for f in st.ASSESSMENT_FIELDS]
-        if side != "conflict" and (mine is ABSENT) != (theirs is ABSENT):
-            # One copy removed it (or never had it): a field the other changed since the
-            # removal, which the removal never saw, makes it a conflict.
+        chosen = mine if side == "mine" else theirs
+        if side != "conflict" and chosen is ABSENT and (mine is ABSENT) != (theirs is ABSENT):
+            # One copy removed it: a field the other changed since, which the removal
+            # never saw, makes it a conflict.
             gone, kept = (sm, m.theirs) if mine is ABSENT else (sn, m.mine)
             if gone and any(not st.covers(gone, st.stamp_of(kept, f)) for f in fields):
                 side = "conflict"
+        # A removal has seen every field of both copies: its stamp holds theirs too.
+        field_stamps = [s for f in fields for s in m.stamps_of(f)]
         stamp = st.joined(sm, sn)
         if side == "conflict":
             whole = {
@@ -267,6 +270,8 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
             present = whole[side] is not None
         else:
             present = (mine if side == "mine" else theirs) is not ABSENT
+        if not present:
+            stamp = st.joined(stamp, *field_stamps)
         if stamp:
             m.stamps[key] = st.vector_text(stamp)
         if not present:
