@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mldsplan.domain.weekplan import PlanRow, WeekPlan
 
 WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
+PRINTED_ENTRIES = 12  # on paper the log lists its latest entries (and each week's total)
 
 # The charts' drawing areas, in SVG user units (the page scales them to its width).
 CHART_W = 420
@@ -220,6 +221,7 @@ def render(page: Page) -> str:
         keep_trailing_newline=True,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
+    env.globals["PRINTED_ENTRIES"] = PRINTED_ENTRIES
     env.globals["heavy_over"] = f"{planner.HEAVY_FACTOR - 1:.0%}"  # the constant's own text
     env.filters["hours"] = hours_text
     env.filters["num"] = lambda value: f"{value:g}"

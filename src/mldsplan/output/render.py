@@ -779,6 +779,7 @@ def targets(result: TargetResult) -> None:
         if r.project:
             mark = "not marked yet" if r.project_mark is None else f"{r.project_mark:g}"
             out.line(f"Project ({r.project}): {mark}; a band needs both at its threshold")
+        out.line(r.needed_over)
         out.line("secured: reached if you pass every remaining module")
         if r.assumed_rules:
             out.line(r.assumed_rules)
