@@ -38,7 +38,16 @@ def make(run: Callable[..., Result], progress: Path) -> None:
     run("assess", "mark", "unsupervised", "coursework 1", "68")
     run("assess", "add", "unsupervised", "Group project", "--weight", "30", "--due", "2026-12-04")
     run("assess", "add", "unsupervised", "Final project", "--weight", "50", "--due", "2027-01-11")
-    run("assess", "add", "bayesian", "Essay on hierarchical models", "--weight", "40", "--due", "2026-12-14")
+    run(
+        "assess",
+        "add",
+        "bayesian",
+        "Essay on hierarchical models",
+        "--weight",
+        "40",
+        "--due",
+        "2026-12-14",
+    )
     run("assess", "add", "bayesian", "Exam", "--weight", "60", "--due", "2027-01-18")
     run("log", "1.5", "--module", "bayesian", "--note", "lecture 8", "--on", "2026-11-25")
     chance = random.Random(31)
@@ -55,5 +64,7 @@ def make(run: Callable[..., Result], progress: Path) -> None:
     text = progress.read_text(encoding="utf-8")
     head, rest = text.split("log = '''\n", 1)
     body, tail = rest.split("'''\n", 1)
-    progress.write_text(head + "log = '''\n" + body + "\n".join(lines) + "\n'''\n" + tail, encoding="utf-8")
+    progress.write_text(
+        head + "log = '''\n" + body + "\n".join(lines) + "\n'''\n" + tail, encoding="utf-8"
+    )
     run("start", "bayesian", "--note", "essay plan")

@@ -84,6 +84,7 @@ def main(
         typer.Option(
             "--file",
             envvar=paths.FILE_ENV,
+            metavar="PATH",  # "<path>" took two of the cells "--install-completion" needs at 60
             help="Progress file.",
             show_default=False,
             readable=False,  # our read reports an unreadable file (one line, exit 1)
@@ -94,6 +95,7 @@ def main(
         typer.Option(
             "--programme",
             envvar=paths.PROGRAMME_ENV,
+            metavar="PATH",
             help="Programme file (default: the shipped one).",
             readable=False,
         ),

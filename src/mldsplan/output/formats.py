@@ -97,7 +97,7 @@ def _summary_lines(s: Snapshot) -> list[str]:
     lines = [
         f"ECTS: {r.ects_done:g} of {r.ects_total:g} ({r.percent:.1f}%)",
         f"Modules: {r.modules_done} of {r.modules_total}",
-        f"Hours left: {hours_text(r.hours_remaining)} h, {r.weeks_remaining:.1f} weeks at"
+        f"Hours left: {hours_text(r.hours_remaining)} h, {hours_text(r.weeks_remaining)} weeks at"
         f" {hours_text(r.weekly_hours)} h/week (finish {r.finish_date} at that pace)",
     ]
     if r.programme_end:
