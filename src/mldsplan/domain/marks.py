@@ -455,13 +455,27 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
     return result
 
 
+def in_progress(programme: Programme, progress: Progress) -> list[str]:
+    """The modules in progress, by code in the programme's order: not passed, compensated or
+    failed, with a mark for at least one assessment (so they have a mark so far). The one
+    definition: `grades` lists them as provisional, the page as "Modules in progress"."""
+    passed = credited(programme, progress)
+    return [
+        m.code
+        for m in programme.modules
+        if m.code not in passed
+        and m.code not in progress.failed_attempts
+        and current_mark(progress.assessments.get(m.code, ())) is not None
+    ]
+
+
 def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMark]:
     rows = []
-    passed = credited(programme, progress)
-    for m in programme.modules:
+    for code in in_progress(programme, progress):
+        m = programme.module(code)
         items = progress.assessments.get(m.code, ())
         mark = current_mark(items)
-        if m.code not in passed and m.code not in progress.failed_attempts and mark is not None:
+        if mark is not None:
             rows.append(
                 ProvisionalMark(
                     code=m.code,

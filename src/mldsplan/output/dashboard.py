@@ -65,11 +65,12 @@ def upcoming(progress: Progress, on: date) -> list[Deadline]:
 
 
 def in_progress(programme: Programme, progress: Progress) -> list[ModuleAssessments]:
-    """Each module not completed that has assessments: its mark so far and what the rest
-    needs, as `assess list` gives them."""
+    """Each module in progress (`marks.in_progress`, as `grades` counts them): its mark so
+    far and what the rest needs, as `assess list` gives them."""
     from mldsplan.domain.assessments import assess_list
 
-    return [m for m in assess_list(programme, progress, None).modules if m.completed_on is None]
+    codes = set(marks.in_progress(programme, progress))
+    return [m for m in assess_list(programme, progress, None).modules if m.code in codes]
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,10 @@ def render(page: Page) -> str:
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
+    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
+
+    env.filters["balance"] = balance_text
+    env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
     return env.get_template("dashboard.html.j2").render(page=page)
 
 
