@@ -506,6 +506,12 @@ def export(
         Only | None,
         typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv: with a byte-order mark, to open in Excel with a double-click."
+        ),
+    ] = False,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -513,7 +519,9 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    clickparts.flags(
+        ctx, output="--output", days="--alarm-days", table="--table", only="--only", excel="--excel"
+    )
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -523,6 +531,7 @@ def export(
         with_notes,
         table=None if table is None else table.value,
         only=None if only is None else only.value,
+        excel=excel,
     )
     if content is not None:
         sys.stdout.buffer.write(content)
