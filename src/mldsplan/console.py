@@ -75,6 +75,14 @@ def _wrapped(message: str, width: int, kinds: tuple[str, ...] = _KINDS) -> str:
     return "\n".join(lines).replace(_NBSP, " ") if lines else message
 
 
+def fitted(text: str) -> str:
+    """`text` for stdout: wrapped at spaces to the terminal's width, continuation lines
+    indented by two; as it is when stdout is not a terminal."""
+    if os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stdout.isatty():
+        return _wrapped(text, _width(sys.stdout), ())
+    return text
+
+
 def show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
     """A command's result: one JSON object on stdout, or `human` renders it."""
     if as_json:
