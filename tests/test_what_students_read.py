@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from pathlib import Path
@@ -108,7 +109,7 @@ def _lines_fit(text: str, width: int = 60) -> None:
     lines = text.splitlines()
     for line in lines:  # a word longer than a line (a long path) has a line of its own
         assert len(line) <= width or len(line.split()) == 1, line
-    for before, line in zip(lines, lines[1:], strict=False):
+    for before, line in itertools.pairwise(lines):
         assert not (before.rstrip()[-1:].isdigit() and _UNIT_FIRST.match(line)), (before, line)
 
 
