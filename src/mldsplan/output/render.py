@@ -138,7 +138,9 @@ class Screen:
             [
                 _visible(c if isinstance(c, str) else c.plain)
                 if not col.wrap
-                else _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                else units_held(
+                    _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                )
                 for c, col in zip(row, columns, strict=True)
             ]
             for row in rows
