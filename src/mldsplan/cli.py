@@ -87,6 +87,7 @@ def main(
         typer.Option(
             "--file",
             envvar=paths.FILE_ENV,
+            metavar="PATH",  # "<path>" took two of the cells "--install-completion" needs at 60
             help="Progress file.",
             show_default=False,
             readable=False,  # our read reports an unreadable file (one line, exit 1)
@@ -97,6 +98,7 @@ def main(
         typer.Option(
             "--programme",
             envvar=paths.PROGRAMME_ENV,
+            metavar="PATH",
             help="Programme file (default: the shipped one).",
             readable=False,
         ),
@@ -571,6 +573,12 @@ def export(
         Only | None,
         typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv: with a byte-order mark, to open in Excel with a double-click."
+        ),
+    ] = False,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -578,7 +586,9 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    clickparts.flags(
+        ctx, output="--output", days="--alarm-days", table="--table", only="--only", excel="--excel"
+    )
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -588,6 +598,7 @@ def export(
         with_notes,
         table=None if table is None else table.value,
         only=None if only is None else only.value,
+        excel=excel,
     )
     if content is not None:
         sys.stdout.buffer.write(content)

@@ -90,6 +90,7 @@ def export(
     with_notes: bool,
     table: str | None = None,
     only: str | None = None,
+    excel: bool = False,
 ) -> tuple[bytes | None, list[str]]:
     """The export for stdout, or None when it was written to `output`; what to say.
     `table` (csv's, default modules) and `only` (ics's) are refused with other formats."""
@@ -100,6 +101,8 @@ def export(
         raise InputError(f"{alarm_days} must be 0 to {MAX_ALARM_DAYS}", argument="days")
     if table is not None and fmt != "csv":
         raise InputError(f"only a csv export has tables, not {fmt}", argument="table")
+    if excel and fmt != "csv":
+        raise InputError(f"only a csv export has a byte-order mark, not {fmt}", argument="excel")
     if only is not None and fmt != "ics":
         raise InputError(f"only an ics export can hold just the {only}", argument="only")
     table = table or "modules"
@@ -112,7 +115,7 @@ def export(
         content = exchange.export(fmt, programme, record)
     else:
         content = formats.export(
-            fmt, programme, record, session.now, alarm_days, with_notes, table, only
+            fmt, programme, record, session.now, alarm_days, with_notes, table, only, excel
         )
     if output is None:
         return content, []

@@ -223,11 +223,41 @@ class TargetResult(Result):
     average: float | None = None  # under taught_and_project: the taught modules' average
     marked_ects: float = 0.0
     remaining_ects: float = 0.0  # under taught_and_project: taught ECTS still to mark
+    # What "needed" is an average over: the ECTS still to mark less the failed modules',
+    # whose resits count at most `resit_cap` (each band's figure assumes they reach it).
+    open_ects: float = 0.0
+    resits: list[str] = field(default_factory=list)  # failed modules not assumed, by code
+    resit_ects: float = 0.0
+    resit_cap: float = 0.0
+    resit_cap_is_pass_mark: bool = True
     project_mark: float | None = None
     project: str | None = None
     assumed: dict[str, float] = field(default_factory=dict)
     targets: list[BandTarget] = field(default_factory=list)
     assumed_rules: str | None = None
+
+    @property
+    def needed_over(self) -> str:
+        """What each band's "needed" figure is an average over, in words (the terminal and
+        the page say it under their tables)."""
+        taught = "taught " if self.project else ""
+        if not self.resits:
+            return f"Needed: the average on the {self.open_ects:g} {taught}ECTS not yet marked"
+        which = ", ".join(self.resits)
+        cap = f"{self.resit_cap:g}" + (", the pass mark" if self.resit_cap_is_pass_mark else "")
+        one = len(self.resits) == 1
+        resit = (
+            f"{which}'s resit ({self.resit_ects:g} ECTS) counts"
+            if one
+            else f"the resits of {which} ({self.resit_ects:g} ECTS) count"
+        )
+        if self.open_ects <= EPSILON:
+            return f"Nothing left to mark but resits: {resit} at most {cap}"
+        return (
+            f"Needed: the average on the {self.open_ects:g} {taught}ECTS not yet marked,"
+            f" failed {'module' if one else 'modules'} aside: {resit} at most {cap},"
+            " and each figure assumes it reaches that"
+        )
 
 
 def band_of(programme: Programme, average: float, project_mark: float | None = None) -> str:
@@ -425,13 +455,27 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
     return result
 
 
+def in_progress(programme: Programme, progress: Progress) -> list[str]:
+    """The modules in progress, by code in the programme's order: not passed, compensated or
+    failed, with a mark for at least one assessment (so they have a mark so far). The one
+    definition: `grades` lists them as provisional, the page as "Modules in progress"."""
+    passed = credited(programme, progress)
+    return [
+        m.code
+        for m in programme.modules
+        if m.code not in passed
+        and m.code not in progress.failed_attempts
+        and current_mark(progress.assessments.get(m.code, ())) is not None
+    ]
+
+
 def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMark]:
     rows = []
-    passed = credited(programme, progress)
-    for m in programme.modules:
+    for code in in_progress(programme, progress):
+        m = programme.module(code)
         items = progress.assessments.get(m.code, ())
         mark = current_mark(items)
-        if m.code not in passed and m.code not in progress.failed_attempts and mark is not None:
+        if mark is not None:
             rows.append(
                 ProvisionalMark(
                     code=m.code,
@@ -461,6 +505,7 @@ def targets(
     rules = programme.classification
     pass_mark = rules.pass_mark
     resit_ects = 0.0  # failed modules, not assumed: their resits count at most the cap
+    resits: list[str] = []
     found = standings(programme, progress)
     project = programme.project_module
     marks: list[tuple[float, float]] = []
@@ -490,6 +535,7 @@ def targets(
             mark = None
             if standing is not None and standing.state == FAILED and m is not project:
                 resit_ects += m.ects
+                resits.append(m.code)
         if mark is None:
             continue
         if project is not None and m.code == project.code:
@@ -545,6 +591,11 @@ def targets(
         average=average,
         marked_ects=marked_ects,
         remaining_ects=remaining,
+        open_ects=max(0.0, open_ects),
+        resits=resits,
+        resit_ects=resit_ects,
+        resit_cap=rules.cap,
+        resit_cap_is_pass_mark=rules.cap == pass_mark,
         project_mark=project_mark,
         project=project.code if project else None,
         assumed=dict(assume),

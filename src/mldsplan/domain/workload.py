@@ -27,6 +27,7 @@ from mldsplan.domain.marks import (
     modules_done,
     standings,
 )
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.results import Result
@@ -338,8 +339,8 @@ def plan_warnings(
         if needs_warning(load, weekly):
             assert load.needed is not None
             warnings.append(
-                f"year {load.year} term {load.term} needs {load.needed:.1f} h/week,"
-                f" more than your {weekly:g} h/week"
+                f"year {load.year} term {load.term} needs {hours_text(load.needed)} h/week,"
+                f" more than your {hours_text(weekly)} h/week"
             )
     todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
     limit = programme.max_registration_months

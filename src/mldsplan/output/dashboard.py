@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mldsplan.domain.weekplan import PlanRow, WeekPlan
 
 WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
+PRINTED_ENTRIES = 12  # on paper the log lists its latest entries (and each week's total)
 
 # The charts' drawing areas, in SVG user units (the page scales them to its width).
 CHART_W = 420
@@ -64,11 +65,12 @@ def upcoming(progress: Progress, on: date) -> list[Deadline]:
 
 
 def in_progress(programme: Programme, progress: Progress) -> list[ModuleAssessments]:
-    """Each module not completed that has assessments: its mark so far and what the rest
-    needs, as `assess list` gives them."""
+    """Each module in progress (`marks.in_progress`, as `grades` counts them): its mark so
+    far and what the rest needs, as `assess list` gives them."""
     from mldsplan.domain.assessments import assess_list
 
-    return [m for m in assess_list(programme, progress, None).modules if m.completed_on is None]
+    codes = set(marks.in_progress(programme, progress))
+    return [m for m in assess_list(programme, progress, None).modules if m.code in codes]
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,7 @@ def render(page: Page) -> str:
         keep_trailing_newline=True,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
+    env.globals["PRINTED_ENTRIES"] = PRINTED_ENTRIES
     env.globals["heavy_over"] = f"{planner.HEAVY_FACTOR - 1:.0%}"  # the constant's own text
     env.filters["hours"] = hours_text
     env.filters["num"] = lambda value: f"{value:g}"
@@ -227,6 +230,10 @@ def render(page: Page) -> str:
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
+    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
+
+    env.filters["balance"] = balance_text
+    env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
     return env.get_template("dashboard.html.j2").render(page=page)
 
 

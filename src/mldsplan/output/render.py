@@ -37,7 +37,7 @@ from mldsplan.domain.numbers import (
     hundredths_parts,
     hundredths_text,
 )
-from mldsplan.output.visible import visible
+from mldsplan.output.visible import units_held, visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
@@ -106,7 +106,7 @@ class Screen:
         """Print `text` (after `label`), wrapped at spaces with continuation lines indented."""
         from rich.text import Text
 
-        text = _visible(text)  # a path in `check`'s lines may hold an ESC
+        text = units_held(_visible(text))  # a path in `check`'s lines may hold an ESC
         if self.wraps:
             lines = textwrap.wrap(
                 text,
@@ -140,7 +140,9 @@ class Screen:
             [
                 _visible(c if isinstance(c, str) else c.plain)
                 if not col.wrap
-                else _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                else units_held(
+                    _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                )
                 for c, col in zip(row, columns, strict=True)
             ]
             for row in rows
@@ -167,8 +169,8 @@ class Screen:
         ]
         total = sum(sized) + COLUMN_GAP * (len(sized) - 1)
         self._row([col.name for col in shown], shown, sized, style="bold")
-        for i in below:
-            self._under(columns[i].name, style="bold")
+        for i in below:  # said apart, not read as the last header's second line
+            self._under(f"{columns[i].name}: under each row", style="bold")
         self._print("─" * total)
         for row in texts:
             self._row([row[i] for i in inline], shown, sized)
@@ -270,7 +272,10 @@ def _wrap_cell(text: str, width: int) -> list[str]:
     from rich.cells import set_cell_size
 
     lines = textwrap.wrap(
-        _NUMBER_AFTER_WORD.sub(NBSP, text), width, break_long_words=False, break_on_hyphens=False
+        units_held(_NUMBER_AFTER_WORD.sub(NBSP, text)),
+        width,
+        break_long_words=False,
+        break_on_hyphens=False,
     ) or [""]
     return [
         (line if _cells(line) <= width else set_cell_size(line, width - 1) + "…").replace(NBSP, " ")
@@ -304,10 +309,31 @@ def _text(value: str) -> Text:
 
 
 def plan_codes(modules: Sequence[tuple[str, str]]) -> None:
-    """`plan --codes`: one plain line per module, its code and title (no Rich, no table)."""
+    """`plan --codes`: one plain line per module, its code and title (no Rich, no table); in
+    a terminal a long title wraps at spaces under itself."""
     width = max((len(code) for code, _ in modules), default=0)
+    wraps = os.environ.get(FORCE_TERMINAL_ENV) == "1" or sys.stdout.isatty()
+    columns = _terminal_width() if wraps else UNWRAPPED
     for code, title in modules:
-        print(visible(f"{code:<{width}}  {title}"))
+        lines = textwrap.wrap(
+            visible(f"{code:<{width}}  {title}"),
+            max(columns, width + 12),
+            subsequent_indent=" " * (width + 2),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        print("\n".join(lines))
+
+
+def _terminal_width() -> int:
+    """COLUMNS, else the terminal's width (as Rich reads it), without loading Rich."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
 
 
 def plan(programme: Programme, result: PlanResult) -> None:
@@ -377,7 +403,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
         out.field("Modules", f"{r.modules_done} of {r.modules_total} done{_parts_text(programme)}")
         out.field(
             "Hours",
-            f"{hours_text(r.hours_remaining)} h left = {r.weeks_remaining:.1f} weeks at"
+            f"{hours_text(r.hours_remaining)} h left = {hours_text(r.weeks_remaining)} weeks at"
             f" {hours_text(r.weekly_hours)} h/week; at that pace you finish {r.finish_date}",
         )
         if r.programme_end:
@@ -463,7 +489,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
             style="bold",
         )
         out.line(
-            f"At {hours_text(r.weekly_hours)} h/week  {r.weeks_remaining:.1f} weeks;"
+            f"At {hours_text(r.weekly_hours)} h/week  {hours_text(r.weeks_remaining)} weeks;"
             f" finish {r.finish_date} (from {r.on})"
         )
         if r.programme_end is None:
@@ -785,6 +811,7 @@ def targets(result: TargetResult) -> None:
         if r.project:
             mark = "not marked yet" if r.project_mark is None else f"{r.project_mark:g}"
             out.line(f"Project ({r.project}): {mark}; a band needs both at its threshold")
+        out.line(r.needed_over)
         out.line("secured: reached if you pass every remaining module")
         if r.assumed_rules:
             out.line(r.assumed_rules)
@@ -904,7 +931,7 @@ def calendar(result: CalendarResult) -> None:
                     str(t.term),
                     str(t.start),
                     str(t.end),
-                    f"{t.weeks:.1f}",
+                    hours_text(t.weeks),
                     (
                         "yours"
                         if t.source == "student"
