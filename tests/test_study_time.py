@@ -351,7 +351,13 @@ def test_pace_counts_idle_days_too(run: Run, run_json: RunJson) -> None:
     assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
     assert modules == [
-        {"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90, "percent_used": 48}
+        {
+            "code": "deep-learning",
+            "budget_hours": 187.5,
+            "logged_hours": 90,
+            "opening_hours": 0,
+            "percent_used": 48,
+        }
     ]
 
 

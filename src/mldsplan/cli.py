@@ -364,6 +364,13 @@ def log(
         typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
     ] = None,
     as_json: JsonOption = False,
+    opening: Annotated[
+        bool,
+        typer.Option(
+            "--opening",
+            help="HOURS studied on --module before you began logging (no date, no 24 h limit).",
+        ),
+    ] = False,
 ) -> None:
     """Record study time, or list and remove entries.
 
@@ -371,7 +378,9 @@ def log(
     """
     from mldsplan.commands import reports, studylog
 
+    clickparts.flags(ctx, opening="--opening")
     studylog.one_action(amount, list_, undo, remove)
+    studylog.opening_alone(amount, opening)
     session = _session(ctx)
     if list_:
         result = reports.log_list(session)
@@ -386,6 +395,8 @@ def log(
         changed = (
             studylog.remove(session, remove)
             if amount is None
+            else studylog.opening(session, amount, module, on, note)
+            if opening
             else studylog.log(session, amount, module, on, note)
         )
         console.show(changed, as_json, lambda: console.said(studylog.said(changed)))

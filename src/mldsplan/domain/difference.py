@@ -13,7 +13,15 @@ from datetime import date
 from typing import TypeVar
 
 from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.progress import Assessment, Attempt, Completion, LogEntry, Progress, Timer
+from mldsplan.domain.progress import (
+    Assessment,
+    Attempt,
+    Completion,
+    LogEntry,
+    Opening,
+    Progress,
+    Timer,
+)
 
 MAX_PHRASES = 6  # more than this and the last ones are counted: "and 5 more changes"
 MAX_LISTED = 3  # more completions or log entries than this are counted, not listed
@@ -34,6 +42,7 @@ def difference(before: Progress, after: Progress, limit: int = MAX_PHRASES) -> l
         *_failed_attempts(before.failed_attempts, after.failed_attempts),
         *_timer(before.timer, after.timer, logged=len(after.log) > len(before.log)),
         *_log(before.log, after.log),
+        *_opening(before.opening, after.opening),
     ]
     if len(phrases) > limit:
         rest = len(phrases) - (limit - 1)
@@ -260,3 +269,15 @@ def _log(before: tuple[LogEntry, ...], after: tuple[LogEntry, ...]) -> list[str]
     else:
         said += [f"removed {_entry(e)} from the log" for e in removed]
     return said
+
+
+def _opening(before: tuple[Opening, ...], after: tuple[Opening, ...]) -> list[str]:
+    """Hours studied before tracking (`log --opening`), recorded or removed."""
+    if before == after:
+        return []
+    added, removed = _multiset_difference(before, after)
+    studied = "{} studied for {} before tracking"
+    return [
+        *(f"recorded {studied.format(_hours(o.hours), o.module)}" for o in added),
+        *(f"removed {studied.format(_hours(o.hours), o.module)}" for o in removed),
+    ]

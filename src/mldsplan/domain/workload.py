@@ -14,7 +14,12 @@ from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
 from mldsplan.domain.dates import monday
-from mldsplan.domain.loadrule import credited_schedule, hours_to_do, logged_by_module
+from mldsplan.domain.loadrule import (
+    credited_schedule,
+    hours_to_do,
+    logged_by_module,
+    studied_by_module,
+)
 from mldsplan.domain.marks import (
     PASSED,
     EctsPoint,
@@ -165,8 +170,9 @@ class TermLoad:
 class ModuleTime:
     code: str
     budget_hours: float
-    logged_hours: float
-    percent_used: float  # logged hours as a percentage of the budget
+    logged_hours: float  # dated: logged since tracking began
+    opening_hours: float  # studied before tracking (`log --opening`)
+    percent_used: float  # logged and opening hours as a percentage of the budget
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -195,7 +201,7 @@ class HoursResult(Result):
 
 
 def hours_remaining(programme: Programme, progress: Progress) -> float:
-    logged = logged_by_module(progress.log)
+    logged = studied_by_module(progress)
     return sum(hours_to_do(programme, p, logged) for p in credited_schedule(programme, progress))
 
 
@@ -220,7 +226,7 @@ class _Load:
 def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load]:
     """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
     plan = credited_schedule(programme, progress)
-    logged = logged_by_module(progress.log)
+    logged = studied_by_module(progress)
     term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
     loads = []
     for year, term in planned_terms(programme, plan):
@@ -547,15 +553,19 @@ def hours_summary(
             )
         )
     logged = logged_by_module(progress.log)
+    before = logged_by_module((), progress.opening)
     modules = [
         ModuleTime(
             code=m.code,
             budget_hours=programme.hours(m),
             logged_hours=logged.get(m.code, 0.0),
-            percent_used=100 * logged.get(m.code, 0.0) / programme.hours(m),
+            opening_hours=before.get(m.code, 0.0),
+            percent_used=100
+            * (logged.get(m.code, 0.0) + before.get(m.code, 0.0))
+            / programme.hours(m),
         )
         for m in programme.modules
-        if m.code in logged
+        if m.code in logged or m.code in before
     ]
     studied = pace(progress.log, on)
     return HoursResult(

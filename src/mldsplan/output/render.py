@@ -523,10 +523,12 @@ def hours(programme: Programme, result: HoursResult) -> None:
             out.line(f"Deadline week from {monday}: two or more assessments due (mldsplan due)")
         if r.modules:
             out.blank()
+            opening = any(m.opening_hours for m in r.modules)  # studied before tracking
             out.table(
                 [
                     Col("Module"),
                     Col("Logged", right=True),
+                    *([Col("Opening", right=True)] if opening else []),
                     Col("Budget", right=True),
                     Col("Used", right=True),
                 ],
@@ -534,12 +536,15 @@ def hours(programme: Programme, result: HoursResult) -> None:
                     [
                         _text(m.code),
                         hours_text(m.logged_hours),
+                        *([hours_text(m.opening_hours)] if opening else []),
                         hours_text(m.budget_hours),
                         f"{m.percent_used:.0f}%",
                     ]
                     for m in r.modules
                 ],
             )
+            if opening:
+                out.line("Opening: hours studied before tracking (log --opening)")
         if r.hours_without_module > 0:
             out.line(
                 f"{hours_text(r.hours_without_module)} h logged without a module,"
@@ -801,7 +806,7 @@ def log_entries(result: LogListResult) -> None:
             [
                 [
                     str(n),
-                    str(e.on),
+                    "opening" if e.on is None else str(e.on),  # studied before tracking
                     hours_text(e.hours),
                     _text(e.module or "-"),
                     _text(e.note or ""),
@@ -809,6 +814,11 @@ def log_entries(result: LogListResult) -> None:
                 for n, e in enumerate(entries, start=1)
             ],
         )
+        if any(e.opening for e in entries):
+            out.line(
+                "opening: hours studied before tracking; they count in the module's hours"
+                " still to do, never in pace, balance or weekly totals"
+            )
 
 
 def report(lines: Sequence[str]) -> None:
