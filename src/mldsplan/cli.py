@@ -491,7 +491,9 @@ def defer(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -515,6 +517,23 @@ def export(
         Only | None,
         typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
     ] = None,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Rewrite this --output after every change (on this computer)."),
+    ] = False,
+    list_kept: Annotated[
+        bool, typer.Option("--list-kept", help="List the exports kept fresh on this computer.")
+    ] = False,
+    forget: Annotated[
+        Path | None,
+        typer.Option(
+            "--forget",
+            metavar="PATH",
+            help="Stop keeping the export at PATH fresh.",
+            show_default=False,
+            readable=False,
+        ),
+    ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -522,7 +541,24 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    clickparts.flags(
+        ctx,
+        output="--output",
+        days="--alarm-days",
+        table="--table",
+        only="--only",
+        keep="--keep",
+        forget="--forget",
+    )
+    if list_kept or forget is not None:
+        _kept_exports(ctx, fmt is not None or keep, list_kept, forget)
+        return
+    if fmt is None:
+        from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
+
+        raise UsageError("Missing option '--format' / '-f'.", ctx=ctx)
+    if keep:
+        files.keepable(output)  # before anything is written
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -536,6 +572,40 @@ def export(
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    console.said(said)
+    if keep:
+        console.said(
+            files.keep(
+                _session(ctx),
+                fmt.value,
+                output,
+                alarm_days,
+                with_notes,
+                table=None if table is None else table.value,
+                only=None if only is None else only.value,
+            )
+        )
+
+
+def _kept_exports(
+    ctx: typer.Context, exporting: bool, list_kept: bool, forget: Path | None
+) -> None:
+    """`export --list-kept` and `export --forget PATH`: each alone."""
+    from mldsplan.commands import files
+    from mldsplan.output.visible import visible
+
+    if exporting or (list_kept and forget is not None):
+        raise InputError(
+            "--list-kept and --forget PATH each go alone, without an export to write",
+            hint="for example: mldsplan export --list-kept",
+        )
+    session = _session(ctx)
+    if forget is not None:
+        console.said(files.forget(session, forget))
+        return
+    lines, said = files.list_kept(session)
+    for line in lines:
+        print(visible(line))
     console.said(said)
 
 
@@ -585,7 +655,9 @@ def undo(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import files
 
-    console.said(files.undo(_session(ctx)))
+    session = _session(ctx)
+    console.said(files.undo(session))
+    session.refresh_kept()  # undo changes the record too: the kept exports follow
 
 
 @app.command()

@@ -207,7 +207,16 @@ class Session:
             self._notes.append(
                 f"created {path}" + (f" and its folder {path.parent}" if new_folder else "")
             )
+        if done[1] is not done[0]:  # something was written: the kept exports follow it
+            self.refresh_kept()
         return done
+
+    def refresh_kept(self) -> None:
+        """Rewrite the exports kept fresh on this computer (`export --keep`) after a change
+        to the record; a failed refresh is a warning after the command, the change saved."""
+        from mldsplan.commands.files import refresh_kept
+
+        self._notes += [f"warning: {text}" for text in refresh_kept(self)]
 
 
 def _quoted(arg: str) -> str:
