@@ -121,9 +121,17 @@ def main(
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
         seed=os.environ.get("MLDSPLAN_SEED") or None,
+        after_change=_refresh_kept,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def _refresh_kept(session: "Session") -> list[str]:
+    """After a change: rewrite the exports kept fresh on this computer (`export --keep`)."""
+    from mldsplan.commands import files
+
+    return files.refresh_kept(session)
 
 
 def _named_by(ctx: typer.Context, name: str, option: str, env: str) -> str | None:
