@@ -308,7 +308,7 @@ def test_progress_shows_this_week(run: Run, run_json: RunJson) -> None:
     data = run_json("progress")
     assert data["this_week"]["logged_hours"] == 3.5
     assert data["this_week"]["week_start"] == str(TODAY - timedelta(days=TODAY.weekday()))
-    assert "This week: 3.5 of 21 h" in run("progress").stdout
+    assert "Logged this week: 3.5 of 21 h" in run("progress").stdout
     # the balance runs from the first entry (today) to today: one day of 21 h/week
     assert data["balance"] == {
         "since": str(TODAY),

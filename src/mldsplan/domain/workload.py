@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
 from mldsplan.domain.dates import monday
+from mldsplan.domain.labels import term_needed_a_week
 from mldsplan.domain.loadrule import (
     credited_schedule,
     hours_to_do,
@@ -133,6 +134,7 @@ class ProgressResult(Result):
     weeks_remaining: float
     finish_date: date
     programme_end: date | None
+    required_weekly_hours: float | None  # needed a week to finish on time, as `hours` says
     planned_end: date | None
     current_year: int | None
     current_term: int | None
@@ -203,6 +205,14 @@ class HoursResult(Result):
 def hours_remaining(programme: Programme, progress: Progress) -> float:
     logged = studied_by_module(progress)
     return sum(hours_to_do(programme, p, logged) for p in credited_schedule(programme, progress))
+
+
+def required_weekly_hours(remaining: float, on: date, end: date | None) -> float | None:
+    """The hours needed a week to finish on time (SPEC §4): the hours left over the weeks
+    from `on` to the programme's `end`, both included; None without an end or after it."""
+    if end is None or on > end:
+        return None
+    return remaining / (((end - on).days + 1) / 7)
 
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
@@ -344,7 +354,7 @@ def plan_warnings(
         if needs_warning(load, weekly):
             assert load.needed is not None
             warnings.append(
-                f"year {load.year} term {load.term} needs {load.needed:.1f} h/week,"
+                f"{term_needed_a_week(load.year, load.term, load.needed)},"
                 f" more than your {weekly:g} h/week"
             )
     todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
@@ -426,6 +436,7 @@ def progress_summary(
     done = ects_done(programme, progress)
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
+    end = programme_end(programme, start) if start else None
     plan = schedule(programme, progress)
     passed = credited(programme, progress)  # a compensated module counts as done
     terms = []
@@ -465,7 +476,8 @@ def progress_summary(
         hours_remaining=remaining_hours,
         weeks_remaining=remaining_hours / weekly,
         finish_date=finish_at(on, remaining_hours, weekly),
-        programme_end=programme_end(programme, start) if start else None,
+        programme_end=end,
+        required_weekly_hours=required_weekly_hours(remaining_hours, on, end),
         planned_end=planned_end(programme, progress),
         current_year=current[0] if current else None,
         current_term=current[1] if current else None,
@@ -529,9 +541,7 @@ def hours_summary(
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     end = programme_end(programme, start) if start else None
-    required = None
-    if end is not None and on <= end:
-        required = remaining_hours / (((end - on).days + 1) / 7)
+    required = required_weekly_hours(remaining_hours, on, end)
     terms = []
     for load in term_loads(programme, progress, on):
         if load.window is not None and load.window.end < on and load.todo == 0:

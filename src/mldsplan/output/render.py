@@ -28,6 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
+from mldsplan.domain.labels import needed_a_week, needed_this_week
 from mldsplan.domain.numbers import (
     days_left,
     hours_parts,
@@ -412,13 +413,17 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                 f"{d.code} {d.name} ({d.weight:g}%) on {d.due}, {days_left(d.days_left)}",
             )
         w = r.this_week
-        out.line(f"This week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h")
+        out.line(
+            f"Logged this week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h"
+        )
         if r.week_plan.plan:
             top = r.week_plan.plan[0]
             out.line(
-                f"Week's plan {plan_total_text(r.week_plan)}; {top.code} first,"
+                f"{plan_total_text(r.week_plan)}; {top.code} first,"
                 f" {hours_text(top.left_hours)} h left"
             )
+        if r.programme_end is not None:
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             out.line(timer_text(r.timer))
@@ -467,12 +472,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
         if r.programme_end is None:
             out.line(SET_START)
         else:
-            needed = (
-                "the programme's end has passed"
-                if r.required_weekly_hours is None
-                else f"{hours_text(r.required_weekly_hours)} h/week needed"
-            )
-            out.line(f"To finish by the programme's end ({r.programme_end}): {needed}")
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
             out.line(f"Your plan ends {r.planned_end}")
         if r.terms:
             out.blank()
@@ -654,12 +654,13 @@ def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
             )
         ],
     )
-    out.line(f"This week {plan_total_text(plan)}")
+    out.line(plan_total_text(plan))
 
 
 def plan_total_text(plan: WeekPlan | WeekResult) -> str:
-    """The week's total need against the hours available: over-committed or spare."""
-    needs = f"needs {hours_text(plan.plan_total_hours)} of {hours_text(plan.available_hours)} h"
+    """The week's total need against the hours available, labelled (`labels`): "Needed this
+    week: 131.71 of 21 h", over-committed or spare."""
+    needs = needed_this_week(plan.plan_total_hours, plan.available_hours)
     if plan.over_committed_hours:
         return f"{needs}, over-committed by {hours_text(plan.over_committed_hours)} h"
     if plan.spare_hours:
