@@ -309,11 +309,15 @@ def refresh_kept(session: Session) -> list[str]:
     """Rewrite every export kept of this progress file, each atomically and under the
     export guard; a warning for each that could not be (the change stays saved)."""
     from mldsplan.storage import computer
-    from mldsplan.storage import kept as kept_exports
 
     config = session.config_file()
     try:
-        entries = kept_exports.read(config, computer.read(config))
+        data = computer.read(config)
+        if "kept" not in data:  # the usual case: nothing more to import or read
+            return []
+        from mldsplan.storage import kept as kept_exports
+
+        entries = kept_exports.read(config, data)
     except MldsplanError as exc:
         return [f"the kept exports were not refreshed: {exc.message}; the change is saved"]
     mine = kept_exports.where(session.progress_file)
