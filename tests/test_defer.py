@@ -132,7 +132,10 @@ def test_a_deferral_into_a_full_term_warns(
     todo = sum(HOURS[m.code] for m in PROGRAMME.modules if (m.year, m.term) == (2, 1))
     needed = (todo + HOURS["maths"]) / window.weeks
     assert needed > 21 * 1.1 and needed > todo / window.weeks * 1.1
-    warning = f"year 2 term 1 needs {hours_text(needed)} h/week, more than your 21 h/week"
+    warning = (
+        f"year 2 term 1: {hours_text(needed)} h needed a week to finish on time,"
+        " more than your 21 h/week"
+    )
     assert run_json("plan")["warnings"] == [warning]
     assert f"warning: {warning}" in result.stderr
     assert _terms(run_json("hours"))[(2, 1)]["heavy"] is True

@@ -133,7 +133,9 @@ def test_a_what_if_pace_measures_the_heavy_terms_and_warnings(
     assert {(t["year"], t["term"]): t["weekly_load"] for t in what_if["terms"]} == loads
     heavy = {(t["year"], t["term"]) for t in what_if["terms"] if t["heavy"]}
     assert heavy == {(2, 1)}  # 24.8 h/week is under 30 x 1.1 = 33
-    assert what_if["warnings"] == ["year 2 term 1 needs 51.26 h/week, more than your 30 h/week"]
+    assert what_if["warnings"] == [
+        "year 2 term 1: 51.26 h needed a week to finish on time, more than your 30 h/week"
+    ]
     # balances are history: still against the recorded 21 h/week
     assert what_if["balance"] == own["balance"] and what_if["term_balance"] == own["term_balance"]
     assert what_if["balance"]["target_hours"] == pytest.approx(9)
@@ -146,7 +148,7 @@ def test_a_what_if_pace_measures_the_heavy_terms_and_warnings(
     assert "\nheavy: needs more than your 30 h/week + 10%\n" in text
     # the plan keeps measuring against the recorded hours
     assert run_json("plan")["warnings"] == [
-        "year 2 term 1 needs 51.26 h/week, more than your 21 h/week"
+        "year 2 term 1: 51.26 h needed a week to finish on time, more than your 21 h/week"
     ]
 
 

@@ -308,7 +308,7 @@ def test_progress_shows_this_week(run: Run, run_json: RunJson) -> None:
     data = run_json("progress")
     assert data["this_week"]["logged_hours"] == 3.5
     assert data["this_week"]["week_start"] == str(TODAY - timedelta(days=TODAY.weekday()))
-    assert "This week: 3.5 of 21 h" in run("progress").stdout
+    assert "Logged this week: 3.5 of 21 h" in run("progress").stdout
     # the balance runs from the first entry (today) to today: one day of 21 h/week
     assert data["balance"] == {
         "since": str(TODAY),
@@ -351,7 +351,13 @@ def test_pace_counts_idle_days_too(run: Run, run_json: RunJson) -> None:
     assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
     assert modules == [
-        {"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90, "percent_used": 48}
+        {
+            "code": "deep-learning",
+            "budget_hours": 187.5,
+            "logged_hours": 90,
+            "opening_hours": 0,
+            "percent_used": 48,
+        }
     ]
 
 

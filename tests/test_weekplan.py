@@ -330,7 +330,8 @@ def plan_rows(text: str, d: dict[str, Any]) -> None:
         days = r["days_left"]
         assert f"in {days} days" in flat(text)
     assert (
-        f"This week needs {hours_text(d['plan_total_hours'])} of {hours_text(d['available_hours'])} h,"
+        f"Needed this week: {hours_text(d['plan_total_hours'])}"
+        f" of {hours_text(d['available_hours'])} h,"
         f" over-committed by {hours_text(d['over_committed_hours'])} h" in flat(text)
     )
 
@@ -366,9 +367,10 @@ def test_week_piped_is_one_line_a_module(run: Run, run_json: RunJson, example: N
 
 def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example: None) -> None:
     text = run("progress").stdout
-    line = next(line for line in text.splitlines() if line.startswith("Week's plan"))
+    line = next(line for line in text.splitlines() if line.startswith("Needed this week"))
     assert line == (
-        "Week's plan needs 62.78 of 21 h, over-committed by 41.78 h; unsupervised first, 44.44 h left"
+        "Needed this week: 62.78 of 21 h, over-committed by 41.78 h;"
+        " unsupervised first, 44.44 h left"
     )
     assert run_json("progress")["week_plan"]["available_hours"] == 21
 
@@ -376,7 +378,7 @@ def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example
 def test_a_week_with_spare_hours_names_where_to_get_ahead(run: Run, example: None) -> None:
     run("init", "--weekly-hours", "70")
     text = flat(run("week", *ON).stdout)
-    assert "This week needs 62.78 of 70 h, 7.22 h spare: get ahead on unsupervised" in text
+    assert "Needed this week: 62.78 of 70 h, 7.22 h spare: get ahead on unsupervised" in text
 
 
 def test_week_weekly_hours_is_a_what_if(run: Run, run_json: RunJson, example: None) -> None:

@@ -126,9 +126,17 @@ def main(
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
         seed=os.environ.get("MLDSPLAN_SEED") or None,
+        after_change=_refresh_kept,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def _refresh_kept(session: "Session") -> list[str]:
+    """After a change: rewrite the exports kept fresh on this computer (`export --keep`)."""
+    from mldsplan.commands import files
+
+    return files.refresh_kept(session)
 
 
 def _named_by(ctx: typer.Context, name: str, option: str, env: str) -> str | None:
@@ -410,6 +418,13 @@ def log(
         ),
     ] = None,
     as_json: JsonOption = False,
+    opening: Annotated[
+        bool,
+        typer.Option(
+            "--opening",
+            help="HOURS studied on --module before you began logging (no date, no 24 h limit).",
+        ),
+    ] = False,
 ) -> None:
     """Record study time, or list, change and remove entries.
 
@@ -417,6 +432,7 @@ def log(
     """
     from mldsplan.commands import reports, studylog
 
+    clickparts.flags(ctx, opening="--opening")
     session = _session(ctx)
     if studied and module and not studylog.same_module(session, studied, module):
         raise typer.BadParameter(
@@ -440,6 +456,7 @@ def log(
     if edit is None:
         amount = amount if amount is not None else new_hours
     studylog.one_action(amount, list_, undo, remove, edit)
+    studylog.opening_alone(amount, opening)
     if list_:
         result = reports.log_list(session)
 
@@ -457,6 +474,8 @@ def log(
         changed = (
             studylog.remove(session, remove)
             if amount is None
+            else studylog.opening(session, amount, module, on, note)
+            if opening
             else studylog.log(session, amount, module, on, note)
         )
         console.show(changed, as_json, lambda: console.said(studylog.said(changed)))
@@ -549,7 +568,9 @@ def defer(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -579,6 +600,23 @@ def export(
             "--excel", help="csv: with a byte-order mark, to open in Excel with a double-click."
         ),
     ] = False,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Rewrite this --output after every change (on this computer)."),
+    ] = False,
+    list_kept: Annotated[
+        bool, typer.Option("--list-kept", help="List the exports kept fresh on this computer.")
+    ] = False,
+    forget: Annotated[
+        Path | None,
+        typer.Option(
+            "--forget",
+            metavar="PATH",
+            help="Stop keeping the export at PATH fresh.",
+            show_default=False,
+            readable=False,
+        ),
+    ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -587,8 +625,24 @@ def export(
     from mldsplan.commands import files
 
     clickparts.flags(
-        ctx, output="--output", days="--alarm-days", table="--table", only="--only", excel="--excel"
+        ctx,
+        output="--output",
+        days="--alarm-days",
+        table="--table",
+        only="--only",
+        excel="--excel",
+        keep="--keep",
+        forget="--forget",
     )
+    if list_kept or forget is not None:
+        _kept_exports(ctx, fmt is not None or keep, list_kept, forget)
+        return
+    if fmt is None:
+        from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
+
+        raise UsageError("Missing option '--format' / '-f'.", ctx=ctx)
+    if keep:
+        files.keepable(output)  # before anything is written
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -603,6 +657,40 @@ def export(
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    console.said(said)
+    if keep:
+        console.said(
+            files.keep(
+                _session(ctx),
+                fmt.value,
+                output,
+                alarm_days,
+                with_notes,
+                table=None if table is None else table.value,
+                only=None if only is None else only.value,
+            )
+        )
+
+
+def _kept_exports(
+    ctx: typer.Context, exporting: bool, list_kept: bool, forget: Path | None
+) -> None:
+    """`export --list-kept` and `export --forget PATH`: each alone."""
+    from mldsplan.commands import files
+    from mldsplan.output.visible import visible
+
+    if exporting or (list_kept and forget is not None):
+        raise InputError(
+            "--list-kept and --forget PATH each go alone, without an export to write",
+            hint="for example: mldsplan export --list-kept",
+        )
+    session = _session(ctx)
+    if forget is not None:
+        console.said(files.forget(session, forget))
+        return
+    lines, said = files.list_kept(session)
+    for line in lines:
+        print(visible(line))
     console.said(said)
 
 
@@ -666,7 +754,9 @@ def undo(
     """
     from mldsplan.commands import versions
 
-    console.said(versions.undo(_session(ctx), to))
+    session = _session(ctx)
+    console.said(versions.undo(session, to))
+    session.refresh_kept()  # undo changes the record too: the kept exports follow
 
 
 @app.command()
@@ -677,7 +767,9 @@ def redo(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import versions
 
-    console.said(versions.redo(_session(ctx)))
+    session = _session(ctx)
+    console.said(versions.redo(session))
+    session.refresh_kept()
 
 
 @app.command()

@@ -35,9 +35,11 @@ class Session:
         named_by: str | None = None,
         config: Callable[[], Path] | None = None,
         seed: str | None = None,
+        after_change: Callable[[Session], list[str]] | None = None,
     ) -> None:
         """`named_by`: how the progress file was named, `--file` or `MLDSPLAN_FILE`, or
-        None for the default one."""
+        None for the default one. `after_change`: what follows a change that was written
+        (the kept exports' refresh, `files.refresh_kept`), returning its warnings."""
         self.progress_file = progress
         self.named_by = named_by
         self._notes: list[str] = []
@@ -51,6 +53,7 @@ class Session:
         self._programme: Programme | None = None
         self._config = config
         self._seed = seed
+        self._after_change = after_change
         self._node: str | None = None
         # Sync tools' conflict copies beside the file: looked for once, after the command,
         # unless it said them itself (check, merge) or works on other files (merge-driver).
@@ -217,7 +220,15 @@ class Session:
             self._notes.append(
                 f"created {path}" + (f" and its folder {path.parent}" if new_folder else "")
             )
+        if done[1] is not done[0]:  # something was written: the kept exports follow it
+            self.refresh_kept()
         return done
+
+    def refresh_kept(self) -> None:
+        """Rewrite the exports kept fresh on this computer (`export --keep`) after a change
+        to the record; a failed refresh is a warning after the command, the change saved."""
+        if self._after_change is not None:
+            self._notes += [f"warning: {text}" for text in self._after_change(self)]
 
 
 def _quoted(arg: str) -> str:

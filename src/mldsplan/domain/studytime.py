@@ -1,6 +1,10 @@
 """Pure calculations of study time: pace and balance over the log, the study week and the
 recent weeks, the timer's status, and the log's listing and changes.
 
+Pace, balance, day and week totals and charts read the dated log (`progress.log`) alone:
+the hours studied before tracking (`progress.opening`) have no date and never count
+there; they count only in the week's plan, through the load rule (`loadrule`).
+
 Nothing here reads a clock, a file or the environment: `on`/`now` is passed in.
 Results are plain dataclasses (cheap to build at start-up); the CLI dumps them as JSON.
 """
@@ -16,7 +20,7 @@ from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.dates import monday
 from mldsplan.domain.loadrule import credited_schedule, hours_to_do, logged_by_module
 from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import LogEntry, Progress
+from mldsplan.domain.progress import LogEntry, Opening, Progress
 from mldsplan.domain.results import Result
 from mldsplan.domain.terms import term_of, window
 from mldsplan.domain.weekplan import PlanRow, WeekPlan, plan_week
@@ -280,10 +284,11 @@ def study_week(
 
 def week_plan(programme: Programme, progress: Progress, on: date, available: float) -> WeekPlan:
     """The week's plan (`weekplan`) for the week of `on`: each module's hours still to do as
-    of the week's Monday, by the one load rule, and what was logged to it during the week."""
+    of the week's Monday, by the one load rule, and what was logged to it during the week.
+    The hours studied before tracking were all studied before any Monday: they count in R."""
     first = monday(on)
     last = first + timedelta(days=6)
-    before = logged_by_module([e for e in progress.log if e.on < first])
+    before = logged_by_module([e for e in progress.log if e.on < first], progress.opening)
     during = logged_by_module([e for e in progress.log if first <= e.on <= last])
     to_do = {
         p.module.code: hours_to_do(programme, p, before)
@@ -333,22 +338,25 @@ def study_weeks(programme: Programme, progress: Progress, on: date, count: int) 
 
 @dataclass(frozen=True, slots=True)
 class LogRow:
-    on: date
+    on: date | None  # None: hours studied before tracking (`opening`)
     hours: float
     module: str | None
     note: str | None
+    opening: bool = False  # hours studied before tracking: no date, never in pace or totals
+
+
+def log_row(entry: LogEntry | Opening) -> LogRow:
+    if isinstance(entry, Opening):
+        return LogRow(None, entry.hours, entry.module, entry.note, opening=True)
+    return LogRow(*entry[:4])
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class LogListResult(Result):
-    """`log --list`: the entries by date, numbered from 1 as `log --remove N` and
-    `log --edit N` take them."""
+    """`log --list`: the dated entries by date, then the opening ones (studied before
+    tracking), numbered from 1 as `log --remove N` and `log --edit N` take them."""
 
     entries: list[LogRow]
-
-
-def _row(entry: LogEntry) -> LogRow:
-    return LogRow(on=entry.on, hours=entry.hours, module=entry.module, note=entry.note)
 
 
 def log_order(log: Sequence[LogEntry]) -> list[int]:
@@ -371,33 +379,48 @@ def log_number(log: Sequence[LogEntry], index: int) -> int:
 
 
 def log_list(progress: Progress) -> LogListResult:
-    return LogListResult(entries=[_row(progress.log[i]) for i in log_order(progress.log)])
+    rows = [log_row(progress.log[i]) for i in log_order(progress.log)]
+    return LogListResult(entries=rows + [log_row(o) for o in progress.opening])
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class LogChangeResult(Result):
     """`log HOURS`, `log --remove N`, `log --undo`, `log --edit N`: the entry and its day
-    and week after."""
+    and week after (None for an opening entry: it has no day or week)."""
 
     action: str  # "logged", "removed" or "edited"
     number: int  # the entry's number as `log --list` gives it (a removed one: it had)
     entry: LogRow
-    day_hours: float  # logged on the entry's date, after the change
-    week_start: date  # the Monday of the entry's study week
-    week_hours: float  # logged in that week, Monday to Sunday, after the change
+    day_hours: float | None  # logged on the entry's date, after the change
+    week_start: date | None  # the Monday of the entry's study week
+    week_hours: float | None  # logged in that week, Monday to Sunday, after the change
     week_target_hours: float  # the student's weekly hours
 
 
 def log_change(
-    programme: Programme, progress: Progress, action: str, number: int, entry: LogEntry
+    programme: Programme,
+    progress: Progress,
+    action: str,
+    number: int,
+    entry: LogEntry | Opening,
 ) -> LogChangeResult:
     """What a change to the log did; `progress` is the record after it."""
+    if isinstance(entry, Opening):
+        return LogChangeResult(
+            action=action,
+            number=number,
+            entry=log_row(entry),
+            day_hours=None,
+            week_start=None,
+            week_hours=None,
+            week_target_hours=progress.weekly(programme),
+        )
     first = monday(entry.on)
     last = first + timedelta(days=6)
     return LogChangeResult(
         action=action,
         number=number,
-        entry=_row(entry),
+        entry=log_row(entry),
         day_hours=sum(e.hours for e in progress.log if e.on == entry.on),
         week_start=first,
         week_hours=sum(e.hours for e in progress.log if first <= e.on <= last),

@@ -14,7 +14,13 @@ from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
 from mldsplan.domain.dates import monday
-from mldsplan.domain.loadrule import credited_schedule, hours_to_do, logged_by_module
+from mldsplan.domain.labels import term_needed_a_week
+from mldsplan.domain.loadrule import (
+    credited_schedule,
+    hours_to_do,
+    logged_by_module,
+    studied_by_module,
+)
 from mldsplan.domain.marks import (
     PASSED,
     EctsPoint,
@@ -129,6 +135,7 @@ class ProgressResult(Result):
     weeks_remaining: float
     finish_date: date
     programme_end: date | None
+    required_weekly_hours: float | None  # needed a week to finish on time, as `hours` says
     planned_end: date | None
     current_year: int | None
     current_term: int | None
@@ -166,8 +173,9 @@ class TermLoad:
 class ModuleTime:
     code: str
     budget_hours: float
-    logged_hours: float
-    percent_used: float  # logged hours as a percentage of the budget
+    logged_hours: float  # dated: logged since tracking began
+    opening_hours: float  # studied before tracking (`log --opening`)
+    percent_used: float  # logged and opening hours as a percentage of the budget
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -196,8 +204,16 @@ class HoursResult(Result):
 
 
 def hours_remaining(programme: Programme, progress: Progress) -> float:
-    logged = logged_by_module(progress.log)
+    logged = studied_by_module(progress)
     return sum(hours_to_do(programme, p, logged) for p in credited_schedule(programme, progress))
+
+
+def required_weekly_hours(remaining: float, on: date, end: date | None) -> float | None:
+    """The hours needed a week to finish on time (SPEC §4): the hours left over the weeks
+    from `on` to the programme's `end`, both included; None without an end or after it."""
+    if end is None or on > end:
+        return None
+    return remaining / (((end - on).days + 1) / 7)
 
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
@@ -221,7 +237,7 @@ class _Load:
 def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load]:
     """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
     plan = credited_schedule(programme, progress)
-    logged = logged_by_module(progress.log)
+    logged = studied_by_module(progress)
     term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
     loads = []
     for year, term in planned_terms(programme, plan):
@@ -339,7 +355,7 @@ def plan_warnings(
         if needs_warning(load, weekly):
             assert load.needed is not None
             warnings.append(
-                f"year {load.year} term {load.term} needs {hours_text(load.needed)} h/week,"
+                f"{term_needed_a_week(load.year, load.term, load.needed)},"
                 f" more than your {hours_text(weekly)} h/week"
             )
     todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
@@ -434,6 +450,7 @@ def progress_summary(
     done = ects_done(programme, progress)
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
+    end = programme_end(programme, start) if start else None
     plan = schedule(programme, progress)
     passed = credited(programme, progress)  # a compensated module counts as done
     terms = []
@@ -473,7 +490,8 @@ def progress_summary(
         hours_remaining=remaining_hours,
         weeks_remaining=remaining_hours / weekly,
         finish_date=finish_at(on, remaining_hours, weekly),
-        programme_end=programme_end(programme, start) if start else None,
+        programme_end=end,
+        required_weekly_hours=required_weekly_hours(remaining_hours, on, end),
         planned_end=planned_end(programme, progress),
         current_year=current[0] if current else None,
         current_term=current[1] if current else None,
@@ -537,9 +555,7 @@ def hours_summary(
     remaining_hours = hours_remaining(programme, progress)
     start = progress.start_date()
     end = programme_end(programme, start) if start else None
-    required = None
-    if end is not None and on <= end:
-        required = remaining_hours / (((end - on).days + 1) / 7)
+    required = required_weekly_hours(remaining_hours, on, end)
     terms = []
     for load in term_loads(programme, progress, on):
         if load.window is not None and load.window.end < on and load.todo == 0:
@@ -561,15 +577,19 @@ def hours_summary(
             )
         )
     logged = logged_by_module(progress.log)
+    before = logged_by_module((), progress.opening)
     modules = [
         ModuleTime(
             code=m.code,
             budget_hours=programme.hours(m),
             logged_hours=logged.get(m.code, 0.0),
-            percent_used=100 * logged.get(m.code, 0.0) / programme.hours(m),
+            opening_hours=before.get(m.code, 0.0),
+            percent_used=100
+            * (logged.get(m.code, 0.0) + before.get(m.code, 0.0))
+            / programme.hours(m),
         )
         for m in programme.modules
-        if m.code in logged
+        if m.code in logged or m.code in before
     ]
     studied = pace(progress.log, on)
     return HoursResult(

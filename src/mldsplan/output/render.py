@@ -28,6 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
+from mldsplan.domain.labels import needed_a_week, needed_this_week
 from mldsplan.domain.numbers import (
     count_text,
     days_left,
@@ -440,13 +441,17 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                 f"{d.code} {d.name} ({d.weight:g}%) on {d.due}, {days_left(d.days_left)}",
             )
         w = r.this_week
-        out.line(f"This week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h")
+        out.line(
+            f"Logged this week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h"
+        )
         if r.week_plan.plan:
             top = r.week_plan.plan[0]
             out.line(
-                f"Week's plan {plan_total_text(r.week_plan)}; {top.code} first,"
+                f"{plan_total_text(r.week_plan)}; {top.code} first,"
                 f" {hours_text(top.left_hours)} h left"
             )
+        if r.programme_end is not None:
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             timer_lines(out, r.timer)
@@ -495,12 +500,7 @@ def hours(programme: Programme, result: HoursResult) -> None:
         if r.programme_end is None:
             out.line(SET_START)
         else:
-            needed = (
-                "the programme's end has passed"
-                if r.required_weekly_hours is None
-                else f"{hours_text(r.required_weekly_hours)} h/week needed"
-            )
-            out.line(f"To finish by the programme's end ({r.programme_end}): {needed}")
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
             out.line(f"Your plan ends {r.planned_end}")
         if r.terms:
             out.blank()
@@ -551,10 +551,12 @@ def hours(programme: Programme, result: HoursResult) -> None:
             out.line(f"Deadline week from {monday}: two or more assessments due (mldsplan due)")
         if r.modules:
             out.blank()
+            opening = any(m.opening_hours for m in r.modules)  # studied before tracking
             out.table(
                 [
                     Col("Module"),
                     Col("Logged", right=True),
+                    *([Col("Opening", right=True)] if opening else []),
                     Col("Budget", right=True),
                     Col("Used", right=True),
                 ],
@@ -562,12 +564,15 @@ def hours(programme: Programme, result: HoursResult) -> None:
                     [
                         _text(m.code),
                         hours_text(m.logged_hours),
+                        *([hours_text(m.opening_hours)] if opening else []),
                         hours_text(m.budget_hours),
                         f"{m.percent_used:.0f}%",
                     ]
                     for m in r.modules
                 ],
             )
+            if opening:
+                out.line("Opening: hours studied before tracking (log --opening)")
         if r.hours_without_module > 0:
             out.line(
                 f"{hours_text(r.hours_without_module)} h logged without a module,"
@@ -677,12 +682,13 @@ def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
             )
         ],
     )
-    out.line(f"This week {plan_total_text(plan)}")
+    out.line(plan_total_text(plan))
 
 
 def plan_total_text(plan: WeekPlan | WeekResult) -> str:
-    """The week's total need against the hours available: over-committed or spare."""
-    needs = f"needs {hours_text(plan.plan_total_hours)} of {hours_text(plan.available_hours)} h"
+    """The week's total need against the hours available, labelled (`labels`): "Needed this
+    week: 131.71 of 21 h", over-committed or spare."""
+    needs = needed_this_week(plan.plan_total_hours, plan.available_hours)
     if plan.over_committed_hours:
         return f"{needs}, over-committed by {hours_text(plan.over_committed_hours)} h"
     if plan.spare_hours:
@@ -834,7 +840,7 @@ def log_entries(result: LogListResult) -> None:
             [
                 [
                     str(n),
-                    str(e.on),
+                    "opening" if e.on is None else str(e.on),  # studied before tracking
                     hours_text(e.hours),
                     _text(e.module or "-"),
                     _text(e.note or ""),
@@ -842,6 +848,11 @@ def log_entries(result: LogListResult) -> None:
                 for n, e in enumerate(entries, start=1)
             ],
         )
+        if any(e.opening for e in entries):
+            out.line(
+                "opening: hours studied before tracking; they count in the module's hours"
+                " still to do, never in pace, balance or weekly totals"
+            )
 
 
 def report(lines: Sequence[str]) -> None:
