@@ -623,7 +623,13 @@ def merge_driver(
     clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
-    console.merged(outcome, "the file is left as ours, and git reports the conflict")
+    if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
+        console.said(outcome.said)
+    console.merged(
+        outcome,
+        "OURS holds every other change of both sides and ours' value for each conflict,"
+        " and git reports the file as conflicted",
+    )
 
 
 @app.command()

@@ -143,34 +143,105 @@ def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None)
     )
 
 
+# git's names for the three files it gives the driver, and what each one is.
+ROLES = {
+    "base": ("BASE", "the common ancestor"),
+    "ours": ("OURS", "your branch's version"),
+    "theirs": ("THEIRS", "the version being merged in"),
+}
+
+
+def _named(role: str, path: Path) -> str:
+    """A file git gives the driver, by its role; git's temporary path in brackets."""
+    return f"{ROLES[role][0]} [{path}]"
+
+
+def _git_file(role: str, path: Path) -> Progress | None:
+    """The record in one of git's files (None: an empty BASE, no common ancestor).
+
+    Its errors name the file by its role: git's path is a temporary file of git's,
+    gone by the time the student reads the message."""
+    name, what = ROLES[role]
+
+    def own(text: str) -> str:
+        return text.removeprefix(f"{path}: ")
+
+    try:
+        raw = store.read_bytes(path)
+        if raw is None:
+            raise FileFormatError(f"{path}: no such file")
+        if role == "base" and not raw.strip():
+            return None
+        return store.parse(path, raw)
+    except FileFormatError as exc:
+        problems = [f"{_named(role, path)}: {own(p)}" for p in exc.problems]
+        raise FileFormatError(
+            f"{_named(role, path)} ({what}): {own(exc.message)}",
+            hint=f"fix the progress file in the commit {name} comes from ('mldsplan check' says where),"
+            " commit it, and merge again; nothing was written",
+            problems=problems,
+        ) from None
+
+
+class DriverError(StoreError):
+    """The driver could not write OURS; `landed`: OURS holds the merge all the same."""
+
+
 def merge_driver(
     session: Session, base: Path, ours: Path, theirs: Path, choice: str | None
 ) -> Outcome:
-    """git's merge driver (`%O %A %B`): OURS becomes the three-way merge, or, on a conflict
-    or a broken rule, stays exactly as it was."""
+    """git's merge driver (`%O %A %B`): OURS becomes the three-way merge. On a conflict it
+    holds every change that did not conflict and ours' value for each conflict, and the
+    conflicts are returned (the caller exits 1, so git reports the file as conflicted)."""
     prefer = _side(choice)
+    from mldsplan.domain.constraints import MAX_REVISION
     from mldsplan.domain.difference import difference
     from mldsplan.domain.rules import record_problems
+    from mldsplan.storage import driverfile
 
     session.look_for_copies = False  # it works on git's files, not the progress file
-    # No common ancestor (git gives an empty BASE): the two-way merge, max(n, k), so that
-    # what both sides hold is not counted twice as ours + theirs - nothing.
-    ancestor = _read(base, "base") if (_raw(base, "base").strip()) else None
-    mine, other = _read(ours, "ours"), _read(theirs, "theirs")
+    driverfile.clean(ours.parent)  # what a killed run left (git runs one merge at a time)
+    ancestor = _git_file("base", base)
+    mine, other = _git_file("ours", ours), _git_file("theirs", theirs)
+    assert mine is not None and other is not None  # only an empty BASE is no record
     merged = merge(mine, other, prefer, base=ancestor, node=session.node() if prefer else None)
-    if merged.conflicts and prefer is None:
-        return Outcome(conflicts=_conflicts(merged))
-    record = replace(merged.record, revision=max(mine.revision, other.revision) + 1)
+    top = max(mine.revision, other.revision)
+    if top + 1 >= MAX_REVISION:
+        role = "ours" if mine.revision == top else "theirs"
+        raise InputError(
+            f"{_named(role, ours if role == 'ours' else theirs)}: revision {top} leaves none"
+            f" for the merge to write (the last is {MAX_REVISION}); OURS is left as ours",
+            hint="lower 'revision' in that commit's progress file by hand, then merge again",
+        )
+    record = replace(merged.record, revision=top + 1)
     now = session.now
     problems = record_problems(record, session.programme(), now.date(), now=now)
     if problems:
         raise InputError(
-            f"the merged record would break a rule: {problems[0]}; {ours} is left as ours",
+            f"the merged record would break a rule: {problems[0]}; OURS [{ours}] is left as ours",
             hint="resolve the conflict by hand, then 'mldsplan check'",
         )
-    store.write_atomic(ours, store.checked_content(ours, record), mode=_mode(ours))
+    content = store.checked_content(ours, record)
     phrases = difference(mine, record)
-    return Outcome([f"mldsplan merged: {', '.join(phrases) or 'nothing new from theirs'}"])
+    came = ", ".join(phrases) or "nothing new from theirs"
+    unsettled = bool(merged.conflicts) and prefer is None
+    holds = "the merge, with ours' value for each conflict," if unsettled else "the merge"
+    try:
+        driverfile.write(ours, content, _mode(ours))
+    except store.Landed as landed:
+        raise DriverError(
+            f"OURS [{ours}] holds {holds} but then: {store.describe(landed.cause)}",
+            hint="git reports the file as conflicted: 'mldsplan check' it, then git add it",
+        ) from None
+    except OSError as exc:
+        raise DriverError(
+            f"cannot write OURS [{ours}]: {store.describe(exc)}; OURS is unchanged",
+            hint="git reports the file as conflicted; to merge it again:"
+            " git merge --abort, then merge again",
+        ) from None
+    if unsettled:
+        return Outcome([f"mldsplan merged: {came}"], conflicts=_conflicts(merged))
+    return Outcome([f"mldsplan merged: {came}"])
 
 
 def _mode(path: Path) -> int:

@@ -203,10 +203,17 @@ class _Merging:
             return mine, theirs, "theirs"
         return mine, theirs, "conflict"
 
+    def stamp(self, sm: st.Vector, sn: st.Vector, side: str) -> st.Vector:
+        """The merged key's stamp. A conflict left unsettled (git's driver writes ours'
+        value) keeps ours' stamp, so that the next merge with theirs finds it again."""
+        if side == "conflict" and self.prefer is None:
+            return sm
+        return st.joined(sm, sn)
+
     def value(self, key: str, what: str, words: Callable[[Any], str]) -> Any:
         mine, theirs, side = self.decide(key)
         sm, sn = self.stamps_of(key)
-        stamp = st.joined(sm, sn)
+        stamp = self.stamp(sm, sn, side)
         if stamp:
             self.stamps[key] = st.vector_text(stamp)
         if side == "conflict":
@@ -250,7 +257,7 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
             gone, kept = (sm, m.theirs) if mine is ABSENT else (sn, m.mine)
             if gone and any(not st.covers(gone, st.stamp_of(kept, f)) for f in fields):
                 side = "conflict"
-        stamp = st.joined(sm, sn)
+        stamp = m.stamp(sm, sn, side)
         if side == "conflict":
             whole = {
                 name: next(
