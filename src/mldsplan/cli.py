@@ -558,7 +558,7 @@ def check(ctx: typer.Context) -> None:
         session.programme_file,
         session.progress_file,
         session.now,
-        copies=session.copy_warnings(),
+        copies=session.copy_warnings(every=True),
     )
     render.report(report.lines)
     if report.problems:
@@ -592,8 +592,12 @@ def merge(
         bool, typer.Option("--dry-run", help="Say what would come in; write nothing.")
     ] = False,
     prefer: PreferOption = None,
+    delete_copy: Annotated[
+        bool,
+        typer.Option("--delete-copy", help="Delete OTHER once the merge has taken all it holds."),
+    ] = False,
 ) -> None:
-    """Merge another copy of the progress file into this one, losing no study-log entry.
+    """Merge another copy of the progress file into this one, losing no change of either.
 
     Example: mldsplan merge "progress (Ann's conflicted copy 2026-11-25).toml"
     """
@@ -601,7 +605,8 @@ def merge(
 
     clickparts.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
-    console.merged(merging.merge_copy(_session(ctx), other, dry_run, choice), "nothing was written")
+    outcome = merging.merge_copy(_session(ctx), other, dry_run, choice, delete_copy)
+    console.merged(outcome, "nothing was written")
 
 
 @app.command("merge-driver")

@@ -82,18 +82,68 @@ def _side(prefer: str | None) -> Prefer | None:
     raise InputError(f"'{prefer}' is neither mine nor theirs", argument="prefer")
 
 
-def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None) -> Outcome:
+def _revision_room(mine: Progress, theirs: Progress, other: Path) -> None:
+    """A merge writes one above both revisions: refused when that is past the last."""
+    from mldsplan.domain.constraints import MAX_REVISION
+
+    top = max(mine.revision, theirs.revision)
+    if top + 1 >= MAX_REVISION:
+        holder = other if theirs.revision == top else "the progress file"
+        raise InputError(
+            f"{holder}'s revision {top} leaves none for the merge to write"
+            f" (the last a file can hold is {MAX_REVISION}); nothing was written",
+            hint=f"set 'revision' in {other} by hand to {mine.revision}, then merge again"
+            if theirs.revision == top
+            else "'mldsplan check' says what to do",
+        )
+
+
+def _delete(other: Path, raw: bytes, after: Progress) -> str:
+    """`--delete-copy`: the copy goes only when the record now holds all it holds and the
+    copy is still as it was read; what was done, or why not."""
+    try:
+        now_raw = store.read_bytes(other)
+    except FileFormatError:
+        now_raw = None
+    if now_raw != raw:
+        return f"{other} is kept: it changed during the merge (--delete-copy)"
+    again = merge(after, store.parse(other, raw))
+    if again.conflicts or again.record.content() != after.content():
+        whats = ", ".join(c.what for c in again.conflicts) or "values"
+        return (
+            f"{other} is kept: it holds other {whats} that the merge did not take"
+            " (--prefer mine); delete it yourself once the merge looks right"
+        )
+    try:
+        other.unlink()
+    except OSError as exc:
+        return f"{other} is kept: cannot delete it: {store.describe(exc)}"
+    return f"deleted {other} (--delete-copy)"
+
+
+def merge_copy(
+    session: Session,
+    other: Path,
+    dry_run: bool,
+    choice: str | None,
+    delete_copy: bool = False,
+) -> Outcome:
     """Merge `other` (a copy of the progress file) into the progress file; `other` is
-    left as it was. With conflicts and no `choice` (mine or theirs), nothing is written."""
+    left as it was (`delete_copy`: deleted when the merge took all it holds). With
+    conflicts and no `choice` (mine or theirs), nothing is written."""
     prefer = _side(choice)
     path = session.progress_file
     if _same_file(path, other):
         raise InputError(f"{other} is the progress file itself", argument="other")
+    raw = _raw(other, "other")
     theirs = _read(other)
-    programme, mine = session.load()
+    new = not (path.exists() or path.is_symlink())
+    # A merge into no file yet creates it (its note "init creates one" would not be true).
+    programme, mine = (session.programme(), Progress()) if new else session.load()
     merged = merge(mine, theirs, prefer, node=session.node() if prefer else None)
     if merged.conflicts and prefer is None:
         return Outcome(conflicts=_conflicts(merged))
+    _revision_room(mine, theirs, other)
     notes = [f"note: {text}" for text in merged.notes]
     if dry_run:
         from mldsplan.domain.rules import record_problems
@@ -103,20 +153,18 @@ def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None)
         if problems:
             raise _rule_broken(other, str(problems[0]))
         said = f"would merge {other} into {path}: {_came_in(mine, merged, prefer, other)}"
-        return Outcome([f"{said}; nothing was written (--dry-run)", *notes])
-    if merged.record.content() == mine.content():
+        kept = f"; {other} is kept" if delete_copy else ""
+        return Outcome([f"{said}; nothing was written (--dry-run){kept}", *notes])
+    if merged.record.content() == mine.content() and not new:
         session.merged_copies.add(other)
         kept = ""
         if merged.conflicts:
             whats = ", ".join(c.what for c in merged.conflicts)
             kept = f" but other values for {whats} (--prefer mine keeps this file's)"
-        return Outcome(
-            [
-                f"{other} holds nothing that {path} lacks{kept}; nothing was written;"
-                " you can delete the copy",
-                *notes,
-            ]
-        )
+        said = f"{other} holds nothing that {path} lacks{kept}; nothing was written"
+        if not delete_copy:
+            return Outcome([f"{said}; you can delete the copy", *notes])
+        return Outcome([said, *notes, _delete(other, raw, mine)])
 
     done = [merged]
 
@@ -129,16 +177,32 @@ def merge_copy(session: Session, other: Path, dry_run: bool, choice: str | None)
         return again.record
 
     try:
-        before, after = session.update(change, merging=True)
+        before, after = session.update(change, say_created=False, merging=True)
     except RuleBroken as exc:
         raise _rule_broken(other, exc.details["problem"]) from None
     session.merged_copies.add(other)
+    came = f"{_came_in(before, done[-1], prefer, other)}"
+    if new:
+        return Outcome(
+            [
+                f"created {path} from {other}: {came}",
+                *notes,
+                f"now revision {after.revision}; there is no earlier version for"
+                f" 'mldsplan undo' to put back. {other} is left as it was",
+                *([_delete(other, raw, after)] if delete_copy else []),
+            ]
+        )
+    left = (
+        [_delete(other, raw, after)]
+        if delete_copy
+        else [f"{other} is left as it was: delete it once the merge looks right"]
+    )
     return Outcome(
         [
-            f"merged {other} into {path}: {_came_in(before, done[-1], prefer, other)}",
+            f"merged {other} into {path}: {came}",
             *notes,
-            f"now revision {after.revision}; 'mldsplan undo' takes the merge back."
-            f" {other} is left as it was: delete it once the merge looks right",
+            f"now revision {after.revision}; 'mldsplan undo' takes the merge back",
+            *left,
         ]
     )
 
@@ -177,8 +241,8 @@ def _git_file(role: str, path: Path) -> Progress | None:
         problems = [f"{_named(role, path)}: {own(p)}" for p in exc.problems]
         raise FileFormatError(
             f"{_named(role, path)} ({what}): {own(exc.message)}",
-            hint=f"fix the progress file in the commit {name} comes from ('mldsplan check' says where),"
-            " commit it, and merge again; nothing was written",
+            hint=f"fix the progress file in the commit {name} comes from"
+            " ('mldsplan check' says where), commit it, and merge again; nothing was written",
             problems=problems,
         ) from None
 
