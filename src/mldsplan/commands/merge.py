@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import FileFormatError, InputError, RuleBroken, StoreError
-from mldsplan.domain.merge import Merged, Prefer, merge
+from mldsplan.domain.merge import Conflict, Merged, Prefer, merge
 from mldsplan.domain.progress import Progress
 from mldsplan.storage import store
 
@@ -98,9 +98,15 @@ def _revision_room(mine: Progress, theirs: Progress, other: Path) -> None:
         )
 
 
-def _delete(other: Path, raw: bytes, after: Progress) -> str:
-    """`--delete-copy`: the copy goes only when the record now holds all it holds and the
-    copy is still as it was read; what was done, or why not."""
+def _not_taken(merged: Merged, prefer: Prefer | None) -> tuple[Conflict, ...]:
+    """The conflicts settled for this file's value: the copy's values the merge did not take."""
+    return merged.conflicts if prefer == "mine" else ()
+
+
+def _delete(other: Path, raw: bytes, after: Progress, dropped: tuple[Conflict, ...]) -> str:
+    """`--delete-copy`: the copy goes only when the record now holds all it holds (no
+    conflict settled for mine) and the copy is still as it was read; what was done, or
+    why not."""
     try:
         now_raw = store.read_bytes(other)
     except FileFormatError:
@@ -108,8 +114,8 @@ def _delete(other: Path, raw: bytes, after: Progress) -> str:
     if now_raw != raw:
         return f"{other} is kept: it changed during the merge (--delete-copy)"
     again = merge(after, store.parse(other, raw))
-    if again.conflicts or again.record.content() != after.content():
-        whats = ", ".join(c.what for c in again.conflicts) or "values"
+    if again.conflicts or dropped or again.record.content() != after.content():
+        whats = ", ".join(c.what for c in (*again.conflicts, *dropped)) or "values"
         return (
             f"{other} is kept: it holds other {whats} that the merge did not take"
             " (--prefer mine); delete it yourself once the merge looks right"
@@ -164,7 +170,7 @@ def merge_copy(
         said = f"{other} holds nothing that {path} lacks{kept}; nothing was written"
         if not delete_copy:
             return Outcome([f"{said}; you can delete the copy", *notes])
-        return Outcome([said, *notes, _delete(other, raw, mine)])
+        return Outcome([said, *notes, _delete(other, raw, mine, _not_taken(merged, prefer))])
 
     done = [merged]
 
@@ -189,11 +195,15 @@ def merge_copy(
                 *notes,
                 f"now revision {after.revision}; there is no earlier version for"
                 f" 'mldsplan undo' to put back. {other} is left as it was",
-                *([_delete(other, raw, after)] if delete_copy else []),
+                *(
+                    [_delete(other, raw, after, _not_taken(done[-1], prefer))]
+                    if delete_copy
+                    else []
+                ),
             ]
         )
     left = (
-        [_delete(other, raw, after)]
+        [_delete(other, raw, after, _not_taken(done[-1], prefer))]
         if delete_copy
         else [f"{other} is left as it was: delete it once the merge looks right"]
     )
