@@ -141,9 +141,15 @@ def entry() -> None:
     """
     from mldsplan.storage import interrupts
 
-    interrupts.install()
+    interrupts.install()  # again: `python -m mldsplan.cli`, or the app imported first
     try:
         app(prog_name="mldsplan")
+    except SystemExit:
+        raise
+    except BaseException:  # outside a command (its arguments being parsed)
+        if interrupts.interrupted():
+            interrupts.stopped()
+        raise
     finally:
         interrupts.ignore()
 
