@@ -227,8 +227,11 @@ def test_any_command_on_the_file_cleans_a_stale_driver_file_beside_it(
         p.write_bytes(b"half a file")
     old = stale.stat().st_mtime - driverfile.STALE_SECONDS - 1
     os.utime(stale, (old, old))
+    old_style = folder / "..merge_file_vVpqXa.mldsplan-k2j4x9_q.tmp"  # 0.3's driver left it
+    old_style.write_bytes(b"half a file")
+    os.utime(old_style, (old, old))
     run("progress")
-    assert not stale.exists()
+    assert not stale.exists() and not old_style.exists()
     assert fresh.exists()  # a driver may be writing it right now
     assert driverfile.IGNORE_LINE == ".mldsplan-merge-driver-*.tmp"
 

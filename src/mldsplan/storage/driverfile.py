@@ -12,6 +12,7 @@ than `STALE_SECONDS` (a driver may be writing one right now).
 from __future__ import annotations
 
 import os
+import re
 from contextlib import suppress
 from pathlib import Path
 
@@ -23,8 +24,13 @@ IGNORE_LINE = f"{PREFIX}*{SUFFIX}"
 STALE_SECONDS = 60.0
 
 
+# What 0.3's driver left: its temporary file was named after git's (`.merge_file_XXXXXX`).
+_OLD = re.compile(r"\.\.merge_file_[A-Za-z0-9]{6}\.mldsplan-[A-Za-z0-9_]+\.tmp")
+
+
 def is_leftover(name: str) -> bool:
-    return name.startswith(PREFIX) and name.endswith(SUFFIX)
+    """A temporary file of the driver's (or of 0.3's driver, named after git's)."""
+    return (name.startswith(PREFIX) and name.endswith(SUFFIX)) or _OLD.fullmatch(name) is not None
 
 
 def clean(folder: Path, names: list[str] | None = None, older_than: float | None = None) -> None:
