@@ -280,7 +280,7 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
             continue
         values = {}
         for f in st.ASSESSMENT_FIELDS:
-            values[f] = m.value(f"{key}.{f}", f"{what}'s {f}", _FIELD_WORDS[f])
+            values[f] = m.value(f"{key}.{f}", f"the {f} of {what}", _FIELD_WORDS[f])
         if values["name"] is ABSENT or values["weight"] is ABSENT:
             continue  # cannot happen for a present assessment: both copies hold both
         given: dict[str, Any] = {f: (None if v is ABSENT else v) for f, v in values.items()}
