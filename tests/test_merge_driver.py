@@ -10,6 +10,7 @@ fault after the rename, named git's deleted temporary file in its hint, and left
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -20,6 +21,7 @@ import pytest
 
 from conftest import Run, child_env
 from faults import CHILD, Injector
+from mldsplan.domain.constraints import MAX_REVISION
 from mldsplan.storage import driverfile, store
 
 TESTS = Path(__file__).resolve().parent
@@ -317,3 +319,17 @@ def test_in_git_commit_a_after_a_conflict_keeps_every_non_conflicting_change(
     committed.write_text(git(repo, "show", "HEAD:progress.toml").stdout)
     assert store.load(committed).completions["eda"].mark == 74
     assert_every_non_conflicting_change(committed)
+
+
+def test_a_revision_with_no_room_above_is_refused_by_role(run: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "git"
+    files = diverged(run, folder, conflict=False)
+    text = files["theirs"].decode()
+    theirs = re.sub(r"(?m)^revision = .*$", f"revision = {MAX_REVISION - 1}", text)
+    lay(folder, files | {"theirs": theirs.encode()})
+    result = run(*driver_args(folder), ok=False)
+    assert result.exit_code == 1 and "internal error" not in result.stderr, result.stderr
+    assert result.stderr.startswith(
+        f"Error: THEIRS [{folder / 'theirs'}]: revision {MAX_REVISION - 1} leaves none"
+    ), result.stderr
+    assert (folder / "ours").read_bytes() == files["ours"]
