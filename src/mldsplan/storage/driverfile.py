@@ -16,8 +16,6 @@ import re
 from contextlib import suppress
 from pathlib import Path
 
-from mldsplan.storage.store import Landed
-
 PREFIX = ".mldsplan-merge-driver-"
 SUFFIX = ".tmp"
 IGNORE_LINE = f"{PREFIX}*{SUFFIX}"
@@ -59,6 +57,8 @@ def write(path: Path, content: bytes, mode: int) -> None:
     A failure after the new content is in place raises `store.Landed`.
     """
     import tempfile
+
+    from mldsplan.storage.store import Landed  # only a write needs the store
 
     fd, name = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX, dir=path.parent)
     temp = Path(name)
