@@ -728,8 +728,9 @@ def test_delete_copy_removes_the_copy_only_after_a_merge_that_took_everything(
     said = run("merge", str(two_copies), "--prefer", "mine", "--delete-copy").stderr
     assert two_copies.exists(), said
     assert f"{two_copies} is kept: it holds other maths's completion" in said, said
-    run("undo")  # the student changes their mind: theirs, after all
+    # The other computer changes the mark again: theirs, this time, takes all it holds.
+    on_the_other_computer(run, "--file", str(two_copies), "mark", "maths", "61")
     said = run("merge", str(two_copies), "--prefer", "theirs", "--delete-copy").stderr
     assert f"deleted {two_copies} (--delete-copy)" in said, said
     assert not two_copies.exists()
-    assert store.load(progress_file).completions["maths"].mark == 62
+    assert store.load(progress_file).completions["maths"].mark == 61

@@ -266,7 +266,7 @@ def test_in_git_commit_a_after_a_conflict_keeps_every_non_conflicting_change(
     git(tmp_path, "init", "-q", "-b", "main", str(repo))
     (repo / ".gitattributes").write_text("progress.toml merge=mldsplan\n")
     (repo / ".gitignore").write_text(
-        "progress.toml.lock\nprogress.toml.bak\nprogress.toml.redo\n"
+        "progress.toml.lock\nprogress.toml.bak\nprogress.toml.redo\nprogress.toml.history-*\n"
         ".progress.toml.mldsplan-*.tmp\n.mldsplan-merge-driver-*.tmp\n"
     )
     driver = f"{sys.executable} -m mldsplan merge-driver %O %A %B"
