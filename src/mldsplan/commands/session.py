@@ -117,30 +117,24 @@ class Session:
                 f" '{self.command('check')}' lists them, each with what to do"
             ]
         lines = []
+        mine = self._record_as_is()
         for copy in left:
             found = f"{copy.path} looks like a conflict copy {copy.tool} left;"
-            if self._holds_nothing_new(copy.path):
+            if mine is not None and _holds_nothing_new(mine, copy.path):
                 lines.append(f"{found} it holds nothing new: delete it")
             else:
                 lines.append(f"{found} merge it: {self.command('merge', str(copy.path))}")
         return lines
 
-    def _holds_nothing_new(self, copy: Path) -> bool:
-        """Whether merging `copy` would change nothing (a parse of each; False when either
-        does not read: `merge` then says why)."""
+    def _record_as_is(self) -> Progress | None:
+        """The progress file's record, to compare copies with; None when it does not read."""
         from mldsplan.domain.errors import MldsplanError
-        from mldsplan.domain.merge import merge
         from mldsplan.storage import store
 
         try:
-            mine = store.load(self.progress_file, self.cache())
-            raw = store.read_bytes(copy)
-            if raw is None:
-                return False
-            merged = merge(mine, store.parse(copy, raw))
+            return store.load(self.progress_file, self.cache())
         except (MldsplanError, OSError):
-            return False
-        return not merged.conflicts and merged.record.content() == mine.content()
+            return None
 
     def _no_file_yet(self) -> None:
         """A read of a progress file that does not exist works on an empty record, and says
@@ -254,6 +248,23 @@ class Session:
                 f"created {path}" + (f" and its folder {path.parent}" if new_folder else "")
             )
         return done
+
+
+def _holds_nothing_new(mine: Progress, copy: Path) -> bool:
+    """Whether merging `copy` into `mine` would change nothing (a parse; False when the
+    copy does not read: `merge` then says why)."""
+    from mldsplan.domain.errors import MldsplanError
+    from mldsplan.domain.merge import merge
+    from mldsplan.storage import store
+
+    try:
+        raw = store.read_bytes(copy)
+        if raw is None:
+            return False
+        merged = merge(mine, store.parse(copy, raw))
+    except (MldsplanError, OSError):
+        return False
+    return not merged.conflicts and merged.record.content() == mine.content()
 
 
 def _quoted(arg: str) -> str:
