@@ -154,9 +154,15 @@ def entry() -> None:
     """
     from mldsplan.storage import interrupts
 
-    interrupts.install()
+    interrupts.install()  # again: `python -m mldsplan.cli`, or the app imported first
     try:
         app(prog_name="mldsplan")
+    except SystemExit:
+        raise
+    except BaseException:  # outside a command (its arguments being parsed)
+        if interrupts.interrupted():
+            interrupts.stopped()
+        raise
     finally:
         interrupts.ignore()
 
@@ -727,7 +733,7 @@ def check(ctx: typer.Context) -> None:
         session.programme_file,
         session.progress_file,
         session.now,
-        copies=session.copy_warnings(),
+        copies=session.copy_warnings(every=True),
     )
     render.report(report.lines)
     if report.problems:
@@ -806,8 +812,12 @@ def merge(
         bool, typer.Option("--dry-run", help="Say what would come in; write nothing.")
     ] = False,
     prefer: PreferOption = None,
+    delete_copy: Annotated[
+        bool,
+        typer.Option("--delete-copy", help="Delete OTHER once the merge has taken all it holds."),
+    ] = False,
 ) -> None:
-    """Merge another copy of the progress file into this one, losing no study-log entry.
+    """Merge another copy of the progress file into this one, losing no change of either.
 
     Example: mldsplan merge "progress (Ann's conflicted copy 2026-11-25).toml"
     """
@@ -815,7 +825,8 @@ def merge(
 
     clickparts.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
-    console.merged(merging.merge_copy(_session(ctx), other, dry_run, choice), "nothing was written")
+    outcome = merging.merge_copy(_session(ctx), other, dry_run, choice, delete_copy)
+    console.merged(outcome, "nothing was written")
 
 
 @app.command("merge-driver")
@@ -844,7 +855,13 @@ def merge_driver(
     clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
-    console.merged(outcome, "the file is left as ours, and git reports the conflict")
+    if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
+        console.said(outcome.said)
+    console.merged(
+        outcome,
+        "OURS holds every other change of both sides and ours' value for each conflict,"
+        " and git reports the file as conflicted",
+    )
 
 
 @app.command()
