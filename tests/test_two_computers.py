@@ -214,6 +214,16 @@ def reference(
     mine=[("grade", "maths", "cw1", 50.0)],
     theirs=[("unassess", "maths", "cw1")],
 )
+@example(  # added again after a removal (the same name makes the same id)
+    common=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+    mine=[],
+    theirs=[("assess", "maths", "cw1", 20.0)],
+)
+@example(
+    common=[],
+    mine=[("assess", "maths", "cw1", 20.0)],
+    theirs=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+)
 def test_the_two_way_merge_is_the_three_way_merge_with_the_true_ancestor(
     common: list[Op], mine: list[Op], theirs: list[Op]
 ) -> None:
