@@ -6,12 +6,17 @@ import os
 import stat
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
 from mldsplan.domain.numbers import count_text
 from mldsplan.domain.progress import Progress
 from mldsplan.storage import store
+
+if TYPE_CHECKING:
+    from mldsplan.domain.programme import Programme
+    from mldsplan.output import formats
 
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
 
@@ -112,7 +117,7 @@ def export(
         content = exchange.export(fmt, programme, record)
     else:
         content = formats.export(
-            fmt, programme, record, session.now, alarm_days, with_notes, table, only
+            fmt, snapshot(session, programme, record, fmt, alarm_days, with_notes, table, only)
         )
     if output is None:
         return content, []
@@ -129,6 +134,47 @@ def export(
             f"cannot write {output}: {exc.strerror or exc}", argument="output"
         ) from None
     return None, [f"wrote {output} ({fmt}, {len(content)} bytes)"]
+
+
+def snapshot(
+    session: Session,
+    programme: Programme,
+    record: Progress,
+    fmt: str,
+    alarm_days: int,
+    with_notes: bool,
+    table: str,
+    only: str | None,
+) -> formats.Snapshot:
+    """What a markdown, csv, ics or html export shows, finished: the plan and the progress
+    summary (and for html the page's whole content), from one `Facts` of today."""
+    from mldsplan.domain import workload
+    from mldsplan.domain.facts import Facts
+    from mldsplan.output import formats
+
+    if fmt == "ics" and record.start is None:
+        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    facts = Facts(programme, record, session.today)  # no timer: an export is not a moment's
+    page = None
+    if fmt == "html":
+        from mldsplan.domain.overview import overview
+
+        page = overview(facts)
+        plan, summary = page.plan, page.summary
+    else:
+        plan, summary = workload.plan(facts), workload.progress_summary(facts)
+    return formats.Snapshot(
+        programme,
+        record,
+        plan,
+        summary,
+        session.now,
+        alarm_days,
+        with_notes,
+        table,
+        only,
+        page,
+    )
 
 
 def import_(session: Session, path: Path) -> list[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
 from mldsplan.domain.results import Result
-from mldsplan.domain.terms import calendar, planned_terms, schedule, term_of
+
+if TYPE_CHECKING:
+    from mldsplan.domain.facts import Facts
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
@@ -29,12 +30,11 @@ class CalendarResult(Result):
     terms: list[CalendarTerm]
 
 
-def calendar_view(programme: Programme, progress: Progress, on: date) -> CalendarResult:
-    extra = tuple(planned_terms(programme, schedule(programme, progress)))
-    now = term_of(programme, progress, on)
+def calendar_view(facts: Facts) -> CalendarResult:
+    now = facts.current_term
     return CalendarResult(
-        start=progress.start,
-        assumed=programme.term_starts_assumed,
+        start=facts.record.start,
+        assumed=facts.programme.term_starts_assumed,
         terms=[
             CalendarTerm(
                 year=w.year,
@@ -45,6 +45,6 @@ def calendar_view(programme: Programme, progress: Progress, on: date) -> Calenda
                 source=w.source,
                 current=(w.year, w.term) == now,
             )
-            for w in calendar(programme, progress, extra)
+            for w in facts.calendar
         ],
     )
