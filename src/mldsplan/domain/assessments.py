@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -14,7 +13,7 @@ from mldsplan.domain.deadlines import deadline_weeks as deadline_weeks
 from mldsplan.domain.deadlines import deadlines as deadlines
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Assessment, Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 
 if TYPE_CHECKING:
     from mldsplan.domain.facts import Facts
@@ -53,7 +52,7 @@ def module_mark(items: Iterable[Assessment]) -> float | None:
     return sum(a.weight * (a.mark or 0.0) for a in items) / FULL_WEIGHT
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Target:
     """What a band needs on the rest: of a module (its unmarked weight) or of the degree."""
 
@@ -97,7 +96,7 @@ def unmarked_text(items: Iterable[Assessment]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class AssessmentRow:
     name: str
     weight: float
@@ -105,7 +104,7 @@ class AssessmentRow:
     mark: float | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleAssessments:
     code: str
     title: str
@@ -120,7 +119,7 @@ class ModuleAssessments:
     recorded_mark: float | None  # the mark recorded with the completion (`complete`, `mark`)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class AssessListResult(Result):
     modules: list[ModuleAssessments]
 
@@ -152,7 +151,7 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
     return AssessListResult(modules=modules)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class DueResult(Result):
     on: date
     days: int

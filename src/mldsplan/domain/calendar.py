@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 
 if TYPE_CHECKING:
     from mldsplan.domain.facts import Facts
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class CalendarTerm:
     year: int
     term: int
@@ -23,7 +22,7 @@ class CalendarTerm:
     current: bool
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class CalendarResult(Result):
     start: str | None
     assumed: bool

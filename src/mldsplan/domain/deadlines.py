@@ -4,14 +4,14 @@ once; `assessments` re-exports these names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from mldsplan.domain.dates import monday
 from mldsplan.domain.progress import Progress
+from mldsplan.domain.results import record
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Deadline:
     code: str
     name: str

@@ -5,7 +5,7 @@ say which of the award's rules are assumed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ from mldsplan.domain.constraints import EPSILON, mark_shown
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Completion, Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 from mldsplan.domain.standings import COMPENSATED as COMPENSATED
 from mldsplan.domain.standings import FAILED as FAILED
 from mldsplan.domain.standings import PASSED as PASSED
@@ -65,7 +65,7 @@ def ects_done(facts: Facts) -> float:
     return sum(m.ects for m in facts.programme.modules if m.code in passed)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class EctsPoint:
     on: date
     ects: float  # cumulative
@@ -87,7 +87,7 @@ def ects_done_by_day(facts: Facts) -> list[EctsPoint]:
     return points
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class MarkedModule:
     code: str
     title: str
@@ -101,7 +101,7 @@ class MarkedModule:
     project: bool = False  # the project under taught_and_project: not in the average
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class FailedModule:
     """A module with failed attempts and no pass: failed, or compensated."""
 
@@ -113,14 +113,14 @@ class FailedModule:
     attempts_left: int
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ExitAwardReached:
     name: str
     ects: float
     reached: bool
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ProvisionalMark:
     """An in-progress module's mark so far, from its marked assessments (not in the average)."""
 
@@ -130,7 +130,7 @@ class ProvisionalMark:
     weight_marked: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class BandHurdle:
     """What stands between the student and a band, in words (None: nothing, it is reached)."""
 
@@ -140,7 +140,7 @@ class BandHurdle:
     hurdle: str | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class GradesResult(Result):
     method: str = "weighted"
     average: float | None = None  # under taught_and_project: the taught modules' average
@@ -165,12 +165,12 @@ class GradesResult(Result):
     assumed_rules: str | None = None  # the one footer line naming every assumed rule
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class BandTarget(Target):
     project_needed: float | None = None  # taught_and_project, project not marked: its threshold
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TargetResult(Result):
     method: str = "weighted"
     average: float | None = None  # under taught_and_project: the taught modules' average

@@ -3,9 +3,10 @@ each derived from one `Facts`, so the page computes nothing and nothing twice.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
+
+from mldsplan.domain.results import record
 
 if TYPE_CHECKING:
     from mldsplan.domain.assessments import Deadline, ModuleAssessments
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 WEEKS = 12  # the study weeks shown: the last this-many ISO weeks, this one included
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Overview:
     programme: Programme
     on: date

@@ -4,17 +4,17 @@ once. `marks` re-exports these names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Completion, Progress
+from mldsplan.domain.results import record
 
 PASSED, COMPENSATED, FAILED = "passed", "compensated", "failed"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Standing:
     """Where a module with a result stands: passed, compensated or failed."""
 

@@ -17,7 +17,7 @@ from mldsplan.domain.dates import week_bounds
 from mldsplan.domain.facts import RECENT_DAYS, Facts
 from mldsplan.domain.loadrule import hours_to_do
 from mldsplan.domain.progress import LogEntry, Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 from mldsplan.domain.weekplan import PlanRow, WeekPlan, plan_week
 
 if TYPE_CHECKING:
@@ -26,14 +26,14 @@ if TYPE_CHECKING:
 CHART_WEEKS = 10
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekSummary:
     week_start: date
     logged_hours: float
     target_hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Balance:
     """Logged hours against the weekly target over a span (klog's should/diff)."""
 
@@ -43,7 +43,7 @@ class Balance:
     difference: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TimerStatus:
     running: bool
     module: str | None
@@ -53,7 +53,7 @@ class TimerStatus:
     started_today: bool | None  # on today's date in the student's zone; None unknown or idle
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Pace:
     """Hours logged a week over the spans of `study_span`, idle days included."""
 
@@ -68,19 +68,19 @@ class Pace:
     overall_weekly_hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class DayHours:
     date: date
     hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleHours:
     code: str | None
     hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekResult(Result):
     week_start: date
     week_end: date
@@ -201,7 +201,7 @@ def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None
     )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class StatusResult(TimerStatus, Result):
     """`status`: the timer's state, as `progress` shows it, with the JSON's version."""
 
@@ -288,7 +288,7 @@ def _week_plan(facts: Facts, available: float) -> WeekPlan:
     return plan_week(facts, available, to_do, during)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class StudiedWeek:
     """A week of `study_weeks`: what was logged in it against the weekly hours."""
 
@@ -299,7 +299,7 @@ class StudiedWeek:
     target_reached: bool
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class StudyWeeks:
     """The last weeks up to `on`, this one included, and what was logged in them."""
 
@@ -354,7 +354,7 @@ class LogRow:
     note: str | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class LogListResult(Result):
     """`log --list`: the entries, numbered from 1 as `log --remove N` takes them."""
 
@@ -365,7 +365,7 @@ def log_list(progress: Progress) -> LogListResult:
     return LogListResult(entries=[LogRow(*e) for e in progress.log])
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class LogChangeResult(Result):
     """`log HOURS`, `log --remove N`, `log --undo`: the entry and its day and week after."""
 

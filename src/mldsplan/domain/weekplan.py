@@ -9,19 +9,19 @@ what is logged during it counts against it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from mldsplan.domain.constraints import EPSILON
 from mldsplan.domain.dates import weeks_between
+from mldsplan.domain.results import record
 
 if TYPE_CHECKING:
     from mldsplan.domain.facts import Facts
     from mldsplan.domain.terms import TermWindow
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanDeadline:
     """The open assessment that drives a module's plan."""
 
@@ -30,7 +30,7 @@ class PlanDeadline:
     days_left: int  # from the date
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanRow:
     code: str
     need_hours: float  # this week's share of the hours still to do as of Monday
@@ -42,7 +42,7 @@ class PlanRow:
     days_left: int  # from the date to `due`
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekPlan:
     plan: list[PlanRow]  # soonest driving deadline first
     plan_total_hours: float

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mldsplan.domain.assessments import Deadline
@@ -29,7 +28,7 @@ from mldsplan.domain.marks import (
 )
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 from mldsplan.domain.studytime import (
     Balance,
     Pace,
@@ -58,7 +57,7 @@ HEAVY_FACTOR = 1.10  # a term is heavy when its needed load passes the weekly ho
 LOAD_WARNING, PLAN_WARNING = "load", "plan"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanModule:
     code: str
     title: str
@@ -95,7 +94,7 @@ class PlanModule:
         )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanResult(Result):
     programme: str
     programme_name: str
@@ -104,7 +103,7 @@ class PlanResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TermProgress:
     year: int
     term: int
@@ -115,7 +114,7 @@ class TermProgress:
     complete: bool  # every module planned in the term is done
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ProgressResult(Result):
     programme: str
     programme_name: str
@@ -154,7 +153,7 @@ class ProgressResult(Result):
     week_plan: WeekPlan  # this week's plan (SPEC §4), as `week` gives it
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TermLoad:
     year: int
     term: int
@@ -168,7 +167,7 @@ class TermLoad:
     source: str | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleTime:
     code: str
     budget_hours: float
@@ -176,7 +175,7 @@ class ModuleTime:
     percent_used: float  # logged hours as a percentage of the budget
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class HoursResult(Result):
     on: date
     hours_remaining: float
@@ -212,7 +211,7 @@ def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
     return shipped_window(programme, date(2001, programme.entry_month or 1, 1), year, term)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class _Load:
     year: int
     term: int
@@ -490,7 +489,7 @@ def progress_summary(facts: Facts) -> ProgressResult:
     )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class EctsTimeline:
     """Cumulative ECTS over time: done, and as planned."""
 
