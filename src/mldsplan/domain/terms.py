@@ -199,12 +199,17 @@ class Planned:
         return self.completion is not None
 
 
+def planned_year(module: Module, progress: Progress) -> int:
+    """The year a module is planned in: the programme's, plus any years it is deferred."""
+    return module.year + progress.deferrals.get(module.code, 0)
+
+
 def schedule(programme: Programme, progress: Progress) -> list[Planned]:
     """Every module in its planned term (the programme's plus any deferral), in term order."""
     planned = [
         Planned(
             module=m,
-            year=m.year + progress.deferrals.get(m.code, 0),
+            year=planned_year(m, progress),
             term=m.term,
             completion=progress.completions.get(m.code),
         )
