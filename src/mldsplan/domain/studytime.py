@@ -2,7 +2,7 @@
 recent weeks, the timer's status, and the log's listing and changes.
 
 Nothing here reads a clock, a file or the environment: `on`/`now` is passed in.
-Results are plain dataclasses (cheap to build at start-up); the CLI dumps them as JSON.
+Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
 """
 
 from __future__ import annotations

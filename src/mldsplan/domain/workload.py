@@ -2,7 +2,7 @@
 the plan's warnings). Study time (pace, balance, the study week) is `studytime`'s.
 
 Nothing here reads a clock, a file or the environment: `today`/`on` is passed in.
-Results are plain dataclasses (cheap to build at start-up); the CLI dumps them as JSON.
+Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
 """
 
 from __future__ import annotations
