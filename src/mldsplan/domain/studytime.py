@@ -106,13 +106,16 @@ class WeekResult(Result):
 # --- pace and balance ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Span:
-    """The days pace and balance count over, and the hours logged in them."""
+    """The days pace and balance count over, and the hours logged in them (a plain class:
+    internal, never in a result, and cheap to create)."""
 
-    since: date
-    days: int  # from `since` to the date, both included; days without study count
-    logged_hours: float
+    __slots__ = ("days", "logged_hours", "since")
+
+    def __init__(self, *, since: date, days: int, logged_hours: float) -> None:
+        self.since = since
+        self.days = days  # from `since` to the date, both included; days without study count
+        self.logged_hours = logged_hours
 
     @property
     def weeks(self) -> float:

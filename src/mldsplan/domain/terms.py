@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from mldsplan.domain.dates import add_months, weeks_between
 from mldsplan.domain.programme import Module, Programme
@@ -37,8 +38,9 @@ def shipped_term_end(programme: Programme, start: date, year: int, term: int) ->
     return add_months(start, 12 * year) - timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
-class TermWindow:
+class TermWindow(NamedTuple):
+    """A term's dates (a named tuple: about a fifth of a frozen dataclass's cost to create)."""
+
     year: int
     term: int
     start: date
