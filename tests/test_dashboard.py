@@ -16,6 +16,7 @@ import pytest
 
 from conftest import SHIPPED, TODAY, MadeWith, Run, RunJson
 from mldsplan.domain import studytime, workload
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import Completion, LogEntry, Progress
 from mldsplan.output import dashboard, render
 from mldsplan.storage.programme_file import load_programme
@@ -273,9 +274,9 @@ def test_the_recent_pace_line_without_recent_study(run: Run) -> None:
 def test_a_pace_too_slow_for_the_calendar_has_no_finish_date() -> None:
     on = date(2026, 11, 25)
     crawl = Progress(log=(LogEntry(on - timedelta(days=27), 0.01),))  # 0.0025 h/week
-    assert workload.hours_summary(PROGRAMME, crawl, on).pace_finish_date is None
+    assert workload.hours_summary(Facts(PROGRAMME, crawl, on)).pace_finish_date is None
     steady = Progress(log=(LogEntry(on - timedelta(days=27), 84.0),))  # 21 h/week
-    result = workload.hours_summary(PROGRAMME, steady, on)
+    result = workload.hours_summary(Facts(PROGRAMME, steady, on))
     assert result.pace_finish_date == result.finish_date  # the target is 21 h/week too
 
 
@@ -431,8 +432,8 @@ def test_the_ects_timeline_is_done_by_day_and_the_plan_by_term_end() -> None:
     )
 
     def timeline(record: Progress, on: date) -> workload.EctsTimeline:
-        terms = workload.progress_summary(PROGRAMME, record, on).terms
-        return workload.ects_timeline(PROGRAMME, record, terms, on)
+        terms = workload.progress_summary(Facts(PROGRAMME, record, on)).terms
+        return workload.ects_timeline(Facts(PROGRAMME, record, on), terms)
 
     may = timeline(progress, date(2026, 5, 1))
     assert [(p.on, p.ects) for p in may.done] == [(date(2026, 1, 20), 10)]
@@ -459,7 +460,7 @@ def test_study_weeks_sum_the_weeks_and_count_the_full_ones_that_reached_the_targ
         LogEntry(date(2026, 11, 18), 4.0),  # exactly the target, over two days
         LogEntry(date(2026, 11, 24), 12.0),  # this week: reached, but not a full week
     )
-    weeks = studytime.study_weeks(PROGRAMME, Progress(weekly_hours=10.0, log=log), on, 12)
+    weeks = studytime.study_weeks(Facts(PROGRAMME, Progress(weekly_hours=10.0, log=log), on), 12)
     assert len(weeks.weeks) == 12 and weeks.weeks[0].week_start == date(2026, 9, 7)
     assert [i for i, w in enumerate(weeks.weeks) if w.target_reached] == [0, 10, 11]
     assert weeks.weeks_reached == 2
@@ -478,7 +479,7 @@ def test_study_weeks_count_the_full_weeks_from_the_first_log_entrys_week() -> No
 
     def counted(*days: date) -> int:
         log = tuple(LogEntry(day, 1.0) for day in days)
-        return studytime.study_weeks(PROGRAMME, Progress(log=log), on, 12).weeks_counted
+        return studytime.study_weeks(Facts(PROGRAMME, Progress(log=log), on), 12).weeks_counted
 
     assert counted() == 0
     assert counted(date(2026, 11, 24)) == 0  # this week is not a full week
@@ -490,11 +491,11 @@ def test_study_weeks_count_the_full_weeks_from_the_first_log_entrys_week() -> No
 
 def test_a_week_reaches_its_target_through_float_noise() -> None:
     log = tuple(LogEntry(date(2026, 11, day), 0.7) for day in (23, 24, 25))
-    week = studytime.study_week(PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.1)
+    week = studytime.study_week(Facts(PROGRAMME, Progress(log=log), date(2026, 11, 25)), 2.1)
     assert week.logged_hours < 2.1  # 2.0999999999999996
     assert week.target_reached
     assert not studytime.study_week(
-        PROGRAMME, Progress(log=log), date(2026, 11, 25), 2.2
+        Facts(PROGRAMME, Progress(log=log), date(2026, 11, 25)), 2.2
     ).target_reached
 
 

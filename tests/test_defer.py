@@ -18,6 +18,7 @@ from mldsplan.domain import terms
 from mldsplan.domain import workload as planner
 from mldsplan.domain.changes import defer, undefer
 from mldsplan.domain.errors import InputError
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Completion, Progress
 from mldsplan.domain.rules import record_problems
@@ -232,7 +233,7 @@ def test_any_defer_sequence_follows_a_model_of_the_rules(
     assert record_problems(record, PROGRAMME, TODAY) == []
     planned = {p.module.code: (p.year, p.term) for p in terms.schedule(PROGRAMME, record)}
     assert planned == {m.code: (m.year + model.get(m.code, 0), m.term) for m in PROGRAMME.modules}
-    summary = planner.progress_summary(PROGRAMME, record, date(2026, 1, 1))
+    summary = planner.progress_summary(Facts(PROGRAMME, record, date(2026, 1, 1)))
     by_term: dict[tuple[int, int], float] = {}
     for m in PROGRAMME.modules:
         key = (m.year + model.get(m.code, 0), m.term)

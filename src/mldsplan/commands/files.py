@@ -17,6 +17,7 @@ from mldsplan.storage import store
 
 if TYPE_CHECKING:
     from mldsplan.domain.programme import Programme
+    from mldsplan.output import formats
     from mldsplan.storage.kept import Kept
 
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
@@ -122,7 +123,9 @@ def export(
         content = exchange.export(fmt, programme, record)
     else:
         content = formats.export(
-            fmt, programme, record, session.now, alarm_days, with_notes, table, only, excel
+            fmt,
+            snapshot(programme, record, session.now, fmt, alarm_days, with_notes, table, only),
+            excel,
         )
     if output is None:
         return content, []
@@ -139,6 +142,50 @@ def export(
             f"cannot write {output}: {exc.strerror or exc}", argument="output"
         ) from None
     return None, [f"wrote {output} ({fmt}, {len(content)} bytes)"]
+
+
+def snapshot(
+    programme: Programme,
+    record: Progress,
+    now: datetime,
+    fmt: str,
+    alarm_days: int = 3,
+    with_notes: bool = False,
+    table: str = "modules",
+    only: str | None = None,
+) -> formats.Snapshot:
+    """What a markdown, csv, ics or html export shows, finished: the plan and the progress
+    summary (for markdown the hours' figures, for html the page's whole content), from one
+    `Facts` of the day of `now`."""
+    from mldsplan.domain import workload
+    from mldsplan.domain.facts import Facts
+    from mldsplan.output import formats
+
+    if fmt == "ics" and record.start is None:
+        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    facts = Facts(programme, record, now.date())  # no timer: an export is not a moment's
+    page = None
+    if fmt == "html":
+        from mldsplan.domain.overview import overview
+
+        page = overview(facts)
+        plan, summary = page.plan, page.summary
+    else:
+        plan, summary = workload.plan(facts), workload.progress_summary(facts)
+    hours = workload.hours_summary(facts) if fmt == "markdown" else None
+    return formats.Snapshot(
+        programme,
+        record,
+        plan,
+        summary,
+        now,
+        alarm_days,
+        with_notes,
+        table,
+        only,
+        hours,
+        page,
+    )
 
 
 def import_(session: Session, path: Path) -> list[str]:
@@ -179,16 +226,17 @@ def _export_content(
 
     if kept.format in exchange.FORMATS:  # the whole record, as import reads it back
         return exchange.export(kept.format, programme, record), 0o600
-    content = formats.export(
-        kept.format,
+    shown = snapshot(
         programme,
         record,
         now,
+        kept.format,
         kept.alarm_days,
         kept.with_notes,
         kept.table or "modules",
         kept.only,
     )
+    content = formats.export(kept.format, shown)
     return content, 0o600 if formats.is_private(kept.format, kept.table) else 0o644
 
 

@@ -1,7 +1,8 @@
 """Study-plan exporters for people and their apps: markdown, csv, ics and the html page.
 
-Every exporter formats the same `Snapshot` (the plan and the progress summary
-the domain computed); none computes its own figures.
+Every exporter formats the same `Snapshot`: the finished results the command built
+from one `Facts` (the plan and the progress summary, and for the page the whole
+`Overview`); none computes its own figures or calls a domain calculation.
 """
 
 from __future__ import annotations
@@ -11,22 +12,16 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.domain.errors import InputError
 from mldsplan.domain.numbers import count_text, hours_text
-from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
-from mldsplan.domain.workload import (
-    HoursResult,
-    PlanModule,
-    PlanResult,
-    ProgressResult,
-    hours_summary,
-    plan,
-    progress_summary,
-)
+
+if TYPE_CHECKING:
+    from mldsplan.domain.overview import Overview
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import Progress
+    from mldsplan.domain.workload import HoursResult, PlanModule, PlanResult, ProgressResult
 
 # One table per file (`--table`), each a plain rectangle that a spreadsheet or pandas reads
 # with the right types: numbers as plain numbers (no thousands separators), dates as ISO.
@@ -80,6 +75,7 @@ class Snapshot:
     table: str = "modules"  # csv: which table
     only: str | None = None  # ics: "deadlines", or None for everything
     hours: HoursResult | None = None  # markdown: the hours' figures, as `hours` shows them
+    page: Overview | None = None  # html: the page's whole content
 
     def assessments(self) -> list[tuple[str, Any]]:
         return [
@@ -286,7 +282,7 @@ def _module_mark(m: PlanModule) -> str:
         return ""
     if not m.resit:
         return f", mark {m.mark:g}"
-    if m.counted_mark is not None and m.counted_mark != m.mark:
+    if m.capped:
         return f", mark {m.mark:g}, counted {m.counted_mark:g} (resit)"
     return f", mark {m.mark:g} (resit)"
 
@@ -297,8 +293,8 @@ def to_ics(s: Snapshot) -> str:
     the programme's end (transparent too). `only="deadlines"`: the last two alone."""
     from icalendar import Alarm, Calendar, Event
 
-    if s.progress.start is None or s.summary.programme_end is None:
-        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    end = s.summary.programme_end
+    assert end is not None, "the command refuses a calendar without a start month"
     stamp = s.now.astimezone(UTC).replace(microsecond=0)
     sequence = s.progress.revision
     deadlines_only = s.only == "deadlines"
@@ -356,7 +352,6 @@ def to_ics(s: Snapshot) -> str:
             alarm.add("trigger", timedelta(days=-s.alarm_days))
             item.add_component(alarm)
         calendar.add_component(item)
-    end = s.summary.programme_end
     calendar.add_component(
         event(
             "programme-end",
@@ -375,7 +370,8 @@ def to_html(s: Snapshot) -> str:
     """The student's dashboard page (see `output.dashboard`); log notes only `with_notes`."""
     from mldsplan.output import dashboard
 
-    return dashboard.to_html(s.programme, s.progress, s.summary.on, with_notes=s.with_notes)
+    assert s.page is not None, "the command builds the page's content"
+    return dashboard.to_html(s.page, with_notes=s.with_notes)
 
 
 EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
@@ -386,30 +382,7 @@ EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
 }
 
 
-def export(
-    fmt: str,
-    programme: Programme,
-    progress: Progress,
-    now: datetime,
-    alarm_days: int = 3,
-    with_notes: bool = False,
-    table: str = "modules",
-    only: str | None = None,
-    excel: bool = False,
-) -> bytes:
-    """`with_notes`: the html page lists the study log's notes; `table`: csv's table
-    (`CSV_TABLES`); `only`: ics's selection (`ICS_ONLY`). Other formats ignore them."""
-    today = now.date()
-    snapshot = Snapshot(
-        programme,
-        progress,
-        plan(programme, progress, today),
-        progress_summary(programme, progress, today),
-        now,
-        alarm_days,
-        with_notes,
-        table,
-        only,
-        hours_summary(programme, progress, today) if fmt == "markdown" else None,
-    )
+def export(fmt: str, snapshot: Snapshot, excel: bool = False) -> bytes:
+    """`fmt`'s export of `snapshot` (`EXPORTERS`), as UTF-8; `excel`: with a byte-order
+    mark first, so that a spreadsheet opened by a double-click reads it as UTF-8."""
     return ((BOM if excel else "") + EXPORTERS[fmt](snapshot)).encode("utf-8")

@@ -582,10 +582,14 @@ def hours(programme: Programme, result: HoursResult) -> None:
 
 
 def _parts_text(programme: Programme) -> str:
-    """Why completions outnumber modules done: a module in parts counts once, when all are."""
+    """Why completions outnumber modules done: the domain's units (`marks.units`) of more
+    than one module, each counted once, when all its parts are done."""
+    from mldsplan.domain.marks import units
+
+    counted = units(programme)
     said = []
     for group in programme.groups:
-        parts = [m.code for m in programme.modules if m.part_of == group.code]
+        parts = counted.get(group.code, [])
         if len(parts) > 1:
             codes = ", ".join(parts[:-1]) + f" and {parts[-1]}"
             said.append(f"{codes} count as one module, done when all {len(parts)} are")
