@@ -36,7 +36,7 @@ def test_no_command_shows_progress_of_a_new_student(run: Run, progress_file: Pat
     result = run()
     assert "0 of 90" in result.stdout
     assert "2,250 h left" in result.stdout
-    assert "107.1 weeks at 21 h/week" in result.stdout
+    assert "107.14 weeks at 21 h/week" in result.stdout
     assert not progress_file.exists(), "a read command must not create the file"
 
 
@@ -337,6 +337,8 @@ COMMANDS = [
     "import",
     "check",
     "undo",
+    "redo",
+    "history",
     "merge",
     "merge-driver",
     "due",
@@ -425,6 +427,9 @@ def test_made_with_gives_what_its_commands_write(
     assert sorted(folder(progress_file)) == [
         "progress.toml",
         "progress.toml.bak",
+        "progress.toml.history-1",
+        "progress.toml.history-2",
+        "progress.toml.history-3",
         "progress.toml.lock",
     ]
 

@@ -116,7 +116,7 @@ def test_progress(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, 
         str(d["modules_done"]),
         str(d["modules_total"]),
         hours_text(d["hours_remaining"]),
-        f"{d['weeks_remaining']:.1f}",
+        hours_text(d["weeks_remaining"]),
         g(d["weekly_hours"]),
         d["finish_date"],
         d["programme_end"],
@@ -151,7 +151,7 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         text,
         hours_text(d["hours_remaining"]),
         g(d["weekly_hours"]),
-        f"{d['weeks_remaining']:.1f}",
+        hours_text(d["weeks_remaining"]),
         d["finish_date"],
         d["on"],
         d["programme_end"],
@@ -411,7 +411,7 @@ def test_the_new_reports(
     assert_fits(calendar, width)
     for t in run_json("calendar")["terms"]:
         words = row(calendar, str(t["year"]), str(t["term"]))
-        assert t["start"] in words and t["end"] in words and f"{t['weeks']:.1f}" in words
+        assert t["start"] in words and t["end"] in words and hours_text(t["weeks"]) in words
     listing = terminal(run, monkeypatch, width, "assess", "list")
     assert_fits(listing, width)
     for m in run_json("assess", "list")["modules"]:
@@ -558,12 +558,12 @@ def test_messages_wrap_between_words_in_a_terminal(
     messages = [
         ("assess", "add", "unstructurd", "Coursework 1", "--weight", "5"),
         ("complete", "unsupervised", "--mark", "30"),
-        ("undo",),  # its confirmation: "... 'mldsplan undo' again redoes the change"
+        ("undo",),  # its confirmation: "... 'mldsplan redo' redoes it, ..."
     ]
     for args in messages:
         piped = _stderr(run, monkeypatch, None, *args)
         if args == ("undo",):  # undid, then redid, and the same undo again in a terminal
-            _stderr(run, monkeypatch, None, *args)
+            _stderr(run, monkeypatch, None, "redo")
         text = _stderr(run, monkeypatch, width, *args)
         text, piped = (re.sub(r"\d+", "N", t) for t in (text, piped))  # undo's revision
         assert flat(text) == flat(piped)

@@ -204,6 +204,26 @@ def reference(
     mine=[("grade", "eda", "cw1", 80.0)],
     theirs=[("due", "eda", "cw1", DAYS[2])],
 )
+@example(  # removed on one computer, marked on the other: a conflict, settled once
+    common=[("assess", "maths", "cw1", 20.0)],
+    mine=[("unassess", "maths", "cw1")],
+    theirs=[("grade", "maths", "cw1", 50.0)],
+)
+@example(
+    common=[("assess", "maths", "cw1", 20.0)],
+    mine=[("grade", "maths", "cw1", 50.0)],
+    theirs=[("unassess", "maths", "cw1")],
+)
+@example(  # added again after a removal (the same name makes the same id)
+    common=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+    mine=[],
+    theirs=[("assess", "maths", "cw1", 20.0)],
+)
+@example(
+    common=[],
+    mine=[("assess", "maths", "cw1", 20.0)],
+    theirs=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+)
 def test_the_two_way_merge_is_the_three_way_merge_with_the_true_ancestor(
     common: list[Op], mine: list[Op], theirs: list[Op]
 ) -> None:
@@ -314,3 +334,17 @@ def test_a_computer_already_on_tomorrow_does_not_lock_out_the_other(
     run("log", "--remove", "1")
     run("undo")
     assert store.load(progress_file).log[0].on == date(2026, 11, 26)
+
+
+def test_an_undo_on_one_computer_is_carried_by_a_merge_to_the_other(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    """An undo is a change: its values are stamped, so the other copy does not bring
+    back what it took away."""
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--mark", "64", "--on", "2026-01-10")
+    copy = tmp_path / "copy.toml"
+    shutil.copy(progress_file, copy)
+    run("undo")  # takes the completion back here
+    run("merge", str(copy))
+    assert "maths" not in store.load(progress_file).completions

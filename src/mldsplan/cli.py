@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mldsplan import __version__, clickparts, console, paths
+from mldsplan import __version__, clickparts, console, parameters, paths
 from mldsplan.domain.errors import ExitCode, InputError
 from mldsplan.parameters import (
     AtOption,
@@ -23,11 +23,14 @@ from mldsplan.parameters import (
     Codes,
     Format,
     JsonOption,
+    ModuleOption,
     NameArg,
+    NoteOption,
     Only,
     OnOption,
     PreferOption,
     Table,
+    WeeklyHoursOption,
     complete_codes,
 )
 
@@ -84,6 +87,7 @@ def main(
         typer.Option(
             "--file",
             envvar=paths.FILE_ENV,
+            metavar="PATH",  # "<path>" took two of the cells "--install-completion" needs at 60
             help="Progress file.",
             show_default=False,
             readable=False,  # our read reports an unreadable file (one line, exit 1)
@@ -94,6 +98,7 @@ def main(
         typer.Option(
             "--programme",
             envvar=paths.PROGRAMME_ENV,
+            metavar="PATH",
             help="Programme file (default: the shipped one).",
             readable=False,
         ),
@@ -121,9 +126,17 @@ def main(
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
         seed=os.environ.get("MLDSPLAN_SEED") or None,
+        after_change=_refresh_kept,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def _refresh_kept(session: "Session") -> list[str]:
+    """After a change: rewrite the exports kept fresh on this computer (`export --keep`)."""
+    from mldsplan.commands import files
+
+    return files.refresh_kept(session)
 
 
 def _named_by(ctx: typer.Context, name: str, option: str, env: str) -> str | None:
@@ -141,9 +154,15 @@ def entry() -> None:
     """
     from mldsplan.storage import interrupts
 
-    interrupts.install()
+    interrupts.install()  # again: `python -m mldsplan.cli`, or the app imported first
     try:
         app(prog_name="mldsplan")
+    except SystemExit:
+        raise
+    except BaseException:  # outside a command (its arguments being parsed)
+        if interrupts.interrupted():
+            interrupts.stopped()
+        raise
     finally:
         interrupts.ignore()
 
@@ -164,7 +183,15 @@ def _session(ctx: typer.Context) -> "Session":
 def init(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option(help="Cohort start month, YYYY-MM.")] = None,
-    weekly_hours: Annotated[float | None, typer.Option(help="Your study hours a week.")] = None,
+    weekly_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--weekly-hours",
+            parser=parameters.hours,
+            metavar="HOURS",
+            help="Your study hours a week (18, or 17h30).",
+        ),
+    ] = None,
 ) -> None:
     """Create the progress file, or update just these settings in it.
 
@@ -323,9 +350,7 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @app.command()
 def hours(
     ctx: typer.Context,
-    weekly_hours: Annotated[
-        float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
-    ] = None,
+    weekly_hours: WeeklyHoursOption = None,
     on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -350,29 +375,94 @@ def log(
     ctx: typer.Context,
     amount: Annotated[
         float | None,
-        typer.Argument(metavar="HOURS", help="Hours studied (at most a day's)."),
+        typer.Argument(
+            metavar="HOURS",
+            parser=parameters.hours,
+            help="Hours studied: 1.5, 1.5h, 90m, 1h30 or 1:30 (at most a day's).",
+            show_default=False,
+        ),
     ] = None,
-    module: Annotated[
-        str | None, typer.Option(help="Module studied.", autocompletion=complete_codes)
+    studied: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MODULE]",
+            help="Module studied (or --module).",
+            autocompletion=complete_codes,
+            show_default=False,
+        ),
     ] = None,
+    module: ModuleOption = None,
     on: OnOption = None,
-    note: Annotated[str | None, typer.Option(help="A short note (one line).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the log entries, numbered.")] = False,
-    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry.")] = False,
+    note: NoteOption = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the log entries by date, numbered.")
+    ] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry logged.")] = False,
     remove: Annotated[
         int | None,
-        typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
+        typer.Option(
+            metavar="N", help="Remove entry N (as --list numbers them).", show_default=False
+        ),
+    ] = None,
+    edit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Change entry N (as --list numbers them): give --hours, --on, --module"
+            " or --note ('none' clears the module).",
+            show_default=False,
+        ),
+    ] = None,
+    new_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--hours",
+            parser=parameters.hours,
+            metavar="HOURS",
+            help="The hours (instead of HOURS, or the new hours with --edit).",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOption = False,
+    opening: Annotated[
+        bool,
+        typer.Option(
+            "--opening",
+            help="HOURS studied on --module before you began logging (no date, no 24 h limit).",
+        ),
+    ] = False,
 ) -> None:
-    """Record study time, or list and remove entries.
+    """Record study time, or list, change and remove entries.
 
-    Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
+    Example: mldsplan log 2.5 bayesian --note "lecture 4"
     """
     from mldsplan.commands import reports, studylog
 
-    studylog.one_action(amount, list_, undo, remove)
+    clickparts.flags(ctx, opening="--opening")
     session = _session(ctx)
+    if studied and module and not studylog.same_module(session, studied, module):
+        raise typer.BadParameter(
+            f"'{studied}' and --module '{module}' name two modules; give one",
+            ctx=ctx,
+            param_hint="'MODULE'",
+        )
+    if amount is not None and new_hours is not None and amount != new_hours:
+        raise typer.BadParameter(
+            f"HOURS and --hours give two amounts ({amount:g} and {new_hours:g}); give one",
+            ctx=ctx,
+            param_hint="'--hours'",
+        )
+    module = module or studied
+    if edit is not None and amount is not None and not (list_ or undo or remove):
+        raise typer.BadParameter(
+            "--edit takes the new hours as --hours",
+            ctx=ctx,
+            param_hint="'HOURS'",
+        )
+    if edit is None:
+        amount = amount if amount is not None else new_hours
+    studylog.one_action(amount, list_, undo, remove, edit)
+    studylog.opening_alone(amount, opening)
     if list_:
         result = reports.log_list(session)
 
@@ -382,10 +472,16 @@ def log(
             render.log_entries(result)
 
         console.show(result, as_json, human)
+    elif edit is not None:
+        clickparts.flags(ctx, hours="--hours")
+        edited, words = studylog.edit(session, edit, new_hours, on, module, note)
+        console.show(edited, as_json, lambda: console.said(words))
     else:
         changed = (
             studylog.remove(session, remove)
             if amount is None
+            else studylog.opening(session, amount, module, on, note)
+            if opening
             else studylog.log(session, amount, module, on, note)
         )
         console.show(changed, as_json, lambda: console.said(studylog.said(changed)))
@@ -395,9 +491,7 @@ def log(
 def week(
     ctx: typer.Context,
     on: OnOption = None,
-    weekly_hours: Annotated[
-        float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
-    ] = None,
+    weekly_hours: WeeklyHoursOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The study week (Mon-Sun) of a date: hours logged, and what each module needs.
@@ -480,7 +574,9 @@ def defer(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -504,6 +600,29 @@ def export(
         Only | None,
         typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv: with a byte-order mark, to open in Excel with a double-click."
+        ),
+    ] = False,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Rewrite this --output after every change (on this computer)."),
+    ] = False,
+    list_kept: Annotated[
+        bool, typer.Option("--list-kept", help="List the exports kept fresh on this computer.")
+    ] = False,
+    forget: Annotated[
+        Path | None,
+        typer.Option(
+            "--forget",
+            metavar="PATH",
+            help="Stop keeping the export at PATH fresh.",
+            show_default=False,
+            readable=False,
+        ),
+    ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -511,7 +630,25 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    clickparts.flags(
+        ctx,
+        output="--output",
+        days="--alarm-days",
+        table="--table",
+        only="--only",
+        excel="--excel",
+        keep="--keep",
+        forget="--forget",
+    )
+    if list_kept or forget is not None:
+        _kept_exports(ctx, fmt is not None or keep, list_kept, forget)
+        return
+    if fmt is None:
+        from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
+
+        raise UsageError("Missing option '--format' / '-f'.", ctx=ctx)
+    if keep:
+        files.keepable(output)  # before anything is written
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -521,10 +658,45 @@ def export(
         with_notes,
         table=None if table is None else table.value,
         only=None if only is None else only.value,
+        excel=excel,
     )
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    console.said(said)
+    if keep:
+        console.said(
+            files.keep(
+                _session(ctx),
+                fmt.value,
+                output,
+                alarm_days,
+                with_notes,
+                table=None if table is None else table.value,
+                only=None if only is None else only.value,
+            )
+        )
+
+
+def _kept_exports(
+    ctx: typer.Context, exporting: bool, list_kept: bool, forget: Path | None
+) -> None:
+    """`export --list-kept` and `export --forget PATH`: each alone."""
+    from mldsplan.commands import files
+    from mldsplan.output.visible import visible
+
+    if exporting or (list_kept and forget is not None):
+        raise InputError(
+            "--list-kept and --forget PATH each go alone, without an export to write",
+            hint="for example: mldsplan export --list-kept",
+        )
+    session = _session(ctx)
+    if forget is not None:
+        console.said(files.forget(session, forget))
+        return
+    lines, said = files.list_kept(session)
+    for line in lines:
+        print(visible(line))
     console.said(said)
 
 
@@ -532,7 +704,10 @@ def export(
 def import_(
     ctx: typer.Context,
     path: Annotated[
-        Path, typer.Argument(help="A json or toml export.", show_default=False, readable=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A json or toml export.", show_default=False, readable=False
+        ),
     ],
 ) -> None:
     """Restore progress from a json or toml export (the old file is kept as .bak).
@@ -558,7 +733,7 @@ def check(ctx: typer.Context) -> None:
         session.programme_file,
         session.progress_file,
         session.now,
-        copies=session.copy_warnings(),
+        copies=session.copy_warnings(every=True),
     )
     render.report(report.lines)
     if report.problems:
@@ -567,14 +742,58 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
-    """Put back the version before the last change; a second undo redoes it.
+def undo(
+    ctx: typer.Context,
+    to: Annotated[
+        int | None,
+        typer.Option(
+            "--to",
+            metavar="REV",
+            help="Go to this revision in one step ('mldsplan history' lists them).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Go back one version each time (the last 50 are kept); redo goes forward again.
 
     Example: mldsplan undo
     """
-    from mldsplan.commands import files
+    from mldsplan.commands import versions
 
-    console.said(files.undo(_session(ctx)))
+    session = _session(ctx)
+    console.said(versions.undo(session, to))
+    session.refresh_kept()  # undo changes the record too: the kept exports follow
+
+
+@app.command()
+def redo(ctx: typer.Context) -> None:
+    """Put back the version the last undo took back.
+
+    Example: mldsplan redo
+    """
+    from mldsplan.commands import versions
+
+    session = _session(ctx)
+    console.said(versions.redo(session))
+    session.refresh_kept()
+
+
+@app.command()
+def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The versions kept for undo and redo: revision, when, and what each change did.
+
+    Example: mldsplan history
+    """
+    from mldsplan.commands import versions
+
+    result = versions.versions(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.history(result)
+
+    console.show(result, as_json, human)
 
 
 @app.command()
@@ -583,6 +802,7 @@ def merge(
     other: Annotated[
         Path,
         typer.Argument(
+            metavar="OTHER",
             help="Another copy of the progress file (a sync tool's conflict copy).",
             show_default=False,
             readable=False,
@@ -592,8 +812,12 @@ def merge(
         bool, typer.Option("--dry-run", help="Say what would come in; write nothing.")
     ] = False,
     prefer: PreferOption = None,
+    delete_copy: Annotated[
+        bool,
+        typer.Option("--delete-copy", help="Delete OTHER once the merge has taken all it holds."),
+    ] = False,
 ) -> None:
-    """Merge another copy of the progress file into this one, losing no study-log entry.
+    """Merge another copy of the progress file into this one, losing no change of either.
 
     Example: mldsplan merge "progress (Ann's conflicted copy 2026-11-25).toml"
     """
@@ -601,17 +825,25 @@ def merge(
 
     clickparts.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
-    console.merged(merging.merge_copy(_session(ctx), other, dry_run, choice), "nothing was written")
+    outcome = merging.merge_copy(_session(ctx), other, dry_run, choice, delete_copy)
+    console.merged(outcome, "nothing was written")
 
 
 @app.command("merge-driver")
 def merge_driver(
     ctx: typer.Context,
-    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.", readable=False)],
-    ours: Annotated[
-        Path, typer.Argument(help="git's %A: ours, where the merge is written.", readable=False)
+    base: Annotated[
+        Path, typer.Argument(metavar="BASE", help="git's %O: the common ancestor.", readable=False)
     ],
-    theirs: Annotated[Path, typer.Argument(help="git's %B: theirs.", readable=False)],
+    ours: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OURS", help="git's %A: ours, where the merge is written.", readable=False
+        ),
+    ],
+    theirs: Annotated[
+        Path, typer.Argument(metavar="THEIRS", help="git's %B: theirs.", readable=False)
+    ],
     prefer: PreferOption = None,
 ) -> None:
     """git's merge driver for the progress file: a three-way merge written to OURS.
@@ -623,7 +855,13 @@ def merge_driver(
     clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
-    console.merged(outcome, "the file is left as ours, and git reports the conflict")
+    if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
+        console.said(outcome.said)
+    console.merged(
+        outcome,
+        "OURS holds every other change of both sides and ours' value for each conflict,"
+        " and git reports the file as conflicted",
+    )
 
 
 @app.command()
@@ -654,9 +892,13 @@ def start(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied (optional).", autocompletion=complete_codes
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="A short note for the log.")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Start the study timer, for a module or none.
@@ -700,9 +942,13 @@ def switch(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied next (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied next (optional).", autocompletion=complete_codes
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the next one.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="A short note for the next one.")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Stop the timer (logging its time) and start the next at the same instant.
@@ -880,6 +1126,7 @@ def assess_list(
     code: Annotated[
         str | None,
         typer.Argument(
+            metavar="[CODE]",
             help="One module (default: every module with assessments).",
             autocompletion=complete_codes,
         ),

@@ -17,13 +17,13 @@ records them (`commands.remind`); a merge unites what two computers sent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from mldsplan.domain.numbers import days_left, hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 
 DEFAULT_DAYS = (7, 3, 1, 0)
 DEFAULT_TIMER_HOURS = 4.0
@@ -37,7 +37,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Notice:
     key: str  # stable: `deadline:CODE:ID:DUE:DAYS`, `timer:START`, `behind:MONDAY`
     kind: str  # one of KINDS
@@ -45,7 +45,7 @@ class Notice:
     until: date  # the record of it may be pruned once this date has passed
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Reminders:
     due: list[Notice]  # not yet sent: what a run sends now
     live: frozenset[str]  # every notice that applies now, sent or not (never pruned)
@@ -106,7 +106,7 @@ def deadline_key(code: str, assessment_id: str, due: date, days: int) -> str:
 
 
 def _deadlines(progress: Progress, today: date) -> list[Notice]:
-    from mldsplan.domain.assessments import deadlines
+    from mldsplan.domain.deadlines import deadlines
 
     days = sorted(set(remind_days(progress)))
     if not days:
@@ -192,10 +192,12 @@ def _behind(programme: Programme, progress: Progress, now: datetime, command: st
     key = behind_key(first)
     if key in progress.reminders_sent:
         return []  # sent this week: the week's plan need not be worked out again
+    from mldsplan.domain.facts import Facts
     from mldsplan.domain.studytime import week_plan
 
-    planned = week_plan(programme, progress, today, progress.weekly(programme)).plan_total_hours
-    logged = sum(e.hours for e in progress.log if first <= e.on <= today)
+    facts = Facts(programme, progress, today, now)
+    planned = week_plan(facts, facts.weekly).plan_total_hours
+    logged = sum(facts.log.in_week.values())  # with a module or without
     if planned <= 0 or logged >= BEHIND_SHARE * planned:
         return []
     return [
@@ -213,7 +215,7 @@ def _behind(programme: Programme, progress: Progress, now: datetime, command: st
 # --- the result ------------------------------------------------------------------
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class RemindResult(Result):
     """`remind`: the notices this run sent (or, with `--dry-run`, would send)."""
 
