@@ -578,3 +578,11 @@ def test_notify_with_json_says_how_it_was_shown(
     data = json.loads(run("remind", "--notify", "--json").stdout)
     assert data["delivered_by"] == "MLDSPLAN_NOTIFY_COMMAND"
     assert shown.read_text().splitlines() == [n["text"] for n in data["notices"]]
+
+
+def test_history_and_undo_say_what_remind_recorded(run: Run) -> None:
+    """A remind write is a version like any other: it says what it did."""
+    setup_record(run)
+    run("remind")
+    assert "recorded 2 reminders as sent" in run("history").stdout
+    assert "undid: recorded 2 reminders as sent" in run("undo").stderr

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from mldsplan.domain.numbers import hours_text
+from mldsplan.domain.numbers import count_text, hours_text
 from mldsplan.domain.progress import (
     Assessment,
     Attempt,
@@ -45,6 +45,7 @@ def difference(before: Progress, after: Progress, limit: int = MAX_PHRASES) -> l
         *_timer(before.timer, after.timer, logged=len(after.log) > len(before.log)),
         *_log(before.log, after.log),
         *_opening(before.opening, after.opening),
+        *_reminders(before.reminders_sent, after.reminders_sent),
     ]
     if len(phrases) > limit:
         rest = len(phrases) - (limit - 1)
@@ -350,3 +351,12 @@ def history(
         undo_steps=max(current, 0),
         redo_steps=len(kept) - 1 - current if current >= 0 else 0,
     )
+
+
+def _reminders(before: Mapping[str, object], after: Mapping[str, object]) -> list[str]:
+    """What `remind` recorded: the notices it sent (undoing it sends them again)."""
+    sent, pruned = len(set(after) - set(before)), len(set(before) - set(after))
+    phrases = [f"recorded {count_text(sent, 'reminder', 'reminders')} as sent"] if sent else []
+    if pruned:
+        phrases.append(f"forgot {count_text(pruned, 'past reminder', 'past reminders')}")
+    return phrases
