@@ -97,7 +97,41 @@ def record_problems(
     problems += _log_problems(progress, codes, start, today, new)
     if progress.timer is not None:
         problems += _timer_problems(progress.timer, codes, today, now, new)
+    problems += window_problems(progress)
     return problems
+
+
+def window_problems(progress: Progress) -> list[Problem]:
+    """Each study window and the block bounds must parse (`domain.windows`), and be
+    stored as they are written, normalised."""
+    from mldsplan.domain.windows import WindowError, normalise, parse_blocks
+
+    found = []
+    for i, text in enumerate(progress.windows):
+        try:
+            shown_as = normalise(text)
+        except WindowError as exc:
+            found.append(
+                Problem(
+                    f"windows[{i}]", str(exc), argument="windows", where=f"study window {i + 1}"
+                )
+            )
+            continue
+        if shown_as != text:
+            found.append(
+                Problem(
+                    f"windows[{i}]",
+                    f"'{text}' is written '{shown_as}'",
+                    argument="windows",
+                    hint=f"write it as '{shown_as}'",
+                )
+            )
+    if progress.blocks is not None:
+        try:
+            parse_blocks(progress.blocks)
+        except WindowError as exc:
+            found.append(Problem("blocks", str(exc), argument="blocks", where="the block length"))
+    return found
 
 
 class _Entered:
