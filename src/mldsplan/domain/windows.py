@@ -9,6 +9,7 @@ computer: days as the shortest list of ranges (`mon-fri`, `daily`, `weekends`).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import NamedTuple
 
@@ -138,13 +139,24 @@ def format_blocks(bounds: tuple[int, int]) -> str:
 
 
 def suggest(weekly_hours: float) -> list[str]:
-    """Windows that add up to at least `weekly_hours`: weekday evenings from 19:00 (up to
-    3 h), then weekend mornings from 09:30, then longer weekend days."""
-    minutes = max(60, round(weekly_hours * 60 / 30 + 0.4999) * 30)  # half hours, up
-    evening = min(180, -(-minutes // 5 // 30) * 30)
-    found = [f"weekdays 19:00-{_clock(19 * 60 + evening)}"]
-    rest = minutes - 5 * evening
+    """Windows that add up to at least `weekly_hours`: weekday evenings 19:00-22:00 at
+    most, then weekend days from 09:00 (to 22:00 at most), then weekday evenings that
+    start earlier."""
+    minutes = max(60, math.ceil(weekly_hours * 2 - 1e-9) * 30)  # whole half hours, up
+
+    def halves(total: int, days: int) -> int:
+        return -(-total // days // 30) * 30
+
+    evening = min(180, halves(minutes, 5))
+    weekend = min(13 * 60, halves(max(0, minutes - 5 * evening), 2))
+    rest = minutes - 5 * evening - 2 * weekend
     if rest > 0:
-        weekend = min(12 * 60, -(-rest // 2 // 30) * 30)
-        found.append(f"weekends 09:30-{_clock(9 * 60 + 30 + weekend)}")
+        evening = min(22 * 60, evening + halves(rest, 5))  # a day holds no more
+    found = [
+        f"weekdays {_clock(22 * 60 - evening)}-22:00"
+        if evening > 180
+        else f"weekdays 19:00-{_clock(19 * 60 + evening)}"
+    ]
+    if weekend:
+        found.append(f"weekends 09:00-{_clock(9 * 60 + weekend)}")
     return found
