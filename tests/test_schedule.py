@@ -432,3 +432,83 @@ def test_a_command_that_reads_no_calendar_imports_no_calendar_library(progress_f
         check=True,
     ).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
+
+
+# --- where the blocks go: progress, start, the calendar --------------------------
+
+
+def _events(text: str) -> dict[str, dict[str, str]]:
+    import icalendar
+
+    found = {}
+    for event in icalendar.Calendar.from_ical(text).walk("VEVENT"):
+        found[str(event["UID"])] = {
+            "start": event.decoded("DTSTART").isoformat(),
+            "end": event.decoded("DTEND").isoformat(),
+            "sequence": int(event["SEQUENCE"]),
+            "summary": str(event["SUMMARY"]),
+        }
+    return found
+
+
+def test_the_calendar_holds_the_blocks_and_a_moved_one_gets_a_higher_sequence(
+    run: Run, run_json: RunJson, student: Path, tmp_path: Path
+) -> None:
+    run("busy", "add", str(student))
+    blocks = _events(run("export", "-f", "ics", "--only", "blocks").stdout)
+    data = run_json("schedule")["blocks"]
+    assert len(blocks) == len(data) > 2
+    assert all("-block-2026-11-23-" in uid for uid in blocks)
+    assert all(e["sequence"] == 0 for e in blocks.values())
+    assert {e["start"] for e in blocks.values()} == {
+        datetime.fromisoformat(b["start"]).astimezone(UTC).isoformat() for b in data
+    }
+    # the full calendar holds them too, beside the plan's all-day events
+    full = _events(run("export", "-f", "ics").stdout)
+    assert set(blocks) <= set(full) and len(full) > len(blocks)
+    # a new busy hour over the second block: that block moves, keeps its UID, SEQUENCE 1
+    second = sorted(blocks.items(), key=lambda kv: kv[1]["start"])[1]
+    begins = datetime.fromisoformat(second[1]["start"])
+    extra = tmp_path / "dentist.ics"
+    extra.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:d1\n"
+        f"DTSTART:{begins:%Y%m%dT%H%M%SZ}\nDTEND:{begins + timedelta(hours=1):%Y%m%dT%H%M%SZ}\n"
+        "SUMMARY:Dentist\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    run("busy", "add", str(extra))
+    after = _events(run("export", "-f", "ics", "--only", "blocks").stdout)
+    changed = {uid for uid in blocks if uid not in after or after[uid] != blocks[uid]}
+    assert second[0] in changed and len(changed) <= 2
+    moved = [uid for uid in changed if uid in after]
+    assert all(after[uid]["sequence"] == 1 for uid in moved)
+    assert all(after[uid]["sequence"] == 0 for uid in after if uid in blocks and uid not in changed)
+
+
+def test_progress_shows_the_next_block(run: Run, student: Path) -> None:
+    out = run("progress").stdout
+    assert (
+        "Next study block: Wed 20:00-" in out and "bayesian (Coursework 2, due 2026-11-27)" in out
+    )
+
+
+def test_progress_without_windows_shows_no_block(run: Run) -> None:
+    run("init", "--start", "2025-10")
+    assert "Next study block" not in run("progress").stdout
+
+
+def test_start_without_a_code_during_a_block_starts_its_module(
+    run: Run, set_now, student: Path
+) -> None:  # type: ignore[no-untyped-def]
+    set_now(datetime(2026, 11, 26, 18, 50, tzinfo=LONDON))  # 10 minutes before Thursday's block
+    run("schedule")
+    said = run("start").stderr
+    assert "your study block: Thu 19:00-" in said
+    status = json.loads(run("status", "--json").stdout)
+    assert status["module"] == "bayesian"
+
+
+def test_start_without_a_code_outside_a_block_starts_none(run: Run, set_now, student: Path) -> None:  # type: ignore[no-untyped-def]
+    set_now(datetime(2026, 11, 26, 12, 0, tzinfo=LONDON))  # Thursday noon: no block soon
+    said = run("start").stderr
+    assert "study block" not in said
+    assert json.loads(run("status", "--json").stdout)["module"] is None

@@ -17,6 +17,7 @@ import typer
 
 from mldsplan import __version__, clickparts, console, paths
 from mldsplan.domain.errors import ExitCode, InputError
+from mldsplan.output.visible import visible
 from mldsplan.parameters import (
     AtOption,
     CodeArg,
@@ -310,12 +311,17 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from mldsplan.commands import reports
 
-    programme, result = reports.progress(_session(ctx))
+    session = _session(ctx)
+    programme, result = reports.progress(session)
 
     def human() -> None:
+        from mldsplan.commands import schedule
         from mldsplan.output import render
 
         render.progress(programme, result)
+        block = schedule.next_block(session)
+        if block is not None:
+            print(visible(f"Next study block: {schedule.block_line(block)}"))
 
     console.show(result, as_json, human)
 
@@ -502,7 +508,10 @@ def export(
     ] = None,
     only: Annotated[
         Only | None,
-        typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
+        typer.Option(
+            help="ics: only the deadlines (and the programme's end), or only the study blocks.",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
@@ -938,7 +947,6 @@ def available_list(ctx: typer.Context) -> None:
     Example: mldsplan available list
     """
     from mldsplan.commands import schedule
-    from mldsplan.output.visible import visible
 
     for line in schedule.available_list(_session(ctx)):
         print(visible(line))
@@ -981,7 +989,6 @@ def busy_list(ctx: typer.Context) -> None:
     Example: mldsplan busy list
     """
     from mldsplan.commands import schedule
-    from mldsplan.output.visible import visible
 
     for line in schedule.busy_list(_session(ctx)):
         print(visible(line))

@@ -6,6 +6,7 @@ import os
 import stat
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
@@ -111,8 +112,14 @@ def export(
     if fmt in exchange.FORMATS:  # the whole record, as import reads it back
         content = exchange.export(fmt, programme, record)
     else:
+        blocks: tuple[tuple[Any, int], ...] = ()
+        if fmt == "ics" and only != "deadlines" and record.windows:
+            from mldsplan.commands.schedule import block_sequences
+
+            week, sequence = block_sequences(session, session.today, (programme, record))
+            blocks = tuple((b, sequence.get(b.id, 0)) for b in week.blocks)
         content = formats.export(
-            fmt, programme, record, session.now, alarm_days, with_notes, table, only
+            fmt, programme, record, session.now, alarm_days, with_notes, table, only, blocks
         )
     if output is None:
         return content, []

@@ -18,7 +18,8 @@ from mldsplan.domain.errors import InputError
 
 if TYPE_CHECKING:
     from mldsplan.commands.session import Session
-    from mldsplan.domain.blocks import Placed, Schedule
+    from mldsplan.domain.blocks import Block, Placed, Schedule
+    from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import Progress
 
 
@@ -239,12 +240,15 @@ def week_blocks(
 
 
 def _week(
-    session: Session, week_monday: date, paths: list[str] | None
+    session: Session,
+    week_monday: date,
+    paths: list[str] | None,
+    loaded: tuple[Programme, Progress] | None = None,
 ) -> tuple[Schedule, dict[str, int]]:
     from mldsplan.domain.blocks import minute, week_schedule
     from mldsplan.domain.dates import monday as monday_of
 
-    programme, record = session.load()
+    programme, record = loaded or session.load()
     zone = session.zone()
     first = monday_of(week_monday)
     on = session.today if first <= session.today <= first + timedelta(days=6) else first
@@ -277,6 +281,30 @@ def schedule(session: Session, week: str | None, extra: list[Path]) -> Schedule:
     return week_blocks(session, day, busy_paths(session, extra))
 
 
-def block_sequences(session: Session, week_monday: date) -> tuple[Schedule, dict[str, int]]:
+def block_sequences(
+    session: Session, week_monday: date, loaded: tuple[Programme, Progress] | None = None
+) -> tuple[Schedule, dict[str, int]]:
     """The week's schedule and each block's SEQUENCE (for the ics export)."""
-    return _week(session, week_monday, None)
+    return _week(session, week_monday, None, loaded)
+
+
+def next_block(
+    session: Session, loaded: tuple[Programme, Progress] | None = None, ahead: int = 0
+) -> Block | None:
+    """The block running now or the next one this week (starting within `ahead` minutes,
+    when that is positive); None without windows (no calendar is read then)."""
+    programme, record = loaded or session.load()
+    if not record.windows:
+        return None
+    found, _ = _week(session, session.today, None, (programme, record))
+    return found.next_block(session.now, ahead)
+
+
+def block_line(block: Block) -> str:
+    """`Tue 19:00-20:30 bayesian (Coursework 2, due 2026-11-27)`."""
+    serves = (
+        f"{block.assessment}, due {block.due.isoformat()}"
+        if block.assessment
+        else f"term ends {block.due.isoformat()}"
+    )
+    return f"{block.start:%a %H:%M}-{block.end:%H:%M} {block.code} ({serves})"
