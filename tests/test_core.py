@@ -347,6 +347,9 @@ COMMANDS = [
     "status",
     "calendar",
     "assess",
+    "available",
+    "busy",
+    "schedule",
 ]
 
 

@@ -289,10 +289,10 @@ def test_available_list_set_clear(run: Run) -> None:
     said = run(
         "available", "set", "Mon-Fri 19:00-22:00", "sat 09:30-13:00", "--blocks", "30-90"
     ).stderr
-    assert "window: weekdays 19:00-22:00" in said
+    assert "window: mon-fri 19:00-22:00" in said
     assert "18.5 h a week" in said and "30-90" in said
     out = run("available", "list").stdout
-    assert out.splitlines()[:2] == ["window: weekdays 19:00-22:00", "window: sat 09:30-13:00"]
+    assert out.splitlines()[:2] == ["window: mon-fri 19:00-22:00", "window: sat 09:30-13:00"]
     assert "cleared" in run("available", "clear").stderr
     assert "no study windows set" in run("available", "list").stdout
 
@@ -413,7 +413,7 @@ def test_schedule_without_windows_says_how_to_set_them(run: Run) -> None:
     run("init", "--start", "2025-10", "--weekly-hours", "20")
     out = run("schedule").stdout
     assert "No study windows set" in out
-    assert 'mldsplan available set "weekdays 19:00-22:00" "weekends 09:00-11:30"' in out
+    assert 'mldsplan available set "mon-fri 19:00-22:00" "sat,sun 09:00-11:30"' in out
 
 
 def test_a_command_that_reads_no_calendar_imports_no_calendar_library(progress_file: Path) -> None:

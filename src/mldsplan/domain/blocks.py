@@ -244,7 +244,9 @@ def _running(previous: Sequence[Placed], free: Sequence[Interval], now: int) -> 
 
 
 def _trim(kept: list[Placed], demands: dict[str, Demand], low: int) -> list[Placed]:
-    """Each deadline's kept blocks cut to its need: the latest dropped, then shortened."""
+    """Each deadline's kept blocks cut to its need: the latest dropped, then the last
+    shortened when it runs a whole shortest block over (an hour less is then at most two
+    blocks changed, with blocks of at least half an hour)."""
     out: list[Placed] = []
     for key, d in demands.items():
         mine = sorted((p for p in kept if p.key == key), key=lambda p: p.start)
@@ -252,7 +254,7 @@ def _trim(kept: list[Placed], demands: dict[str, Demand], low: int) -> list[Plac
         total = sum(p.minutes for p in mine)
         while mine and total - mine[-1].minutes >= need:
             total -= mine.pop().minutes
-        if mine and total > need:
+        if mine and total - need >= low:  # less than a block over is left (as placing does)
             last = mine[-1]
             length = max(low, last.minutes - (total - need))
             mine[-1] = last._replace(end=last.start + length)

@@ -102,28 +102,21 @@ def record_problems(
 
 
 def window_problems(progress: Progress) -> list[Problem]:
-    """Each study window and the block bounds must parse (`domain.windows`), and be
-    stored as they are written, normalised."""
-    from mldsplan.domain.windows import WindowError, normalise, parse_blocks
+    """Each study window and the block bounds must parse (`domain.windows`)."""
+    from mldsplan.domain.windows import WindowError, parse_blocks, parse_window
 
     found = []
     for i, text in enumerate(progress.windows):
         try:
-            shown_as = normalise(text)
+            parse_window(text)
         except WindowError as exc:
             found.append(
                 Problem(
-                    f"windows[{i}]", str(exc), argument="windows", where=f"study window {i + 1}"
-                )
-            )
-            continue
-        if shown_as != text:
-            found.append(
-                Problem(
                     f"windows[{i}]",
-                    f"'{text}' is written '{shown_as}'",
+                    str(exc),
                     argument="windows",
-                    hint=f"write it as '{shown_as}'",
+                    where=f"study window {i + 1}",
+                    hint='a window is DAYS HH:MM-HH:MM, e.g. "mon-fri 19:00-22:00"',
                 )
             )
     if progress.blocks is not None:

@@ -4,7 +4,7 @@ Pure: parsing and formatting. A WINDOW is `DAYS HH:MM-HH:MM`, DAYS a day (`mon`)
 a range (`mon-fri`, wrapping: `sat-mon`), a list (`sat,sun`, items may be ranges),
 `daily`, `weekdays` or `weekends`; the end is after the start on the same day
 (`24:00` is the day's end). Stored normalised, so one window reads one way on every
-computer: days as the shortest list of ranges (`mon-fri`, `daily`, `weekends`).
+computer: days as ranges and lists (`mon-fri`, `sat,sun`, `daily`).
 """
 
 from __future__ import annotations
@@ -91,10 +91,9 @@ def _clock(minutes: int) -> str:
 
 
 def days_text(days: frozenset[int]) -> str:
-    """The shortest spelling: a named set, else runs of three or more days as ranges."""
-    for name, members in _SETS.items():
-        if days == members:
-            return name
+    """`daily`, else runs of three or more days as ranges (`mon-fri`), others listed."""
+    if len(days) == 7:
+        return "daily"
     ordered = sorted(days)
     runs: list[list[int]] = []
     for d in ordered:
@@ -153,10 +152,10 @@ def suggest(weekly_hours: float) -> list[str]:
     if rest > 0:
         evening = min(22 * 60, evening + halves(rest, 5))  # a day holds no more
     found = [
-        f"weekdays {_clock(22 * 60 - evening)}-22:00"
+        f"mon-fri {_clock(22 * 60 - evening)}-22:00"
         if evening > 180
-        else f"weekdays 19:00-{_clock(19 * 60 + evening)}"
+        else f"mon-fri 19:00-{_clock(19 * 60 + evening)}"
     ]
     if weekend:
-        found.append(f"weekends 09:00-{_clock(9 * 60 + weekend)}")
+        found.append(f"sat,sun 09:00-{_clock(9 * 60 + weekend)}")
     return found
