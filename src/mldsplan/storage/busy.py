@@ -48,6 +48,41 @@ def intervals(
     return parse(raw, start, end, zone, str(path))
 
 
+_MARGIN = timedelta(days=2)  # more than any zone's offset, on either side
+_REPEATS = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
+
+
+def _day_of(value: str) -> date | None:
+    """The date of a DTSTART/DTEND line's value (`20261019T190000`), or None."""
+    digits = value.rpartition(":")[2][:8]
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError:
+        return None
+
+
+def relevant(text: str, start: datetime, end: datetime) -> str:
+    """`text` without the single events that lie days away from [start, end): a year of
+    meetings parses in a fraction of the time. A repeating event, a moved occurrence and
+    anything not plainly dated stays, for the calendar libraries to judge."""
+    first, last = (start - _MARGIN).date(), (end + _MARGIN).date()
+    parts = text.split("BEGIN:VEVENT")
+    kept = parts[0]
+    for part in parts[1:]:
+        event, _, rest = part.partition("END:VEVENT")
+        body = event.replace("\r\n ", "").replace("\r\n\t", "")
+        body = body.replace("\n ", "").replace("\n\t", "")
+        lines = {line.split(":", 1)[0].split(";", 1)[0].upper(): line for line in body.splitlines()}
+        if not set(lines) & {*_REPEATS, "DURATION"}:
+            begins = _day_of(lines.get("DTSTART", ""))
+            ends = _day_of(lines.get("DTEND", "")) or begins
+            if begins is not None and ends is not None and (begins > last or ends < first):
+                kept += rest.lstrip("\r\n")  # what follows the event (END:VCALENDAR)
+                continue
+        kept += "BEGIN:VEVENT" + part
+    return kept
+
+
 def parse(
     raw: bytes, start: datetime, end: datetime, zone: tzinfo, name: str = "calendar"
 ) -> list[tuple[datetime, datetime]]:
@@ -56,7 +91,8 @@ def parse(
     import x_wr_timezone  # type: ignore[import-untyped]  # ships no types
 
     try:
-        calendars = icalendar.Calendar.from_ical(raw, multiple=True)
+        text = relevant(raw.decode("utf-8-sig"), start, end)
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
         if not calendars:
             raise ValueError("no VCALENDAR in it")
         found: list[tuple[datetime, datetime]] = []
@@ -84,7 +120,13 @@ def parse(
                 a, b = _instant(first, zone), _instant(last, zone)
                 if b > a and a < end and b > start:
                     found.append((a, b))
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+    ) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FileFormatError(
             f"{name}: is not a calendar mldsplan can read ({text[:160]})",
