@@ -512,3 +512,17 @@ def test_start_without_a_code_outside_a_block_starts_none(run: Run, set_now, stu
     said = run("start").stderr
     assert "study block" not in said
     assert json.loads(run("status", "--json").stdout)["module"] is None
+
+
+def test_schedule_another_week(run_json: RunJson, student: Path) -> None:
+    data = run_json("schedule", "--week", "2026-12-02", "--busy", str(student))
+    assert (data["week_start"], data["week_end"]) == ("2026-11-30", "2026-12-06")
+    # the whole week is ahead: its windows less Thursday's shift (19:00-20:00)
+    assert data["free_hours"] == 18.5 - 1
+    starts = [datetime.fromisoformat(b["start"]) for b in data["blocks"]]
+    assert starts and starts[0] == datetime(2026, 11, 30, 19, 0, tzinfo=LONDON)
+
+
+def test_schedule_busy_that_is_no_file_is_an_error(run: Run, student: Path, tmp_path: Path) -> None:
+    result = run("schedule", "--busy", str(tmp_path / "nope.ics"), ok=False)
+    assert_one_line_error(result, "--busy", "nope.ics")
