@@ -18,6 +18,7 @@ arguments. Times inside are whole minutes since the epoch (UTC), intervals half-
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -341,7 +342,7 @@ def demands_of(plan_rows: Iterable[object], zone: tzinfo, week_end: date) -> lis
     out = []
     for row in plan_rows:
         assert isinstance(row, PlanRow)
-        minutes = _align(round(row.left_hours * 60, 6).__ceil__())
+        minutes = _align(math.ceil(round(row.left_hours * 60, 6)))
         if minutes <= 0:
             continue
         ident = row.deadline.name if row.deadline else None
