@@ -526,3 +526,12 @@ def test_schedule_another_week(run_json: RunJson, student: Path) -> None:
 def test_schedule_busy_that_is_no_file_is_an_error(run: Run, student: Path, tmp_path: Path) -> None:
     result = run("schedule", "--busy", str(tmp_path / "nope.ics"), ok=False)
     assert_one_line_error(result, "--busy", "nope.ics")
+
+
+def test_a_broken_busy_calendar_does_not_stop_progress_or_start(run: Run, student: Path) -> None:
+    run("busy", "add", str(student))
+    student.write_text("this is no calendar")
+    result = run("progress")
+    assert "warning:" in result.stderr and str(student) in result.stderr
+    assert "Next study block" not in result.stdout
+    assert "timer started" in run("start").stderr

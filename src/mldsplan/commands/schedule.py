@@ -293,10 +293,16 @@ def next_block(
 ) -> Block | None:
     """The block running now or the next one this week (starting within `ahead` minutes,
     when that is positive); None without windows (no calendar is read then)."""
+    from mldsplan.domain.errors import FileFormatError
+
     programme, record = loaded or session.load()
     if not record.windows:
         return None
-    found, _ = _week(session, session.today, None, (programme, record))
+    try:
+        found, _ = _week(session, session.today, None, (programme, record))
+    except FileFormatError as exc:  # a broken busy calendar must not stop progress or start
+        session.warn(f"{exc.message}; no study block shown ('mldsplan schedule' says more)")
+        return None
     return found.next_block(session.now, ahead)
 
 
