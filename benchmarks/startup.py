@@ -42,8 +42,10 @@ NOW = "2027-09-25T12:00:00+00:00"  # the runs' clock (MLDSPLAN_NOW): after every
 def progress_file(path: Path, entries: int) -> Path:
     """A student with all 14 modules done, a few assessments and `entries` study-log lines."""
     first = date(2025, 10, 1)
+    # Schema 4's lines, each with its id (a line without one is read the slow way).
     lines = [
-        f"{first + timedelta(days=i % 700)} {0.25 + i % 2 * 0.25} {CODES[i % 14]} session {i}"
+        f"{first + timedelta(days=i % 700)} {0.25 + i % 2 * 0.25} {CODES[i % 14]} {i:012x}"
+        f" session {i}"
         for i in range(entries)
     ]
     completions = "".join(

@@ -337,6 +337,8 @@ COMMANDS = [
     "import",
     "check",
     "undo",
+    "redo",
+    "history",
     "merge",
     "merge-driver",
     "due",
@@ -427,6 +429,9 @@ def test_made_with_gives_what_its_commands_write(
     assert sorted(folder(progress_file)) == [
         "progress.toml",
         "progress.toml.bak",
+        "progress.toml.history-1",
+        "progress.toml.history-2",
+        "progress.toml.history-3",
         "progress.toml.lock",
     ]
 

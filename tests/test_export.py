@@ -314,6 +314,16 @@ EXPORT_HEAD = (
 )
 
 
+def test_import_takes_a_date_after_today_from_another_computer(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    """An export made on a computer already on tomorrow imports here (issue 28.4)."""
+    path = tmp_path / "ahead.json"
+    path.write_text(f'{EXPORT_HEAD}, "log": [{{"on": "2026-11-26", "hours": 1}}]}}')
+    run("import", str(path))
+    assert "2026-11-26 1" in progress_file.read_text()
+
+
 @pytest.mark.parametrize(
     ("log", "needle"),
     [
@@ -341,8 +351,8 @@ EXPORT_HEAD = (
             "the module of the log entry of 2026-11-01 (log[0].module): unknown module",
         ),
         (
-            '[{"on": "2026-12-01", "hours": 1}]',
-            "the log entry of 2026-12-01 (log[0].on): 2026-12-01 is in the future",
+            '[{"on": "3001-12-01", "hours": 1}]',
+            "log: entry 0: 3001-12-01 is outside",
         ),
         (
             '[{"on": "2026-11-01", "hours": 20}, {"on": "2026-11-01", "hours": 5}]',

@@ -159,7 +159,8 @@ def test_every_number_argument_may_be_negative() -> None:
         c
         for c in commands(command_tree())
         if any(
-            p.param_type_name == "argument" and p.type.name in {"float", "integer"}
+            p.param_type_name == "argument"
+            and p.type.name in {"float", "integer", "hours"}  # hours: parameters.hours
             for p in c.params
         )
     ]
@@ -290,7 +291,10 @@ def test_init_asks_again_after_a_wrong_answer(
     result = _init(monkeypatch, answers)
     assert result.exit_code == 0, result.output
     assert "Error: '10-2025' is not a month as YYYY-MM" in result.stdout
-    assert "Error: 'many' is not a number of hours" in result.stdout
+    assert (
+        "Error: 'many' is not a duration (type hours as 1.5, 1.5h, 90m, 1h30 or 1:30)"
+        in result.stdout
+    )
     assert "Error: unknown module 'nosuch'" in result.stdout
     record = tomllib.loads(progress_file.read_text())
     assert (record["start"], record["weekly_hours"], list(record["completions"])) == (
@@ -386,7 +390,7 @@ def test_init_with_stdin_not_a_terminal_does_not_block(progress_file: Path) -> N
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("log", "abc"), "Invalid value for 'HOURS': 'abc' is not a valid float."),
+        (("mark", "eda", "abc"), "Invalid value for 'MARK': 'abc' is not a valid float."),
         (("calendar", "set", "1.2", "--from", "2026-01-19"), "Missing option '--to'."),
         (("export", "--format", "pdf"), "'pdf' is not one of"),
         (("nosuch",), "No such command 'nosuch'."),

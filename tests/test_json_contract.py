@@ -50,6 +50,7 @@ TYPICAL: dict[tuple[str, ...], list[tuple[str, ...]]] = {
     ("due",): [("due",)],
     ("status",): [("status",)],
     ("schedule",): [("schedule",)],
+    ("history",): [("history",)],
     ("log",): [
         ("log", "--list"),
         ("log", "0.5", "--module", "agents"),
@@ -304,14 +305,19 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
         check.command(section, run_json(*args))
     check.command("target --json", run_json("target", "--assume", "deep-learning=60"))
     check.command("log HOURS --json", run_json("log", "0.5", "--module", "agents"))
+    check.command("log --edit N --json", run_json("log", "--edit", "1", "--hours", "45m"))
     check.command("log --remove N --json", run_json("log", "--remove", "1"))
     check.command("log --undo --json", run_json("log", "--undo"))
+    run("undo")  # the oldest version's `what` is null, the others' a list
+    check.command("history --json", run_json("history"))
     said = sorted({re.sub(r"\[\d+\]", "[]", p) for p in check.problems})  # once per key
     assert not said, "\n".join(said)
     assert set(contract.commands) == {s for s, _ in REPORTS} | {
         "log HOURS --json",
         "log --remove N --json",
         "log --undo --json",
+        "log --edit N --json",
+        "history --json",
     }
     assert set(contract.objects) - check.seen == set(), "documented objects never printed"
 

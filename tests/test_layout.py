@@ -558,12 +558,12 @@ def test_messages_wrap_between_words_in_a_terminal(
     messages = [
         ("assess", "add", "unstructurd", "Coursework 1", "--weight", "5"),
         ("complete", "unsupervised", "--mark", "30"),
-        ("undo",),  # its confirmation: "... 'mldsplan undo' again redoes the change"
+        ("undo",),  # its confirmation: "... 'mldsplan redo' redoes it, ..."
     ]
     for args in messages:
         piped = _stderr(run, monkeypatch, None, *args)
         if args == ("undo",):  # undid, then redid, and the same undo again in a terminal
-            _stderr(run, monkeypatch, None, *args)
+            _stderr(run, monkeypatch, None, "redo")
         text = _stderr(run, monkeypatch, width, *args)
         text, piped = (re.sub(r"\d+", "N", t) for t in (text, piped))  # undo's revision
         assert flat(text) == flat(piped)

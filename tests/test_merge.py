@@ -570,7 +570,8 @@ def test_two_clones_pull_through_the_driver(run: Run, tmp_path: Path) -> None:
     # The README's two lines (the driver through this interpreter, not the PATH).
     (laptop / ".gitattributes").write_text("progress.toml merge=mldsplan\n")
     (laptop / ".gitignore").write_text(
-        "progress.toml.lock\nprogress.toml.bak\nprogress.toml.redo\n.progress.toml.mldsplan-*.tmp\n"
+        "progress.toml.lock\nprogress.toml.bak\nprogress.toml.redo\nprogress.toml.history-*\n"
+        ".progress.toml.mldsplan-*.tmp\n"
     )
     git(laptop, "config", "merge.mldsplan.driver", driver)
     on_laptop = ("--file", str(laptop / "progress.toml"))

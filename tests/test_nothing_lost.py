@@ -79,9 +79,9 @@ def test_a_killed_undo_then_undo_again_loses_no_version(run: Run, progress_file:
     killed = subprocess.run([sys.executable, "-c", kill_after_rename], timeout=60)
     assert killed.returncode == -signal.SIGKILL
     assert NEWEST not in progress_file.read_text()  # the undo had landed
-    again = run("undo")
+    again = run("redo")
     assert "finished an interrupted change" in again.stderr
-    assert NEWEST in progress_file.read_text()  # the second undo redid the change
+    assert NEWEST in progress_file.read_text()  # redo put the newest version back
     assert not siblings(progress_file, ".redo").exists()
 
 

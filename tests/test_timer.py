@@ -132,8 +132,14 @@ def test_mistakes_a_person_makes(refuse: Refuse, run: Run, set_now: SetNow) -> N
     assert "mldsplan stop" in result.stderr and "mldsplan cancel" in result.stderr
     assert "mldsplan switch" in result.stderr
     refuse("stop", "--at", "18:00", needles=("--at", "before the timer started"))
-    # 19:30 has not come today: it is yesterday's, before the start
-    refuse("stop", "--at", "19:30", needles=("--at", "2026-11-24 19:30", "before the timer"))
+    # 19:30 has not come today: it is yesterday's, before the start; both are said
+    said = refuse(
+        "stop",
+        "--at",
+        "19:30",
+        needles=("--at: 19:30 today is still to come (it is 19:00)", "yesterday's 19:30 is before"),
+    )
+    assert "hint: give a time from 19:00 to 19:00, or leave out --at for now" in said.stderr
     refuse("stop", "--at", "2026-11-25T19:30", needles=("--at", "in the future", "19:00"))
     refuse("stop", "--at", "7pm", needles=("--at", "not a time"))
     refuse("stop", "--at", "2026-02-30T19:30", needles=("--at", "no such day"))

@@ -22,7 +22,7 @@ from conftest import NOW, SHIPPED, MadeWith, Refuse, Run, RunJson, assert_one_li
 from mldsplan.domain.errors import SavedButError, StoreError
 from mldsplan.domain.progress import Progress
 from mldsplan.output.formats import neutralise
-from mldsplan.storage import store, tomlfile
+from mldsplan.storage import history, store, tomlfile
 from mldsplan.storage.cache import Cache
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -108,14 +108,14 @@ def test_exports_holding_the_log_are_private(
 # --- undo ------------------------------------------------------------------
 
 
-def test_undo_puts_back_the_last_version_and_a_second_undo_redoes(
+def test_undo_puts_back_the_last_version_and_redo_redoes(
     run: Run, run_json: RunJson, student: Path
 ) -> None:
     run("complete", "maths", "--on", "2026-01-10")
     assert run_json("progress")["ects_done"] == 10
     run("undo")
     assert run_json("progress")["ects_done"] == 5
-    run("undo")
+    run("redo")
     assert run_json("progress")["ects_done"] == 10
 
 
@@ -124,10 +124,13 @@ def test_undo_replaces_a_broken_file_and_keeps_it(
 ) -> None:
     good = run_json("log", "--list")
     run("log", "1", "--on", "2026-11-21")
+    last = run_json("log", "--list")
     student.write_text("schema_version = [broken\n")
     result = run("progress", ok=False)
     assert_one_line_error(result, "line 1")
-    assert f"{student}.bak" in result.stderr and "mldsplan undo" in result.stderr
+    assert "'mldsplan undo' puts back the last version mldsplan wrote" in result.stderr
+    run("undo")  # the version the hand edit broke, then the one before it
+    assert run_json("log", "--list") == last
     run("undo")
     assert run_json("log", "--list") == good
     broken = list(student.parent.glob(student.name + ".broken-*"))
@@ -480,9 +483,10 @@ def test_an_interrupted_undo_keeps_both_versions(
 
     monkeypatch.setattr(store.os, "replace", interrupt_after_the_file)
     with pytest.raises(SavedButError, match="put back"):
-        store.undo(student, NOW)
+        store.step(student, NOW, history.Step(back=True))
     backup = student.with_name(student.name + ".bak")
-    assert backup.read_bytes() == newest  # the version undone is still on disk: undo redoes it
+    assert backup.read_bytes() == newest  # the version undone is still on disk: redo redoes it
+    assert history.read(history.versions(student)[-1].path) == newest
     assert "2026-11-21" not in student.read_text()
 
 

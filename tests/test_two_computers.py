@@ -314,3 +314,17 @@ def test_a_computer_already_on_tomorrow_does_not_lock_out_the_other(
     run("log", "--remove", "1")
     run("undo")
     assert store.load(progress_file).log[0].on == date(2026, 11, 26)
+
+
+def test_an_undo_on_one_computer_is_carried_by_a_merge_to_the_other(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    """An undo is a change: its values are stamped, so the other copy does not bring
+    back what it took away."""
+    run("init", "--start", "2025-10")
+    run("complete", "maths", "--mark", "64", "--on", "2026-01-10")
+    copy = tmp_path / "copy.toml"
+    shutil.copy(progress_file, copy)
+    run("undo")  # takes the completion back here
+    run("merge", str(copy))
+    assert "maths" not in store.load(progress_file).completions

@@ -161,22 +161,20 @@ def test_many_changes_are_counted_not_listed() -> None:
 # --- undo through the CLI --------------------------------------------------------
 
 
-def test_undo_says_what_it_undoes_and_a_second_what_it_redoes(
-    run: Run, progress_file: Path
-) -> None:
+def test_undo_says_what_it_undoes_and_redo_what_it_redoes(run: Run, progress_file: Path) -> None:
     run("init", "--start", "2025-10")
     run("log", "2", "--module", "eda", "--on", "2026-11-24")
     run("complete", "eda", "--on", "2026-01-20", "--mark", "64")
     first = run("undo").stderr
     assert "undid: completed eda (mark 64)" in first
-    assert "'mldsplan undo' again redoes the change" in first
-    second = run("undo").stderr
+    assert "'mldsplan redo' redoes it" in first
+    second = run("redo").stderr
     assert "redid: completed eda (mark 64)" in second
-    assert "'mldsplan undo' again undoes the change" in second
+    assert "'mldsplan undo' goes back again" in second
     assert "undid: completed eda (mark 64)" in run("undo").stderr  # undoes it once more
     run("log", "1.5", "--module", "eda", "--on", "2026-11-25")
     assert "undid: logged 1.5 h on 2026-11-25 for eda" in run("undo").stderr
-    assert "redid: logged 1.5 h on 2026-11-25 for eda" in run("undo").stderr
+    assert "redid: logged 1.5 h on 2026-11-25 for eda" in run("redo").stderr
 
 
 def test_undo_of_an_assessment_rename_says_rename(run: Run) -> None:

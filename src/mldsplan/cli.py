@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mldsplan import __version__, clickparts, console, paths
+from mldsplan import __version__, clickparts, console, parameters, paths
 from mldsplan.domain.errors import ExitCode, InputError
 from mldsplan.output.visible import visible
 from mldsplan.parameters import (
@@ -24,11 +24,14 @@ from mldsplan.parameters import (
     Codes,
     Format,
     JsonOption,
+    ModuleOption,
     NameArg,
+    NoteOption,
     Only,
     OnOption,
     PreferOption,
     Table,
+    WeeklyHoursOption,
     complete_codes,
 )
 
@@ -165,7 +168,15 @@ def _session(ctx: typer.Context) -> "Session":
 def init(
     ctx: typer.Context,
     start: Annotated[str | None, typer.Option(help="Cohort start month, YYYY-MM.")] = None,
-    weekly_hours: Annotated[float | None, typer.Option(help="Your study hours a week.")] = None,
+    weekly_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--weekly-hours",
+            parser=parameters.hours,
+            metavar="HOURS",
+            help="Your study hours a week (18, or 17h30).",
+        ),
+    ] = None,
 ) -> None:
     """Create the progress file, or update just these settings in it.
 
@@ -329,9 +340,7 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @app.command()
 def hours(
     ctx: typer.Context,
-    weekly_hours: Annotated[
-        float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
-    ] = None,
+    weekly_hours: WeeklyHoursOption = None,
     on: OnOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -356,29 +365,85 @@ def log(
     ctx: typer.Context,
     amount: Annotated[
         float | None,
-        typer.Argument(metavar="HOURS", help="Hours studied (at most a day's)."),
+        typer.Argument(
+            metavar="HOURS",
+            parser=parameters.hours,
+            help="Hours studied: 1.5, 1.5h, 90m, 1h30 or 1:30 (at most a day's).",
+            show_default=False,
+        ),
     ] = None,
-    module: Annotated[
-        str | None, typer.Option(help="Module studied.", autocompletion=complete_codes)
+    studied: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MODULE]",
+            help="Module studied (or --module).",
+            autocompletion=complete_codes,
+            show_default=False,
+        ),
     ] = None,
+    module: ModuleOption = None,
     on: OnOption = None,
-    note: Annotated[str | None, typer.Option(help="A short note (one line).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the log entries, numbered.")] = False,
-    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry.")] = False,
+    note: NoteOption = None,
+    list_: Annotated[
+        bool, typer.Option("--list", help="List the log entries by date, numbered.")
+    ] = False,
+    undo: Annotated[bool, typer.Option("--undo", help="Remove the last entry logged.")] = False,
     remove: Annotated[
         int | None,
-        typer.Option(help="Remove entry N (as --list numbers them).", show_default=False),
+        typer.Option(
+            metavar="N", help="Remove entry N (as --list numbers them).", show_default=False
+        ),
+    ] = None,
+    edit: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Change entry N (as --list numbers them): give --hours, --on, --module"
+            " or --note ('none' clears the module).",
+            show_default=False,
+        ),
+    ] = None,
+    new_hours: Annotated[
+        float | None,
+        typer.Option(
+            "--hours",
+            parser=parameters.hours,
+            metavar="HOURS",
+            help="The hours (instead of HOURS, or the new hours with --edit).",
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Record study time, or list and remove entries.
+    """Record study time, or list, change and remove entries.
 
-    Example: mldsplan log 2.5 --module bayesian --note "lecture 4"
+    Example: mldsplan log 2.5 bayesian --note "lecture 4"
     """
     from mldsplan.commands import reports, studylog
 
-    studylog.one_action(amount, list_, undo, remove)
     session = _session(ctx)
+    if studied and module and not studylog.same_module(session, studied, module):
+        raise typer.BadParameter(
+            f"'{studied}' and --module '{module}' name two modules; give one",
+            ctx=ctx,
+            param_hint="'MODULE'",
+        )
+    if amount is not None and new_hours is not None and amount != new_hours:
+        raise typer.BadParameter(
+            f"HOURS and --hours give two amounts ({amount:g} and {new_hours:g}); give one",
+            ctx=ctx,
+            param_hint="'--hours'",
+        )
+    module = module or studied
+    if edit is not None and amount is not None and not (list_ or undo or remove):
+        raise typer.BadParameter(
+            "--edit takes the new hours as --hours",
+            ctx=ctx,
+            param_hint="'HOURS'",
+        )
+    if edit is None:
+        amount = amount if amount is not None else new_hours
+    studylog.one_action(amount, list_, undo, remove, edit)
     if list_:
         result = reports.log_list(session)
 
@@ -388,6 +453,10 @@ def log(
             render.log_entries(result)
 
         console.show(result, as_json, human)
+    elif edit is not None:
+        clickparts.flags(ctx, hours="--hours")
+        edited, words = studylog.edit(session, edit, new_hours, on, module, note)
+        console.show(edited, as_json, lambda: console.said(words))
     else:
         changed = (
             studylog.remove(session, remove)
@@ -401,9 +470,7 @@ def log(
 def week(
     ctx: typer.Context,
     on: OnOption = None,
-    weekly_hours: Annotated[
-        float | None, typer.Option(help="What-if at another pace (default: your weekly hours).")
-    ] = None,
+    weekly_hours: WeeklyHoursOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The study week (Mon-Sun) of a date: hours logged, and what each module needs.
@@ -541,7 +608,10 @@ def export(
 def import_(
     ctx: typer.Context,
     path: Annotated[
-        Path, typer.Argument(help="A json or toml export.", show_default=False, readable=False)
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A json or toml export.", show_default=False, readable=False
+        ),
     ],
 ) -> None:
     """Restore progress from a json or toml export (the old file is kept as .bak).
@@ -576,14 +646,54 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command()
-def undo(ctx: typer.Context) -> None:
-    """Put back the version before the last change; a second undo redoes it.
+def undo(
+    ctx: typer.Context,
+    to: Annotated[
+        int | None,
+        typer.Option(
+            "--to",
+            metavar="REV",
+            help="Go to this revision in one step ('mldsplan history' lists them).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Go back one version each time (the last 50 are kept); redo goes forward again.
 
     Example: mldsplan undo
     """
-    from mldsplan.commands import files
+    from mldsplan.commands import versions
 
-    console.said(files.undo(_session(ctx)))
+    console.said(versions.undo(_session(ctx), to))
+
+
+@app.command()
+def redo(ctx: typer.Context) -> None:
+    """Put back the version the last undo took back.
+
+    Example: mldsplan redo
+    """
+    from mldsplan.commands import versions
+
+    console.said(versions.redo(_session(ctx)))
+
+
+@app.command()
+def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """The versions kept for undo and redo: revision, when, and what each change did.
+
+    Example: mldsplan history
+    """
+    from mldsplan.commands import versions
+
+    result = versions.versions(_session(ctx))
+
+    def human() -> None:
+        from mldsplan.output import render
+
+        render.history(result)
+
+    console.show(result, as_json, human)
 
 
 @app.command()
@@ -592,6 +702,7 @@ def merge(
     other: Annotated[
         Path,
         typer.Argument(
+            metavar="OTHER",
             help="Another copy of the progress file (a sync tool's conflict copy).",
             show_default=False,
             readable=False,
@@ -616,11 +727,18 @@ def merge(
 @app.command("merge-driver")
 def merge_driver(
     ctx: typer.Context,
-    base: Annotated[Path, typer.Argument(help="git's %O: the common ancestor.", readable=False)],
-    ours: Annotated[
-        Path, typer.Argument(help="git's %A: ours, where the merge is written.", readable=False)
+    base: Annotated[
+        Path, typer.Argument(metavar="BASE", help="git's %O: the common ancestor.", readable=False)
     ],
-    theirs: Annotated[Path, typer.Argument(help="git's %B: theirs.", readable=False)],
+    ours: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OURS", help="git's %A: ours, where the merge is written.", readable=False
+        ),
+    ],
+    theirs: Annotated[
+        Path, typer.Argument(metavar="THEIRS", help="git's %B: theirs.", readable=False)
+    ],
     prefer: PreferOption = None,
 ) -> None:
     """git's merge driver for the progress file: a three-way merge written to OURS.
@@ -663,9 +781,13 @@ def start(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied (optional).", autocompletion=complete_codes
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the log.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="A short note for the log.")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Start the study timer, for a module or none.
@@ -709,9 +831,13 @@ def switch(
     ctx: typer.Context,
     code: Annotated[
         str | None,
-        typer.Argument(help="Module studied next (optional).", autocompletion=complete_codes),
+        typer.Argument(
+            metavar="[CODE]", help="Module studied next (optional).", autocompletion=complete_codes
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option(help="A short note for the next one.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help="A short note for the next one.")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Stop the timer (logging its time) and start the next at the same instant.
@@ -889,6 +1015,7 @@ def assess_list(
     code: Annotated[
         str | None,
         typer.Argument(
+            metavar="[CODE]",
             help="One module (default: every module with assessments).",
             autocompletion=complete_codes,
         ),

@@ -33,6 +33,7 @@ _FLAGS = {
     "to": "--to",
     "at": "--at",
     "remove": "--remove",
+    "edit": "--edit",
     "module": "--module",
     "format": "--format",
     "days": "--days",
@@ -61,7 +62,10 @@ _HINTS = {
     ),
     "no_start": "set it with: mldsplan init --start YYYY-MM",
     "unknown_code": "'mldsplan plan' lists the codes",
-    "broken_file": "the version before the last change is {path}.bak; 'mldsplan undo' puts it back",
+    "broken_file": (
+        "'mldsplan undo' puts back the last version mldsplan wrote and keeps this file"
+        " ('mldsplan history' lists the versions kept)"
+    ),
     "record_rules": "fix the file by hand, or run 'mldsplan check'",
     "not_a_file": "use --file with a file path",
     "saved_but": "do not repeat the command; 'mldsplan check' shows the file",
@@ -101,16 +105,71 @@ def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
     console.fail(message, hint)
 
 
-def _usage_error(exc: Exception) -> None:
+def _usage_error(ctx: Any, exc: Exception) -> None:
     """A usage error (a bad value, a missing argument, an unknown option) as one `Error:`
-    line and a hint to the command's help, exit 2: the same shape as every other error."""
+    line and a hint to the help of the command typed, exit 2: the same shape as every
+    other error. Click gives some (an option's missing value) no command: it is the one
+    typed on the line."""
     from typer._click.exceptions import UsageError
 
     if not isinstance(exc, UsageError):
         return
-    where = exc.ctx.command_path if exc.ctx is not None else "mldsplan"
+    at = exc.ctx if exc.ctx is not None and exc.ctx.parent is not None else None
+    where = at.command_path if at is not None else _command_path(ctx)
+    hint = getattr(exc, "hint", None) or f"'{where} -h' shows what it takes"
+    console.fail(exc.format_message(), hint=hint, code=ExitCode.USAGE)
+
+
+def _command_path(ctx: Any) -> str:
+    """`mldsplan due`: the root's name and the command words typed on the line."""
+    root = ctx.find_root()
+    command, words = root.command, [root.info_name or "mldsplan"]
+    for word in (ctx.meta.get("argv") or [])[ctx.meta.get("command_at", 0) :]:
+        inner = getattr(command, "commands", {}).get(word)
+        if inner is None:
+            break
+        words.append(word)
+        command = inner
+    return " ".join(words)
+
+
+def _root_usage_error(ctx: Any, exc: Exception, typed: list[str]) -> NoReturn:
+    """A usage error among the options before the command (`mldsplan --on 2026-12-01 log
+    2`): one `Error:` line, no Typer box; a command's own option typed before it is said
+    where it goes, with the line fixed; Click's far-fetched suggestions are dropped."""
+    import shlex
+
+    from typer._click.exceptions import NoSuchOption
+
+    if isinstance(exc, NoSuchOption):
+        option = exc.option_name
+        names = ctx.command.commands
+        at = next((i for i, word in enumerate(typed) if word in names), None)
+        command = names[typed[at]] if at is not None else None
+        wanted = next(
+            (
+                p
+                for p in getattr(command, "params", [])
+                if option.split("=", 1)[0] in (*p.opts, *p.secondary_opts)
+            ),
+            None,
+        )
+        start = next((i for i, w in enumerate(typed) if w.split("=", 1)[0] == option), None)
+        if at is not None and wanted is not None and start is not None and start < at:
+            flag = "=" in typed[start] or getattr(wanted, "is_flag", False)
+            moved = typed[start : start + (1 if flag else 2)]
+            rest = [w for i, w in enumerate(typed) if not start <= i < start + len(moved)]
+            line = shlex.join(["mldsplan", *rest, *moved])
+            console.fail(f"{option} goes after the command: {line}", code=ExitCode.USAGE)
+        console.fail(
+            f"No such option: {option}",
+            hint="'mldsplan -h' shows the options before the command",
+            code=ExitCode.USAGE,
+        )
     console.fail(
-        exc.format_message(), hint=f"'{where} -h' shows what it takes", code=ExitCode.USAGE
+        exc.format_message(),  # type: ignore[attr-defined]  # a UsageError
+        hint="'mldsplan -h' shows what it takes",
+        code=ExitCode.USAGE,
     )
 
 
@@ -194,12 +253,14 @@ def _before_the_command(ctx: Any, option: str) -> NoReturn:
 
 
 def _negative_number(arg: str) -> bool:
-    """`-1`, `-2.5`, `-.5`: a value, never an option's name (as argparse reads it)."""
+    """`-1`, `-2.5`, `-.5`, `-90m`: a value, never an option's name (as argparse reads it)."""
     if len(arg) < 2 or arg[0] != "-" or not (arg[1].isdigit() or arg[1] == "."):
         return False
+    from mldsplan.domain.durations import DurationError, parse_hours
+
     try:
-        float(arg)
-    except ValueError:
+        parse_hours(arg)  # a plain number too
+    except DurationError:
         return False
     return True
 
@@ -208,20 +269,16 @@ class Numbers(TyperCommand):
     """A command with a number argument, which may be negative: `log -1` reaches our own
     check ("HOURS: -1 must be more than 0 ..."), not Click's "No such option: -1".
 
-    Click's way is the context setting `ignore_unknown_options`, which also lets a
-    mistyped option through as an argument; it is set here only when every token that
-    looks like an option and is not one of this command's is a negative number. When
-    another is there too, it is the one reported (`log -1 --modul x`: "No such option:
-    --modul", with its suggestion).
+    Each token that reads as a negative number (or duration: `-90m`) and is not an option's
+    value is handed to Click with a space before it, so Click reads it as a value and never
+    as options (`-90m` is not `-9 -0 -m`, nor `-1h` a `-h`); reading the number drops the
+    space. Any other token that looks like an option stays one: a mistyped option is still
+    reported (`log -1 --modul x`: "No such option: --modul", with its suggestion).
     """
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        numbers, unknown = self._scan(ctx, args)
-        if numbers and not unknown:
-            ctx.ignore_unknown_options = True
-        elif numbers:  # the parser stops at the first: let it meet the mistyped option
-            super().parse_args(ctx, [a for i, a in enumerate(args) if i not in numbers])
-        return super().parse_args(ctx, args)
+        numbers, _ = self._scan(ctx, args)
+        return super().parse_args(ctx, [f" {a}" if i in numbers else a for i, a in enumerate(args)])
 
     def _scan(self, ctx: Any, args: list[str]) -> tuple[set[int], bool]:
         """Where the negative numbers are that are not an option's value, and whether
@@ -253,8 +310,15 @@ class Group(TyperGroup):
     """Domain errors become one `Error:` line and exit 1 (a traceback with MLDSPLAN_DEBUG=1)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from typer._click.exceptions import UsageError
+
         typed = list(args)  # the parser consumes `args`
-        rest = super().parse_args(ctx, args)
+        try:
+            rest = super().parse_args(ctx, args)
+        except UsageError as exc:
+            if ctx.parent is None and os.environ.get("MLDSPLAN_DEBUG") != "1":
+                _root_usage_error(ctx, exc, typed)
+            raise
         if ctx.parent is None:  # the whole line, and where the command starts in it
             ctx.meta["argv"] = typed
             ctx.meta["command_at"] = max(len(typed) - len(rest) - 1, 0)
@@ -293,7 +357,7 @@ class Group(TyperGroup):
         except typer.TyperException as exc:
             if getattr(exc, "option_name", None) in GLOBAL_OPTIONS:
                 _before_the_command(ctx, exc.option_name)  # type: ignore[attr-defined]  # a NoSuchOption
-            _usage_error(exc)
+            _usage_error(ctx, exc)
             raise  # any other: Typer reports it itself
         except (typer.Exit, typer.Abort):
             raise

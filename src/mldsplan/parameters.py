@@ -26,6 +26,18 @@ def complete_names(ctx: typer.Context, incomplete: str) -> list[str]:
     return [n for n in names if n.casefold().startswith(incomplete.casefold())]
 
 
+def hours(text: str) -> float:
+    """Hours as people type them (`domain.durations`): 1.5, 1.5h, 90m, 1h30, 1:30."""
+    from mldsplan.domain.durations import FORMS, DurationError, parse_hours
+
+    try:
+        return parse_hours(text)
+    except DurationError as exc:
+        refused = typer.BadParameter(str(exc))
+        refused.hint = f"type hours as {FORMS}"  # type: ignore[attr-defined]  # clickparts shows it
+        raise refused from None
+
+
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
 AtOption = Annotated[
     str | None,
@@ -34,14 +46,36 @@ AtOption = Annotated[
 Codes = Annotated[
     list[str],
     typer.Argument(
-        help="Module codes (any case, or a unique prefix).", autocompletion=complete_codes
+        metavar="CODE...",
+        help="Module codes (any case, or a unique prefix).",
+        autocompletion=complete_codes,
     ),
 ]
 CodeArg = Annotated[
     str,
     typer.Argument(
-        help="Module code (any case, or a unique prefix).", autocompletion=complete_codes
+        metavar="CODE",
+        help="Module code (any case, or a unique prefix).",
+        autocompletion=complete_codes,
     ),
+]
+WeeklyHoursOption = Annotated[
+    float | None,
+    typer.Option(
+        "--weekly-hours",
+        parser=hours,
+        metavar="HOURS",
+        help="What-if at another pace (default: your weekly hours).",
+    ),
+]
+ModuleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--module", "-m", help="Module studied.", autocompletion=complete_codes, show_default=False
+    ),
+]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", "-n", help="A short note (one line).", show_default=False)
 ]
 OnOption = Annotated[
     str | None,

@@ -67,6 +67,15 @@ def at(text: str | None, now: datetime, zone: tzinfo) -> tuple[datetime, str | N
         ) from None
 
 
+def still_to_come(text: str | None, moment: datetime, now: datetime) -> bool:
+    """Whether `--at HH:MM` was read as yesterday's because today's is still to come."""
+    return (
+        text is not None
+        and _TIME.fullmatch(text.strip()) is not None
+        and moment.astimezone(now.tzinfo).date() < now.date()
+    )
+
+
 def assumptions(programme: Programme, typed: list[str]) -> dict[str, float]:
     """`--assume CODE=MARK`s as {code: mark}."""
     assumed: dict[str, float] = {}

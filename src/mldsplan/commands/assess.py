@@ -5,17 +5,15 @@ from __future__ import annotations
 from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes
-from mldsplan.domain.constraints import name_key
 from mldsplan.domain.difference import assessment_change
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import Progress
 
 
 def _stored_name(record: Progress, code: str, typed: str) -> str:
-    """The assessment's name as recorded (names match in any case and normal form)."""
-    wanted = name_key(typed)
+    """The assessment's name as recorded (any case and normal form, or a unique beginning)."""
     items = record.assessments.get(code, ())
-    return next((a.name for a in items if name_key(a.name) == wanted), typed.strip())
+    return items[changes.find_assessment(items, code, typed)].name
 
 
 def add(session: Session, module: str, name: str, weight: float, due: str | None) -> list[str]:

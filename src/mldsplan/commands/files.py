@@ -1,4 +1,4 @@
-"""Commands on whole files: export, import, undo."""
+"""Commands on whole files: export, import."""
 
 from __future__ import annotations
 
@@ -144,7 +144,7 @@ def import_(session: Session, path: Path) -> list[str]:
     record = read_export(path, session.programme().id)
     try:
         # The store writes a revision above both the file's and the export's.
-        before, after = session.update(lambda _old: record)
+        before, after = session.update(lambda _old: record, entered_elsewhere=True)
     except RuleBroken as exc:
         raise InputError(f"{path}: {exc.details['problem']}") from None  # a rule the export breaks
     summary = (
@@ -162,29 +162,3 @@ def import_(session: Session, path: Path) -> list[str]:
     if before.content() != Progress().content() and changed:
         said.append(f"changed: {'; '.join(changed)} ('mldsplan undo' takes the import back)")
     return said
-
-
-def undo(session: Session) -> list[str]:
-    from mldsplan.domain.difference import difference
-
-    path = session.progress_file
-    done = store.undo(path, session.now, session.lock_timeout(), session.warn)
-    restored = done.restored
-    summary = (
-        f"restored {path} to revision {restored.revision}"
-        f" ({count_text(len(restored.completions), 'completion', 'completions')},"
-        f" {count_text(len(restored.log), 'log entry', 'log entries')})"
-    )
-    if done.kept is not None:
-        return [f"{summary}; the damaged file is kept as {done.kept}"]
-    said = []
-    if done.replaced is not None:
-        # Undoing, the change went from the version put back to the one replaced;
-        # redoing, it goes from the one replaced to the version put back.
-        if done.redoes:
-            verb, phrases = "redid", difference(done.replaced, restored)
-        else:
-            verb, phrases = "undid", difference(restored, done.replaced)
-        said.append(f"{verb}: {'; '.join(phrases) or 'nothing but the revision'}")
-    again = "undoes" if done.redoes else "redoes"
-    return [*said, f"{summary}; 'mldsplan undo' again {again} the change"]

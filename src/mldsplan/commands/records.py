@@ -14,7 +14,7 @@ from mldsplan.domain import changes
 from mldsplan.domain.errors import InputError, RuleBroken
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.workload import plan_warnings
+from mldsplan.domain.workload import last_module_conflicts, plan_warnings
 
 
 def init(
@@ -102,18 +102,18 @@ def check_answers(
     programme = session.programme()
     old = session.load()[1] if session.progress_file.exists() else Progress()
     new = _init_change(session, start, weekly_hours, codes)(old)
-    problems = record_problems(new, programme, session.today, now=session.now)
+    problems = record_problems(new, programme, session.today, now=session.now, entered=old)
     if problems:
         raise InputError(str(problems[0]))
 
 
 def answer_weekly_hours(text: str) -> float:
+    from mldsplan.domain.durations import FORMS, DurationError, parse_hours
+
     try:
-        hours = float(text)
-    except ValueError:
-        raise InputError(
-            f"'{text.strip()}' is not a number of hours", argument="weekly_hours"
-        ) from None
+        hours = parse_hours(text)
+    except DurationError as exc:
+        raise InputError(str(exc), hint=f"type hours as {FORMS}", argument="weekly_hours") from None
     return changes.check_weekly_hours(hours)
 
 
@@ -209,7 +209,14 @@ def defer(session: Session, typed: list[str], years: int, undo: bool) -> list[st
             f"{code}: planned in year {module.year + moved} term {module.term}"
             + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
         )
-    return said + [f"warning: {w}" for w in plan_warnings(programme, after, session.today)]
+    said += [f"warning: {w}" for w in plan_warnings(programme, after, session.today)]
+    for final, later, more in last_module_conflicts(programme, after):
+        if not undo and final not in codes and set(codes) & set(later):
+            said.append(
+                f"hint: take {final} later too: mldsplan defer {final}"
+                + (f" --years {more}" if more > 1 else "")
+            )
+    return said
 
 
 def fail(session: Session, typed: str, mark: float | None, on: str | None) -> list[str]:

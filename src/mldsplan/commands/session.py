@@ -177,13 +177,19 @@ class Session:
         return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
 
     def update(
-        self, change: Change, *, say_created: bool = True, merging: bool = False
+        self,
+        change: Change,
+        *,
+        say_created: bool = True,
+        merging: bool = False,
+        entered_elsewhere: bool = False,
     ) -> tuple[Progress, Progress]:
         """Apply `change` to the checked record under the lock; (before, after).
 
         A command's change is stamped by this computer and its new values judged
-        against the clock; a merge (`merging`) carries the stamps it merged, and what
-        it brings in was entered elsewhere, so the clock judges none of it.
+        against the clock. A merge (`merging`) carries the stamps it merged; what it
+        or an import (`entered_elsewhere`) brings in was entered on another computer
+        (whose clock may be ahead), so the clock judges none of it.
 
         The first write of a new file says where it went (and that it made its
         folder), so that a mistyped path is seen at once; `init` says it itself.
@@ -197,7 +203,11 @@ class Session:
             path,
             change,
             lambda record, entered: record_problems(
-                record, programme, now.date(), now=now, entered=None if merging else entered
+                record,
+                programme,
+                now.date(),
+                now=now,
+                entered=None if merging or entered_elsewhere else entered,
             ),
             self.lock_timeout(),
             self.warn,

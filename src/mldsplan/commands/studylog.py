@@ -10,7 +10,7 @@ from mldsplan.commands.session import Session
 from mldsplan.domain import changes, timer
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.progress import Progress
+from mldsplan.domain.progress import LogEntry, Progress
 
 if TYPE_CHECKING:  # `start`, `stop` and the rest need no report (start-up, ARCHITECTURE.md)
     from mldsplan.domain import studytime
@@ -27,18 +27,69 @@ def log(
     _, after = session.update(
         lambda old: changes.add_log(old, hours, day, session.today, studied, note)
     )
-    # The entry is appended: the last one, numbered as `log --list` numbers it.
-    return studytime.log_change(programme, after, "logged", len(after.log), after.log[-1])
+    # The entry is appended: the last one in the file, numbered as `log --list` numbers it.
+    number = studytime.log_number(after.log, len(after.log) - 1)
+    return studytime.log_change(programme, after, "logged", number, after.log[-1])
+
+
+def same_module(session: Session, typed: str, other: str) -> bool:
+    """Whether two ways of typing a module (`bayes`, `Bayesian`) name the same one."""
+    programme = session.programme()
+    return arguments.code(programme, typed, "module") == arguments.code(programme, other, "module")
 
 
 def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
-    """Remove entry `number` (as `log --list` numbers them), or the last one."""
+    """Remove entry `number` (as `log --list` numbers them), or the last one logged."""
     from mldsplan.domain import studytime
 
     programme = session.programme()
-    before, after = session.update(lambda old: changes.remove_log(old, number))
-    index = number or len(before.log)
-    return studytime.log_change(programme, after, "removed", index, before.log[index - 1])
+    before, after = session.update(
+        lambda old: changes.remove_log(old, studytime.log_position(old.log, number))
+    )
+    gone = len(before.log) - 1 if number is None else studytime.log_order(before.log)[number - 1]
+    shown = number or studytime.log_number(before.log, gone)
+    return studytime.log_change(programme, after, "removed", shown, before.log[gone])
+
+
+def edit(
+    session: Session,
+    number: int,
+    hours: float | None,
+    on: str | None,
+    module: str | None,
+    note: str | None,
+) -> tuple[studytime.LogChangeResult, list[str]]:
+    """Change entry `number` (as `log --list` numbers them) in one write; with what it was."""
+    from mldsplan.domain import studytime
+
+    programme = session.programme()
+    day = None if on is None else arguments.day(on)
+    studied: str | None = changes.KEEP
+    if module is not None:
+        cleared = module.strip().lower() in {"none", "-"}
+        studied = None if cleared else arguments.code(programme, module, "module")
+    before, after = session.update(
+        lambda old: changes.edit_log(
+            old,
+            studytime.log_position(old.log, number) or number,
+            hours=hours,
+            on=day,
+            module=studied,
+            note=changes.KEEP if note is None else note,
+        )
+    )
+    index = studytime.log_order(before.log)[number - 1]
+    now_number = studytime.log_number(after.log, index)
+    result = studytime.log_change(programme, after, "edited", now_number, after.log[index])
+    was = _entry_text(before.log[index])
+    moved = f"; it is now entry {now_number}" if now_number != number else ""
+    return result, [f"changed entry {number} to {_entry_text(after.log[index])} (was {was}){moved}"]
+
+
+def _entry_text(e: LogEntry | studytime.LogRow) -> str:
+    studied = f" for {e.module}" if e.module else ""
+    noted = f' "{e.note}"' if e.note else ""
+    return f"{hours_text(e.hours)} h on {e.on}{studied}{noted}"
 
 
 def said(result: studytime.LogChangeResult) -> list[str]:
@@ -68,7 +119,7 @@ def start(session: Session, module: str | None, note: str | None, at: str | None
             studied = found.code
             block = [f"your study block: {schedule.block_line(found)}"]
     session.update(lambda old: changes.start_timer(old, begin, studied, note))
-    return [*_notes(said), _started(studied, begin, now), *block]
+    return [*_notes(said), _started(studied, begin, now), *_long_ago(begin, now), *block]
 
 
 def stop(session: Session, at: str | None) -> list[str]:
@@ -77,6 +128,7 @@ def stop(session: Session, at: str | None) -> list[str]:
     stopped: list[timer.Stopped] = []
 
     def change(old: Progress) -> Progress:
+        _before_the_start(old, at, end, now)
         result = timer.stop(old, end, now)
         stopped.append(result)
         return result.progress
@@ -94,12 +146,48 @@ def switch(session: Session, module: str | None, note: str | None, at: str | Non
     switched: list[timer.Stopped] = []
 
     def change(old: Progress) -> Progress:
+        _before_the_start(old, at, moment, now)
         result = timer.switch(old, moment, now, studied, note)
         switched.append(result)
         return result.progress
 
     session.update(change)
-    return _notes(said) + _logged(switched[-1]) + [_started(studied, moment, now)]
+    started = [_started(studied, moment, now), *_long_ago(moment, now)]
+    return _notes(said) + _logged(switched[-1]) + started
+
+
+def _before_the_start(old: Progress, at: str | None, moment: datetime, now: datetime) -> None:
+    """`--at HH:MM` later today than now is yesterday's; said whole when that is before the
+    timer started (`stop --at 12:30` at 11:46 is not a time before the start, it is to come)."""
+    running = old.timer
+    if (
+        running is None
+        or moment >= running.started_at
+        or not arguments.still_to_come(at, moment, now)
+    ):
+        return
+    began = running.started_at.astimezone(now.tzinfo)
+    typed = (at or "").strip()
+    since = f"{began:%H:%M}" if began.date() == now.date() else f"{began:%Y-%m-%d %H:%M}"
+    raise InputError(
+        f"{typed} today is still to come (it is {now:%H:%M}), and yesterday's {typed}"
+        f" is before the timer started ({began:%Y-%m-%d %H:%M})",
+        hint=f"give a time from {since} to {now:%H:%M}, or leave out --at for now",
+        argument="at",
+    )
+
+
+def _long_ago(begin: datetime, now: datetime) -> list[str]:
+    """A timer started further back than `stop` takes is already forgotten: said at once,
+    with both ways out (it is kept: the start may be right, and the end is to be given)."""
+    if not timer.forgotten(timer.elapsed_hours(begin, now)):
+        return []
+    return [
+        f"warning: that is {timer.duration_text(timer.elapsed_minutes(begin, now))} ago,"
+        f" more than the {timer.MAX_SESSION_HOURS} h a timer may run: stop it with"
+        " mldsplan stop --at YYYY-MM-DDTHH:MM (when you ended), or cancel it and log the"
+        " time: mldsplan log HOURS --on DATE"
+    ]
 
 
 def _notes(said: str | None) -> list[str]:
@@ -132,10 +220,12 @@ def cancel(session: Session) -> list[str]:
     return ["timer cancelled; nothing was logged"]
 
 
-def one_action(hours: float | None, list_: bool, undo: bool, remove: int | None) -> None:
+def one_action(
+    hours: float | None, list_: bool, undo: bool, remove: int | None, edit: int | None
+) -> None:
     """`log` does one thing at a time."""
-    if sum([hours is not None, list_, undo, remove is not None]) != 1:
+    if sum([hours is not None, list_, undo, remove is not None, edit is not None]) != 1:
         raise InputError(
-            "log: give HOURS to record, or one of --list, --undo, --remove N",
-            hint="for example: mldsplan log 1.5 --module maths",
+            "log: give HOURS to record, or one of --list, --undo, --remove N, --edit N",
+            hint="for example: mldsplan log 1.5 maths",
         )

@@ -199,17 +199,69 @@ def add_entries(progress: Progress, entries: list[LogEntry]) -> Progress:
     return replace(progress, log=(*progress.log, *entries))
 
 
-def remove_log(progress: Progress, number: int | None) -> Progress:
-    """Remove entry `number` (1-based, as the log listing numbers it), or the last one."""
+def _file_index(progress: Progress, position: int | None, argument: str) -> int:
+    """Where entry `position` (1-based, in the file) is; the last one appended without one.
+    The commands number entries as the listing does (`studytime.log_position`)."""
     if not progress.log:
-        raise InputError("the study log is empty: there is nothing to remove")
-    index = len(progress.log) if number is None else number
-    if not 1 <= index <= len(progress.log):
+        raise InputError(f"the study log is empty: there is nothing to {_VERB[argument]}")
+    if position is None:
+        return len(progress.log) - 1
+    if not 1 <= position <= len(progress.log):
         raise InputError(
-            f"no entry {number}; the log has 1 to {len(progress.log)}", argument="remove"
+            f"no entry {position}; the log has 1 to {len(progress.log)}", argument=argument
         )
-    log = tuple(e for i, e in enumerate(progress.log, start=1) if i != index)
+    return position - 1
+
+
+_VERB = {"remove": "remove", "edit": "change"}
+
+
+def remove_log(progress: Progress, position: int | None) -> Progress:
+    """Remove the entry at `position` (1-based, in the file), or the last one."""
+    index = _file_index(progress, position, "remove")
+    log = tuple(e for i, e in enumerate(progress.log) if i != index)
     return replace(progress, log=log)
+
+
+KEEP: Any = object()  # `edit_log`: this part of the entry stays as it is
+
+
+def edit_log(
+    progress: Progress,
+    position: int,
+    *,
+    hours: float | None = None,
+    on: date | None = None,
+    module: str | None = KEEP,
+    note: str | None = KEEP,
+) -> Progress:
+    """Change the entry at `position` (1-based, in the file) in place: the same entry (its
+    place and its identity kept), with the parts given; None clears the module or the
+    note. The rules judge the record it makes (24 h a day, no future date)."""
+    index = _file_index(progress, position, "edit")
+    if hours is not None:
+        try:
+            check_hours(hours)
+        except ValueError as exc:
+            raise InputError(str(exc), argument="hours") from None
+    old = progress.log[index]
+    parts: dict[str, Any] = {}
+    if hours is not None:
+        parts["hours"] = hours
+    if on is not None:
+        parts["on"] = on
+    if module is not KEEP:
+        parts["module"] = module
+    if note is not KEEP:
+        parts["note"] = note_or_none(note)
+    if not parts:
+        raise InputError(
+            "nothing to change: give the entry's new hours, date, module or note",
+            argument="edit",
+        )
+    log = list(progress.log)
+    log[index] = old._replace(**parts)
+    return replace(progress, log=tuple(log))
 
 
 def defer(progress: Progress, codes: list[str], years: int) -> Progress:
@@ -251,11 +303,23 @@ def reset_term_dates(progress: Progress, key: str | None) -> Progress:
 # --- assessments -----------------------------------------------------------
 
 
-def _find(items: tuple[Assessment, ...], code: str, name: str) -> int:
+def find_assessment(items: tuple[Assessment, ...], code: str, name: str) -> int:
+    """Where the assessment `name` is: its name in any case and normal form, or, as module
+    codes are typed, a unique beginning of it ("cw" for "CW1" alone)."""
     wanted = name_key(name)
-    for i, a in enumerate(items):
-        if name_key(a.name) == wanted:
-            return i
+    keys = [name_key(a.name) for a in items]
+    if wanted in keys:
+        return keys.index(wanted)
+    starting = [i for i, key in enumerate(keys) if wanted and key.startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        raise InputError(
+            f"'{name}' begins several assessments of {code}:"
+            f" {', '.join(items[i].name for i in starting)}",
+            hint="type more of the name",
+            argument="name",
+        )
     known = ", ".join(a.name for a in items) or "none yet"
     raise InputError(
         f"{code} has no assessment '{name}' (it has: {known})",
@@ -286,7 +350,7 @@ def mark_assessment(progress: Progress, code: str, name: str, mark: float | None
     if mark is not None:
         mark = check_percent(mark)
     items = list(progress.assessments.get(code, ()))
-    i = _find(tuple(items), code, name)
+    i = find_assessment(tuple(items), code, name)
     items[i] = replace(items[i], mark=mark)
     return replace(progress, assessments={**progress.assessments, code: tuple(items)})
 
@@ -301,7 +365,7 @@ def edit_assessment(
     clear_due: bool = False,
 ) -> Progress:
     items = list(progress.assessments.get(code, ()))
-    i = _find(tuple(items), code, name)
+    i = find_assessment(tuple(items), code, name)
     changed = items[i]
     if new_name is not None:
         changed = replace(changed, name=_check_name(new_name, argument="new_name"))
@@ -315,7 +379,7 @@ def edit_assessment(
 
 def remove_assessment(progress: Progress, code: str, name: str) -> Progress:
     items = list(progress.assessments.get(code, ()))
-    del items[_find(tuple(items), code, name)]
+    del items[find_assessment(tuple(items), code, name)]
     assessments = {**progress.assessments, code: tuple(items)}
     if not items:
         del assessments[code]

@@ -8,12 +8,22 @@ field of the record is compared but its revision, which every write changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import TypeVar
 
 from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.progress import Assessment, Attempt, Completion, LogEntry, Progress, Timer
+from mldsplan.domain.progress import (
+    Assessment,
+    Attempt,
+    Completion,
+    LogEntry,
+    Opening,
+    Progress,
+    Timer,
+)
+from mldsplan.domain.results import Result
 
 MAX_PHRASES = 6  # more than this and the last ones are counted: "and 5 more changes"
 MAX_LISTED = 3  # more completions or log entries than this are counted, not listed
@@ -34,6 +44,7 @@ def difference(before: Progress, after: Progress, limit: int = MAX_PHRASES) -> l
         *_failed_attempts(before.failed_attempts, after.failed_attempts),
         *_timer(before.timer, after.timer, logged=len(after.log) > len(before.log)),
         *_log(before.log, after.log),
+        *_opening(before.opening, after.opening),
     ]
     if len(phrases) > limit:
         rest = len(phrases) - (limit - 1)
@@ -78,6 +89,23 @@ def _settings(before: Progress, after: Progress) -> list[str]:
                 None if new is None else _number(new),
             )
         )
+    if before.windows != after.windows:
+        old_w, new_w = ", ".join(before.windows) or None, ", ".join(after.windows) or None
+        said.append(_changed("the study windows", old_w, new_w))
+    if before.blocks != after.blocks:
+        said.append(_changed("the block length (minutes)", before.blocks, after.blocks))
+    if before.remind_days != after.remind_days:
+        old_d, new_d = (
+            None if d is None else ", ".join(map(str, d))
+            for d in (before.remind_days, after.remind_days)
+        )
+        said.append(_changed("the reminder days", old_d, new_d))
+    if before.remind_timer_hours != after.remind_timer_hours:
+        old_h, new_h = (
+            None if h is None else _hours(h)
+            for h in (before.remind_timer_hours, after.remind_timer_hours)
+        )
+        said.append(_changed("the timer reminder", old_h, new_h))
     return said
 
 
@@ -260,3 +288,60 @@ def _log(before: tuple[LogEntry, ...], after: tuple[LogEntry, ...]) -> list[str]
     else:
         said += [f"removed {_entry(e)} from the log" for e in removed]
     return said
+
+
+def _opening(before: tuple[Opening, ...], after: tuple[Opening, ...]) -> list[str]:
+    added, removed = _multiset_difference(before, after)
+    said = [f"recorded {_hours(o.hours)} on {o.module} studied before tracking" for o in added]
+    said += [f"removed {_hours(o.hours)} on {o.module} studied before tracking" for o in removed]
+    return said
+
+
+# --- `history`: the versions kept, each with what its change did -----------------
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class HistoryRow:
+    revision: int
+    when: datetime | None  # when the version was written (None: not known)
+    what: list[str] | None  # what the change to it did; None for the oldest kept
+    current: bool  # the file holds this version (at `file_revision`)
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class HistoryResult(Result):
+    """`history`: the versions kept, oldest first; `undo` and `redo` step along them."""
+
+    versions: list[HistoryRow]
+    file_revision: int | None  # the file's own revision (above the version's after an undo)
+    undo_steps: int  # how many times `undo` can go back
+    redo_steps: int  # how many times `redo` can go forward
+
+
+def history(
+    kept: Sequence[tuple[Progress | None, datetime | None]],
+    current: int,
+    file_revision: int | None,
+) -> HistoryResult:
+    """The versions `kept` (record, when), oldest first, the file (at `file_revision`)
+    holding `kept[current]` (-1: there is no file); a version that does not read says so
+    in its `what`."""
+    rows = []
+    for i, (record, when) in enumerate(kept):
+        before = kept[i - 1][0] if i else None
+        if record is None:
+            what: list[str] | None = ["(this version does not read as a whole record)"]
+        elif i == 0:
+            what = None
+        elif before is None:
+            what = ["(the version before it does not read)"]
+        else:
+            what = difference(before, record) or ["nothing but the revision"]
+        revision = record.revision if record is not None else 0
+        rows.append(HistoryRow(revision=revision, when=when, what=what, current=i == current))
+    return HistoryResult(
+        versions=rows,
+        file_revision=file_revision,
+        undo_steps=max(current, 0),
+        redo_steps=len(kept) - 1 - current if current >= 0 else 0,
+    )

@@ -341,20 +341,45 @@ class LogRow:
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class LogListResult(Result):
-    """`log --list`: the entries, numbered from 1 as `log --remove N` takes them."""
+    """`log --list`: the entries by date, numbered from 1 as `log --remove N` and
+    `log --edit N` take them."""
 
     entries: list[LogRow]
 
 
+def _row(entry: LogEntry) -> LogRow:
+    return LogRow(on=entry.on, hours=entry.hours, module=entry.module, note=entry.note)
+
+
+def log_order(log: Sequence[LogEntry]) -> list[int]:
+    """The listing's order: where each entry is in the file, by date, and in the order
+    they were logged on one date. Entry N of the listing is `log[log_order(log)[N - 1]]`."""
+    return sorted(range(len(log)), key=lambda i: log[i].on)
+
+
+def log_position(log: Sequence[LogEntry], number: int | None) -> int | None:
+    """Where entry `number` of the listing is in the file (1-based, as `changes` takes it);
+    a number outside the listing stays as it is, for the change to refuse."""
+    if number is None or not 1 <= number <= len(log):
+        return number
+    return log_order(log)[number - 1] + 1
+
+
+def log_number(log: Sequence[LogEntry], index: int) -> int:
+    """The listing's number of the entry at `index` in the file."""
+    return log_order(log).index(index) + 1
+
+
 def log_list(progress: Progress) -> LogListResult:
-    return LogListResult(entries=[LogRow(*e[:4]) for e in progress.log])
+    return LogListResult(entries=[_row(progress.log[i]) for i in log_order(progress.log)])
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class LogChangeResult(Result):
-    """`log HOURS`, `log --remove N`, `log --undo`: the entry and its day and week after."""
+    """`log HOURS`, `log --remove N`, `log --undo`, `log --edit N`: the entry and its day
+    and week after."""
 
-    action: str  # "logged" or "removed"
+    action: str  # "logged", "removed" or "edited"
     number: int  # the entry's number as `log --list` gives it (a removed one: it had)
     entry: LogRow
     day_hours: float  # logged on the entry's date, after the change
@@ -372,7 +397,7 @@ def log_change(
     return LogChangeResult(
         action=action,
         number=number,
-        entry=LogRow(*entry[:4]),
+        entry=_row(entry),
         day_hours=sum(e.hours for e in progress.log if e.on == entry.on),
         week_start=first,
         week_hours=sum(e.hours for e in progress.log if first <= e.on <= last),

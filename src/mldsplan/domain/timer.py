@@ -12,6 +12,11 @@ from mldsplan.domain.progress import LogEntry, Progress
 MAX_SESSION_HOURS = 16  # longer than this, the timer was forgotten (so at most two dates)
 
 
+def forgotten(elapsed_hours: float) -> bool:
+    """Whether a timer running this long was forgotten: `stop` would refuse its time."""
+    return elapsed_hours * 60 > MAX_SESSION_HOURS * 60
+
+
 @dataclass(frozen=True, kw_only=True)
 class Stopped:
     progress: Progress
@@ -72,7 +77,7 @@ def stop(progress: Progress, end: datetime, now: datetime) -> Stopped:
         )
     # The limit is on what would be logged: whole minutes.
     minutes = elapsed_minutes(timer.started_at, end)
-    if minutes > MAX_SESSION_HOURS * 60:
+    if forgotten(minutes / 60):
         ran = duration_text(minutes)
         latest = (timer.started_at + timedelta(hours=MAX_SESSION_HOURS)).astimezone(zone)
         raise InputError(

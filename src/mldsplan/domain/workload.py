@@ -360,18 +360,31 @@ def plan_warnings(
             warnings.append(
                 f"{programme.group_title(group)}: parts are planned out of order ({where})"
             )
+    for final, later, _ in last_module_conflicts(programme, progress):
+        warnings.append(
+            f"{final} must come after every other module, but"
+            f" {', '.join(later)} {'is' if len(later) == 1 else 'are'} planned no earlier"
+        )
+    return warnings
+
+
+def last_module_conflicts(
+    programme: Programme, progress: Progress
+) -> list[tuple[str, list[str], int]]:
+    """Each module that must come last (the project) and is not, with the modules planned
+    no earlier than it, and how many years later it must be taken to come after them."""
+    plan = schedule(programme, progress)
+    found = []
     for final in (p for p in plan if p.module.must_be_last and not p.done):
         later = [
-            p.module.code
+            p
             for p in plan
             if p is not final and not p.done and (p.year, p.term) >= (final.year, final.term)
         ]
         if later:
-            warnings.append(
-                f"{final.module.code} must come after every other module, but"
-                f" {', '.join(later)} {'is' if len(later) == 1 else 'are'} planned no earlier"
-            )
-    return warnings
+            years = max(p.year - final.year + (p.term >= final.term) for p in later)
+            found.append((final.module.code, [p.module.code for p in later], years))
+    return found
 
 
 def warnings_shown_by(

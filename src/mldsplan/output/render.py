@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
 from mldsplan.domain.numbers import (
+    count_text,
     days_left,
     hours_parts,
     hours_text,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost st
 
     from mldsplan.domain.assessments import AssessListResult, DueResult, ModuleAssessments
     from mldsplan.domain.calendar import CalendarResult
+    from mldsplan.domain.difference import HistoryResult
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.studytime import (
@@ -421,7 +423,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
             )
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
-            out.line(timer_text(r.timer))
+            timer_lines(out, r.timer)
         out.blank()
         out.table(
             [
@@ -619,7 +621,7 @@ def week(result: WeekResult) -> None:
             out.line(f"Due {d.due}: {d.code} {d.name} ({d.weight:g}%)")
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
-            out.line(timer_text(r.timer))
+            timer_lines(out, r.timer)
 
 
 def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
@@ -666,11 +668,15 @@ def plan_total_text(plan: WeekPlan | WeekResult) -> str:
 
 
 def deadline_text(row: PlanRow) -> str:
-    """`Group project, 2026-12-04 (in 9 days)`, or the term's end when no assessment drives;
-    an overdue module (its term has ended) is planned to this term's end."""
+    """`Group project, 2026-12-04 (in 9 days)`, or the term's end when no assessment drives.
+    A module whose term has ended is what is late, not its next assessment: `its term ended;
+    cw1, 2026-12-04 (in 9 days)`, or, with no assessment, planned to this term's end."""
     when = f"{row.due} ({_together(days_left(row.days_left))})"
-    what = row.deadline.name if row.deadline else f"{'this term' if row.overdue else 'term'} ends"
-    return f"{'overdue: ' if row.overdue else ''}{what}{',' if row.deadline else ''} {when}"
+    if row.deadline:
+        what = f"{row.deadline.name}, {when}"
+    else:
+        what = f"{'this term' if row.overdue else 'term'} ends {when}"
+    return f"its term ended; {what}" if row.overdue else what
 
 
 def grades(programme: Programme, result: GradesResult) -> None:
@@ -852,9 +858,30 @@ def timer_text(found: TimerStatus) -> str:
     return f"Timer: {what}{elapsed} (since {since})"
 
 
+def forgotten_text(found: TimerStatus) -> str | None:
+    """What to do about a timer that has run longer than `stop` takes (`timer.forgotten`)."""
+    from mldsplan.domain.timer import MAX_SESSION_HOURS, forgotten
+
+    if found.elapsed_hours is None or found.started_at is None:
+        return None
+    if not forgotten(found.elapsed_hours):
+        return None
+    return (
+        f"probably forgotten (more than {MAX_SESSION_HOURS} h): stop it when you ended with"
+        " mldsplan stop --at YYYY-MM-DDTHH:MM, or drop it: mldsplan cancel"
+    )
+
+
+def timer_lines(out: Screen, found: TimerStatus) -> None:
+    out.line(timer_text(found))
+    fix = forgotten_text(found)
+    if fix:
+        out.line(fix, indent=2)
+
+
 def status(result: StatusResult) -> None:
     with screen() as out:
-        out.line(timer_text(result))
+        timer_lines(out, result)
 
 
 def calendar(result: CalendarResult) -> None:
@@ -995,4 +1022,38 @@ def due(result: DueResult) -> None:
                 ]
                 for d in result.deadlines
             ],
+        )
+
+
+def history(result: HistoryResult) -> None:
+    rows = result.versions
+    with screen() as out:
+        if not rows:
+            out.line("No versions kept yet: every change from now on is kept for undo.")
+            return
+        out.table(
+            [Col(""), Col("Rev", right=True), Col("When"), Col("What it did", wrap=True)],
+            [
+                [
+                    "*" if row.current else "",
+                    str(row.revision),
+                    f"{row.when:%Y-%m-%d %H:%M}" if row.when else "?",
+                    _text("; ".join(row.what) if row.what is not None else "(oldest kept)"),
+                ]
+                for row in rows
+            ],
+        )
+        current = next((row for row in rows if row.current), None)
+        if current is None:
+            out.line("* none: there is no progress file; 'mldsplan undo' puts the newest back")
+            return
+        written = (
+            f" (written as revision {result.file_revision})"
+            if result.file_revision not in (None, current.revision)
+            else ""
+        )
+        out.line(
+            f"* the file holds this version{written};"
+            f" {count_text(result.undo_steps, 'undo', 'undos')} and"
+            f" {count_text(result.redo_steps, 'redo', 'redos')} possible"
         )

@@ -9,8 +9,9 @@ new file goes to an unpredictably named temporary file in the same folder and
 is `os.replace`d into place; `.redo` becomes `<file>.bak` (`_commit`). Every
 version is whole on disk at every instant, a write that fails leaves the
 previous `.bak` as it was, and a temporary file a crash leaves is removed by
-the next successful write. `undo` writes the same way. A symlinked progress
-file is written through to its target.
+the next successful write. Around these steps `storage.history` keeps each
+version for undo and redo (`<file>.history-N`). `undo` and `redo` (`step`)
+write the same way. A symlinked progress file is written through to its target.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from mldsplan.domain.errors import (
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
 from mldsplan.domain.rules import Problem, record_problems
-from mldsplan.storage import interrupts, tomlfile
+from mldsplan.storage import history, interrupts, tomlfile
 from mldsplan.storage.document import from_document, from_validated, migrate, to_document
 
 if TYPE_CHECKING:
@@ -51,8 +52,8 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
         document = tomlfile.parse(path, raw)
     except FileFormatError as exc:
         real = path.resolve() if path.is_symlink() else path  # where its .bak is
-        # The hint names the .bak only when there is one to put back.
-        kept = sibling(real, ".bak").is_file()
+        # The hint names undo only when there is a version to put back.
+        kept = sibling(real, ".bak").is_file() or bool(history.versions(real))
         raise FileFormatError(
             exc.message,
             problems=exc.problems,
@@ -106,18 +107,8 @@ def load_for(
     return progress
 
 
-# The file's first line, a comment. `undo` writes its own, so that the next undo knows
-# it redoes (and one after that, that it undoes again); any other write, or a hand
-# edit of the line, makes the next undo an undo.
+# The file's first line, a comment (`undo` and `redo` write their own: `history.header`).
 HEADER = "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n"
-UNDONE_HEADER = (
-    "# mldsplan progress file: written by mldsplan undo (the next undo redoes);"
-    " safe to read, edit with care.\n"
-)
-REDONE_HEADER = (
-    "# mldsplan progress file: written by mldsplan undo, redoing (the next undo undoes);"
-    " safe to read, edit with care.\n"
-)
 
 
 def serialise(progress: Progress, header: str = HEADER) -> bytes:
@@ -206,6 +197,7 @@ def _kept_name(progress_name: str, name: str) -> bool:
         rest in ("", BACKUP, LOCK, REDO)
         or rest.startswith(BROKEN)
         or _MIGRATED.fullmatch(rest) is not None
+        or history.is_history_name(rest)
     )
 
 
@@ -372,6 +364,20 @@ def _check_backup_slot(path: Path) -> None:
 
 
 def _finish_interrupted(path: Path) -> str | None:
+    """Complete or reverse a change (or an undo) that was killed; says which, or None.
+
+    First the file and its `.bak` (`_finish_redo`), then the versions kept for undo
+    (`history.settle`).
+    """
+    said = [_finish_redo(path), history.settle(path, disk())]
+    return "; ".join(dict.fromkeys(s for s in said if s)) or None
+
+
+def disk() -> history.Disk:
+    return history.Disk(_write_backup, _fsync_folder, parse)
+
+
+def _finish_redo(path: Path) -> str | None:
     """Complete or reverse a change (or an undo) that was killed; says which, or None.
 
     `.redo` holds the version a change replaces until the new one has landed. If
@@ -547,7 +553,12 @@ def _write_versions(path: Path, old_raw: bytes | None, content: bytes) -> None:
     # We hold the lock, so any temporary file of ours here was left by a crashed write.
     for temp in _temp_files(path):
         temp.unlink(missing_ok=True)
+    in_flight = history.begin(path, old_raw, content, disk())
     _commit(path, content, old_raw)
+    try:
+        history.land(path, in_flight, disk())
+    except BaseException as exc:
+        raise Landed(exc) from exc
 
 
 def _write_backup(backup: Path, content: bytes) -> None:
@@ -568,67 +579,103 @@ def _revision_in(raw: bytes) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
-class Undone(NamedTuple):
-    """What `undo` did: the record it put back and the one it replaced (None when
-    there was none, or it did not parse and was kept as `kept`); `redoes` when the
-    replaced version was written by an undo that undid (not one that redid), so
-    this one redoes that change."""
+class Stepped(NamedTuple):
+    """What `undo` or `redo` did: the record it put back (at a new revision), the version's
+    own revision, the record it replaced (None when there was none, or it did not parse
+    and was kept as `kept`), how many versions it went (forward above zero), and how
+    many are kept before and after the one put back."""
 
     restored: Progress
+    revision: int
     replaced: Progress | None
     kept: Path | None
-    redoes: bool
+    steps: int
+    older: int
+    newer: int
 
 
-def undo(
+def step(
     path: Path,
     now: datetime,
+    how: history.Step,
     timeout: float = LOCK_TIMEOUT_SECONDS,
     notify: Notify | None = None,
-) -> Undone:
-    """Put `<file>.bak` back; the replaced version becomes the new `.bak` (so undo redoes).
+    stamp: Stamp | None = None,
+) -> Stepped:
+    """Put back a version kept (`history`): one back, one forward, or a revision.
 
-    Written as any change is (`_commit`), so both versions are whole on disk at
-    every instant. The restored record gets a revision above every one the file
-    had, so calendar SEQUENCE numbers never go back. On a file that does not
-    parse, this is the one command that replaces it: the broken file is kept as
-    `<file>.broken-<timestamp>`, and there is then nothing to redo.
+    Written as any change is (`_commit`), so each version is whole on disk at every
+    instant; no version file is written over. A file no version holds is kept first. The
+    restored record gets a revision above every one the file had, so calendar SEQUENCE
+    numbers never go back. On a file that does not parse, this is the one command that
+    replaces it: the broken file is kept as `<file>.broken-<timestamp>`, and the version
+    it was written from (or the newest) is put back. `stamp` stamps the put-back values
+    as a change of the file's (`domain.stamps`), so that a merge carries an undo to the
+    other computer as it carries any change.
     """
     with _locked(path, timeout) as path:
         done = _finish_interrupted(path)
         if done and notify:
             notify(done)
-        backup = sibling(path, BACKUP)
-        old_raw = read_bytes(backup)
-        if old_raw is None:
-            raise StoreError(f"{backup}: there is no earlier version to put back")
-        try:
-            restored = parse(backup, old_raw)
-        except FileFormatError as exc:
-            raise StoreError(
-                f"{backup}: the backup is damaged too ({exc.message}); nothing was changed"
-            ) from None
-        current_raw = read_bytes(path)
-        latest, broken, replaced, redoes = 0, current_raw is not None, None, False
+        files, current_raw = disk(), read_bytes(path)
+        latest, replaced = 0, None
         if current_raw is not None:
             try:
                 replaced = parse(path, current_raw)
-                latest, broken = replaced.revision, False
-                redoes = current_raw.startswith(UNDONE_HEADER.encode())
+                latest = replaced.revision
             except FileFormatError:
                 latest = _revision_in(current_raw)
-        restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
-        content = checked_content(path, restored, REDONE_HEADER if redoes else UNDONE_HEADER)
-        kept = _broken_name(path, now) if broken else None
+        broken = current_raw is not None and replaced is None
+        kept = history.versions(path)
+        at = None if broken else history.position(path, current_raw, kept, files)
+        chosen = history.choose(path, kept, at, how)
+        if broken and how.back and how.to is None:  # the version it was written from
+            chosen = history.written_from(current_raw or b"", kept) or chosen
+        numbers = [v.number for v in kept]
+        there = numbers.index(chosen.number)
+        steps = there - (len(kept) if at is None else numbers.index(at))
+        kept_first = at is None and current_raw is not None and not broken
+        newer = len(kept) - there - 1 + kept_first
+        old_raw = history.read(chosen.path)
         try:
-            if kept is not None and current_raw is not None:
-                _write_backup(kept, current_raw)
+            if old_raw is None:
+                raise FileFormatError(f"{chosen.path}: is not a regular file")
+            restored = parse(chosen.path, old_raw)
+        except FileFormatError as exc:
+            raise StoreError(
+                f"{chosen.path}: that version is damaged ({exc.message}); nothing was changed",
+                hint="'mldsplan history' lists the others",
+            ) from None
+        revision = restored.revision
+        if stamp is not None and replaced is not None:
+            restored = stamp(replaced, restored)
+        restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
+        content = checked_content(path, restored, history.header(chosen.number))
+        kept_as = _broken_name(path, now) if broken else None
+        try:
+            if kept_as is not None and current_raw is not None:
+                _write_backup(kept_as, current_raw)
                 write_atomic(path, content, commit=True)
             else:
+                if kept_first and current_raw is not None:  # keep it first: nothing lost
+                    history.keep(path, current_raw, kept, files)
                 _commit(path, content, current_raw)
         except BaseException as exc:
             raise _failure(path, content, exc, f"{path} was put back") from None
-    return Undone(restored, replaced, kept, redoes)
+    return Stepped(restored, revision, replaced, kept_as, steps, there, newer)
+
+
+@contextmanager
+def settled(
+    path: Path, timeout: float = LOCK_TIMEOUT_SECONDS, notify: Notify | None = None
+) -> Iterator[Path]:
+    """Hold the lock, an interrupted change finished or reversed first (saying so):
+    yields the file writes go to, for reading what is kept beside it."""
+    with _locked(path, timeout) as path:
+        done = _finish_interrupted(path)
+        if done and notify:
+            notify(done)
+        yield path
 
 
 def _broken_name(path: Path, now: datetime) -> Path:

@@ -40,17 +40,18 @@ def entry_id(day: str, hours: str, module: str, note: str | None, occurrence: in
     return hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
 
 
+_HEX = "0123456789abcdef"
+
+
 def _split(line: str) -> tuple[str, str, str, str | None, str | None] | None:
     """A line's DATE, HOURS, MODULE, ID (None when the line has none) and NOTE."""
     fields = line.split(" ", 4)
     if len(fields) < 3:
         return None
-    day, hours, module = fields[0], fields[1], fields[2]
-    rest = " ".join(fields[3:])
-    if len(fields) > 3 and len(fields[3]) == 12 and _ID.fullmatch(fields[3]):
+    if len(fields) > 3 and len(fields[3]) == 12 and not fields[3].strip(_HEX):
         note = fields[4].strip() or None if len(fields) > 4 else None
-        return day, hours, module, fields[3], note
-    return day, hours, module, None, rest.strip() or None
+        return fields[0], fields[1], fields[2], fields[3], note
+    return fields[0], fields[1], fields[2], None, " ".join(fields[3:]).strip() or None
 
 
 def plain_hours(text: str) -> bool:
