@@ -45,7 +45,7 @@ def block_line(b: Block, s: Schedule, code_width: int = 0) -> tuple[str, str]:
 
 
 def schedule(s: Schedule) -> None:
-    from mldsplan.output.render import Screen
+    from mldsplan.output.render import NBSP, Screen
 
     screen = Screen()
     screen.line(f"Week {s.week_start.isoformat()} to {s.week_end.isoformat()}", indent=0)
@@ -74,7 +74,7 @@ def schedule(s: Schedule) -> None:
         what = short.assessment or "(the term's end)"
         screen.line(
             f"{short.code} {what}, due {short.due:%a} {short.due.isoformat()}:"
-            f" {hours_text(short.hours_short)} h don't fit before it",
+            f" {hours_text(short.hours_short)}{NBSP}h don't fit before it",
             label="short: ",
             indent=7,
         )
