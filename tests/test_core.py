@@ -36,7 +36,7 @@ def test_no_command_shows_progress_of_a_new_student(run: Run, progress_file: Pat
     result = run()
     assert "0 of 90" in result.stdout
     assert "2,250 h left" in result.stdout
-    assert "107.1 weeks at 21 h/week" in result.stdout
+    assert "107.14 weeks at 21 h/week" in result.stdout
     assert not progress_file.exists(), "a read command must not create the file"
 
 

@@ -18,6 +18,8 @@ from mldsplan.domain import terms
 from mldsplan.domain import workload as planner
 from mldsplan.domain.changes import defer, undefer
 from mldsplan.domain.errors import InputError
+from mldsplan.domain.facts import Facts
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Completion, Progress
 from mldsplan.domain.rules import record_problems
 from mldsplan.storage import store
@@ -131,7 +133,10 @@ def test_a_deferral_into_a_full_term_warns(
     todo = sum(HOURS[m.code] for m in PROGRAMME.modules if (m.year, m.term) == (2, 1))
     needed = (todo + HOURS["maths"]) / window.weeks
     assert needed > 21 * 1.1 and needed > todo / window.weeks * 1.1
-    warning = f"year 2 term 1 needs {needed:.1f} h/week, more than your 21 h/week"
+    warning = (
+        f"year 2 term 1: {hours_text(needed)} h needed a week to finish on time,"
+        " more than your 21 h/week"
+    )
     assert run_json("plan")["warnings"] == [warning]
     assert f"warning: {warning}" in result.stderr
     assert _terms(run_json("hours"))[(2, 1)]["heavy"] is True
@@ -228,7 +233,7 @@ def test_any_defer_sequence_follows_a_model_of_the_rules(
     assert record_problems(record, PROGRAMME, TODAY) == []
     planned = {p.module.code: (p.year, p.term) for p in terms.schedule(PROGRAMME, record)}
     assert planned == {m.code: (m.year + model.get(m.code, 0), m.term) for m in PROGRAMME.modules}
-    summary = planner.progress_summary(PROGRAMME, record, date(2026, 1, 1))
+    summary = planner.progress_summary(Facts(PROGRAMME, record, date(2026, 1, 1)))
     by_term: dict[tuple[int, int], float] = {}
     for m in PROGRAMME.modules:
         key = (m.year + model.get(m.code, 0), m.term)

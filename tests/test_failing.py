@@ -12,6 +12,7 @@ import pytest
 
 from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan.domain import marks
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import Attempt, Completion, Progress
 from mldsplan.storage.programme_file import load_programme
 
@@ -132,7 +133,7 @@ def test_compensation_in_the_domain_is_oldest_first_then_file_order() -> None:
         "maths": "compensated",
         "eda": "failed",
     }
-    assert marks.ects_done(programme, record) == 5
+    assert marks.ects_done(Facts(programme, record, date(2026, 11, 25))) == 5
 
 
 def test_compensation_off_by_default(run: Run, run_json: RunJson) -> None:
@@ -158,7 +159,7 @@ def taught_at(mark: float, project: float | None = None) -> Progress:
 
 def test_example_taught_and_project_the_project_holds_back_distinction(tmp_path: Path) -> None:
     programme = load_programme(programme_file(tmp_path, TAUGHT_AND_PROJECT))
-    result = marks.grades(programme, taught_at(72, project=65))
+    result = marks.grades(Facts(programme, taught_at(72, project=65), date(2026, 11, 25)))
     assert result.method == "taught_and_project"
     assert result.average == pytest.approx(72)
     assert result.marked_ects == 70
@@ -171,7 +172,9 @@ def test_example_taught_and_project_the_project_holds_back_distinction(tmp_path:
         "distinction": "the project's 65 is below 70",
     }
     # the same record, weighted: (72·70 + 65·20) / 90 = 70.44, distinction
-    weighted = marks.grades(load_programme(SHIPPED), taught_at(72, project=65))
+    weighted = marks.grades(
+        Facts(load_programme(SHIPPED), taught_at(72, project=65), date(2026, 11, 25))
+    )
     assert weighted.average == pytest.approx((72 * 70 + 65 * 20) / 90)
     assert weighted.band == "distinction"
 
@@ -180,7 +183,7 @@ def test_example_taught_and_project_target_says_the_project_needs_70(
     tmp_path: Path,
 ) -> None:
     programme = load_programme(programme_file(tmp_path, TAUGHT_AND_PROJECT))
-    result = marks.targets(programme, taught_at(72))
+    result = marks.targets(Facts(programme, taught_at(72), date(2026, 11, 25)))
     assert result.method == "taught_and_project"
     assert result.average == pytest.approx(72)
     assert result.remaining_ects == 0
@@ -190,7 +193,7 @@ def test_example_taught_and_project_target_says_the_project_needs_70(
         "merit": (None, 60, "reachable"),
         "distinction": (None, 70, "reachable"),
     }
-    assumed = marks.targets(programme, taught_at(72), {"project": 65})
+    assumed = marks.targets(Facts(programme, taught_at(72), date(2026, 11, 25)), {"project": 65})
     assert {t.band: t.state for t in assumed.targets}["distinction"] == "out_of_reach"
 
 

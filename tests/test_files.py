@@ -19,6 +19,7 @@ from mldsplan.domain import changes, terms, workload
 from mldsplan.domain.constraints import MAX_DEFER_YEARS, is_line, name_key
 from mldsplan.domain.dates import add_months
 from mldsplan.domain.errors import FileFormatError, InputError
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import (
     Assessment,
     Completion,
@@ -619,7 +620,7 @@ def test_every_command_sequence_follows_a_model_of_the_record(steps: list[Step])
         return True
 
     def report() -> Report:
-        summary = workload.progress_summary(PROGRAMME, record, TODAY, NOW)
+        summary = workload.progress_summary(Facts(PROGRAMME, record, TODAY, NOW))
         terms = {(t.year, t.term): [t.ects, t.ects_done] for t in summary.terms if t.ects}
         return summary.ects_done, summary.ects_remaining, summary.modules_done, terms
 

@@ -89,7 +89,13 @@ def test_log_says_what_it_logged_and_removed(run: Run, run_json: RunJson) -> Non
         "schema_version": JSON_SCHEMA_VERSION,
         "action": "logged",
         "number": 2,
-        "entry": {"on": "2026-11-25", "hours": 0.5, "module": "agents", "note": "lab"},
+        "entry": {
+            "on": "2026-11-25",
+            "hours": 0.5,
+            "module": "agents",
+            "note": "lab",
+            "opening": False,
+        },
         "day_hours": 0.5,
         "week_start": "2026-11-23",
         "week_hours": 2.5,
@@ -105,6 +111,7 @@ def test_log_says_what_it_logged_and_removed(run: Run, run_json: RunJson) -> Non
         "hours": 2.0,
         "module": "bayesian",
         "note": None,
+        "opening": False,
     }
     assert (removed["action"], removed["number"]) == ("removed", 1)
     assert (removed["day_hours"], removed["week_hours"]) == (0.0, 0.5)
@@ -294,6 +301,7 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
     run("fail", "maths", "--mark", "42", "--on", "2026-01-12")
     run("log", "2", "--module", "bayesian", "--on", "2026-11-20", "--note", "n")
     run("log", "1", "--on", "2026-11-23")
+    run("log", "60", "--module", "eda", "--opening")  # no date: `on` null in the listing
     run("assess", "add", "bayesian", "CW1", "--weight", "30", "--due", "2026-11-30")
     run("assess", "add", "bayesian", "Exam", "--weight", "70", "--due", "2026-12-01")
     run("assess", "add", "deep-learning", "Quiz", "--weight", "20", "--due", "2026-11-02")
@@ -308,6 +316,8 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
     check.command("log --edit N --json", run_json("log", "--edit", "1", "--hours", "45m"))
     check.command("log --remove N --json", run_json("log", "--remove", "1"))
     check.command("log --undo --json", run_json("log", "--undo"))
+    check.command("log HOURS --json", run_json("log", "5", "--module", "eda", "--opening"))
+    check.command("log --remove N --json", run_json("log", "--remove", "3"))  # that opening one
     run("undo")  # the oldest version's `what` is null, the others' a list
     check.command("history --json", run_json("history"))
     said = sorted({re.sub(r"\[\d+\]", "[]", p) for p in check.problems})  # once per key

@@ -78,6 +78,7 @@ def test_the_layers_are_the_folders() -> None:
         "mldsplan.clickparts",
         "mldsplan.clock",
         "mldsplan.console",
+        "mldsplan.launch",
         "mldsplan.parameters",
         "mldsplan.paths",
         "mldsplan.prompts",

@@ -116,7 +116,7 @@ def test_progress(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, 
         str(d["modules_done"]),
         str(d["modules_total"]),
         hours_text(d["hours_remaining"]),
-        f"{d['weeks_remaining']:.1f}",
+        hours_text(d["weeks_remaining"]),
         g(d["weekly_hours"]),
         d["finish_date"],
         d["programme_end"],
@@ -151,7 +151,7 @@ def test_hours(run: Run, run_json: RunJson, monkeypatch: pytest.MonkeyPatch, wid
         text,
         hours_text(d["hours_remaining"]),
         g(d["weekly_hours"]),
-        f"{d['weeks_remaining']:.1f}",
+        hours_text(d["weeks_remaining"]),
         d["finish_date"],
         d["on"],
         d["programme_end"],
@@ -411,7 +411,7 @@ def test_the_new_reports(
     assert_fits(calendar, width)
     for t in run_json("calendar")["terms"]:
         words = row(calendar, str(t["year"]), str(t["term"]))
-        assert t["start"] in words and t["end"] in words and f"{t['weeks']:.1f}" in words
+        assert t["start"] in words and t["end"] in words and hours_text(t["weeks"]) in words
     listing = terminal(run, monkeypatch, width, "assess", "list")
     assert_fits(listing, width)
     for m in run_json("assess", "list")["modules"]:

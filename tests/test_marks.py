@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from conftest import SHIPPED, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan.domain import marks as grades
 from mldsplan.domain import workload
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import Completion, Progress
 from mldsplan.storage.programme_file import load_programme
 
@@ -63,24 +64,29 @@ def test_a_resit_cap_changes_the_band(run: Run, run_json: RunJson) -> None:
 
 
 def test_borderline_notice() -> None:
-    result = grades.grades(PROGRAMME, record(maths=68, programming=68))
+    result = grades.grades(Facts(PROGRAMME, record(maths=68, programming=68), date(2026, 11, 25)))
     assert result.band == "merit" and result.borderline and result.borderline_band == "distinction"
-    assert not grades.grades(PROGRAMME, record(maths=67.4)).borderline
+    assert not grades.grades(Facts(PROGRAMME, record(maths=67.4), date(2026, 11, 25))).borderline
 
 
 def test_the_borderline_carries_its_bands_threshold() -> None:
-    near_merit = grades.grades(PROGRAMME, record(maths=58))
+    near_merit = grades.grades(Facts(PROGRAMME, record(maths=58), date(2026, 11, 25)))
     assert (near_merit.borderline_band, near_merit.borderline_threshold) == ("merit", 60)
-    assert grades.grades(PROGRAMME, record(maths=68)).borderline_threshold == 70
-    clear = grades.grades(PROGRAMME, record(maths=64))
+    assert (
+        grades.grades(Facts(PROGRAMME, record(maths=68), date(2026, 11, 25))).borderline_threshold
+        == 70
+    )
+    clear = grades.grades(Facts(PROGRAMME, record(maths=64), date(2026, 11, 25)))
     assert clear.borderline_band is None and clear.borderline_threshold is None
-    assert grades.grades(PROGRAMME, Progress()).borderline_threshold is None  # no marks
+    assert (
+        grades.grades(Facts(PROGRAMME, Progress(), date(2026, 11, 25))).borderline_threshold is None
+    )  # no marks
 
 
 @given(st.floats(min_value=0, max_value=100))
 @settings(max_examples=200, deadline=None)
 def test_a_borderline_threshold_is_its_bands(mark: float) -> None:
-    result = grades.grades(PROGRAMME, record(maths=mark))
+    result = grades.grades(Facts(PROGRAMME, record(maths=mark), date(2026, 11, 25)))
     bands = dict(PROGRAMME.classification.bands)
     expected = bands[result.borderline_band] if result.borderline_band else None
     assert result.borderline_threshold == expected
@@ -91,14 +97,17 @@ def test_a_borderline_threshold_is_its_bands(mark: float) -> None:
 
 def test_a_resit_is_capped_only_above_the_cap() -> None:
     result = grades.grades(
-        PROGRAMME,
-        Progress(
-            completions={
-                "eda": Completion(on=DAY, mark=62, resit=True),
-                "maths": Completion(on=DAY, mark=50, resit=True),  # at the cap: counted whole
-                "programming": Completion(on=DAY, mark=80),
-            }
-        ),
+        Facts(
+            PROGRAMME,
+            Progress(
+                completions={
+                    "eda": Completion(on=DAY, mark=62, resit=True),
+                    "maths": Completion(on=DAY, mark=50, resit=True),  # at the cap: counted whole
+                    "programming": Completion(on=DAY, mark=80),
+                }
+            ),
+            date(2026, 11, 25),
+        )
     )
     capped = {m.code: (m.capped, m.counted_mark) for m in result.modules}
     assert capped == {"eda": (True, 50), "maths": (False, 50), "programming": (False, 80)}
@@ -113,14 +122,17 @@ def test_ects_done_by_day_is_cumulative_per_completion_day() -> None:
             "ethics-1": Completion(on=date(2025, 12, 1)),
         }
     )
-    points = [(p.on, p.ects) for p in grades.ects_done_by_day(PROGRAMME, progress)]
+    points = [
+        (p.on, p.ects)
+        for p in grades.ects_done_by_day(Facts(PROGRAMME, progress, date(2026, 11, 25)))
+    ]
     assert points == [
         (date(2025, 12, 1), 2.5),
         (date(2026, 1, 20), 12.5),
         (date(2026, 5, 20), 17.5),
     ]
-    assert points[-1][1] == grades.ects_done(PROGRAMME, progress)
-    assert grades.ects_done_by_day(PROGRAMME, Progress()) == []
+    assert points[-1][1] == grades.ects_done(Facts(PROGRAMME, progress, date(2026, 11, 25)))
+    assert grades.ects_done_by_day(Facts(PROGRAMME, Progress(), date(2026, 11, 25))) == []
 
 
 def test_a_term_is_complete_once_every_module_planned_in_it_is_done() -> None:
@@ -130,7 +142,7 @@ def test_a_term_is_complete_once_every_module_planned_in_it_is_done() -> None:
         completions={code: Completion(on=DAY) for code in done},
         deferrals={"programming": 1},  # year 1 term 1 keeps ethics-1 and maths, both done
     )
-    terms = workload.progress_summary(PROGRAMME, progress, date(2026, 11, 25)).terms
+    terms = workload.progress_summary(Facts(PROGRAMME, progress, date(2026, 11, 25))).terms
     complete = {(t.year, t.term): t.complete for t in terms}
     assert complete[1, 1] is True  # what is planned there is done
     assert complete[1, 2] is False  # eda done, supervised not
@@ -139,13 +151,15 @@ def test_a_term_is_complete_once_every_module_planned_in_it_is_done() -> None:
 
 
 def test_exactly_at_a_threshold_is_that_band() -> None:
-    assert grades.grades(PROGRAMME, record(maths=70)).band == "distinction"
-    assert grades.grades(PROGRAMME, record(maths=69.999)).band == "merit"
+    assert (
+        grades.grades(Facts(PROGRAMME, record(maths=70), date(2026, 11, 25))).band == "distinction"
+    )
+    assert grades.grades(Facts(PROGRAMME, record(maths=69.999), date(2026, 11, 25))).band == "merit"
 
 
 def test_nothing_remaining_secures_or_loses_each_band() -> None:
     everything = {m.code.replace("-", "_"): 65.0 for m in PROGRAMME.modules}
-    result = grades.targets(PROGRAMME, record(**everything))
+    result = grades.targets(Facts(PROGRAMME, record(**everything), date(2026, 11, 25)))
     assert result.remaining_ects == 0
     assert [(t.band, t.needed_average, t.state) for t in result.targets] == [
         ("pass", None, "secured"),
@@ -158,16 +172,19 @@ def test_secured_when_exactly_the_pass_mark_is_needed_and_out_of_reach_above_100
     # 47.5 ECTS at 70 and unsupervised assumed at 50: the needed merit average follows SPEC §4
     half = {c.replace("-", "_"): 70.0 for c in PROGRAMME.codes[:9]}
     assert sum(ECTS[c.replace("_", "-")] for c in half) == 47.5
-    result = grades.targets(PROGRAMME, record(**half), assume={"unsupervised": 50.0})
+    result = grades.targets(
+        Facts(PROGRAMME, record(**half), date(2026, 11, 25)), assume={"unsupervised": 50.0}
+    )
     merit = next(t for t in result.targets if t.band == "merit")
     assert merit.needed_average == pytest.approx((60 * 90 - 70 * 47.5 - 50 * 7.5) / 35)
-    low = grades.targets(PROGRAMME, record(**dict.fromkeys(half, 50.0)))
+    low = grades.targets(Facts(PROGRAMME, record(**dict.fromkeys(half, 50.0)), date(2026, 11, 25)))
     assert next(t for t in low.targets if t.band == "distinction").state == "reachable"
     very_low = grades.targets(
-        PROGRAMME, record(**dict.fromkeys(half, 50.0)), assume={"project": 50.0}
+        Facts(PROGRAMME, record(**dict.fromkeys(half, 50.0)), date(2026, 11, 25)),
+        assume={"project": 50.0},
     )
     assert next(t for t in very_low.targets if t.band == "distinction").state == "out_of_reach"
-    exact = grades.targets(PROGRAMME, record(programming=50.0))
+    exact = grades.targets(Facts(PROGRAMME, record(programming=50.0), date(2026, 11, 25)))
     assert next(t for t in exact.targets if t.band == "pass").needed_average == pytest.approx(50)
     assert next(t for t in exact.targets if t.band == "pass").state == "secured"
 
@@ -253,7 +270,11 @@ marks = st.floats(min_value=50, max_value=100, allow_nan=False)
 @given(st.dictionaries(st.sampled_from(PROGRAMME.codes), marks, min_size=1))
 def test_average_lies_between_the_lowest_and_highest_mark(given_marks: dict[str, float]) -> None:
     result = grades.grades(
-        PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()})
+        Facts(
+            PROGRAMME,
+            record(**{c.replace("-", "_"): m for c, m in given_marks.items()}),
+            date(2026, 11, 25),
+        )
     )
     assert result.average is not None
     assert min(given_marks.values()) - 1e-9 <= result.average <= max(given_marks.values()) + 1e-9
@@ -265,7 +286,11 @@ def test_getting_the_needed_average_everywhere_lands_on_the_threshold(
     given_marks: dict[str, float], band_index: int
 ) -> None:
     result = grades.targets(
-        PROGRAMME, record(**{c.replace("-", "_"): m for c, m in given_marks.items()})
+        Facts(
+            PROGRAMME,
+            record(**{c.replace("-", "_"): m for c, m in given_marks.items()}),
+            date(2026, 11, 25),
+        )
     )
     target = result.targets[band_index]
     if target.needed_average is None:

@@ -7,7 +7,9 @@ with the driver installed.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from hypothesis import strategies as st
 
 from conftest import Run, child_env
 from mldsplan.domain import changes
+from mldsplan.domain.constraints import MAX_REVISION
 from mldsplan.domain.merge import merge
 from mldsplan.domain.progress import (
     Assessment,
@@ -132,7 +135,15 @@ def test_two_copies_without_conflicts_keep_everything_of_both(a: Progress, b: Pr
     assert m.revision == max(a.revision, b.revision)
     for field in ("completions", "deferrals", "term_dates"):
         assert getattr(m, field) == {**getattr(a, field), **getattr(b, field)}
-    assert by_id(m) == {**by_id(a), **by_id(b)}
+    # Field by field (issue 28.3): a value one copy holds and the other lacks is kept.
+    both = {**by_id(a), **by_id(b)}
+    for key, item in both.items():
+        x, y = by_id(a).get(key, item), by_id(b).get(key, item)
+        fields = {
+            f: getattr(x, f) if getattr(y, f) is None else getattr(y, f) for f in ("due", "mark")
+        }
+        assert by_id(m)[key] == replace(item, **fields)
+    assert by_id(m).keys() == both.keys()
     for code in {*a.failed_attempts, *b.failed_attempts}:  # one list goes on from the other
         longer = max(a.failed_attempts.get(code, ()), b.failed_attempts.get(code, ()), key=len)
         assert m.failed_attempts[code] == longer
@@ -494,7 +505,7 @@ def test_a_merge_that_would_break_a_rule_writes_nothing(
     assert files(progress_file.parent) == before
 
 
-def test_the_driver_merges_three_ways_into_ours_and_leaves_ours_on_a_conflict(
+def test_the_driver_merges_three_ways_into_ours_and_keeps_ours_on_a_conflict(
     run: Run, tmp_path: Path
 ) -> None:
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
@@ -514,15 +525,15 @@ def test_the_driver_merges_three_ways_into_ours_and_leaves_ours_on_a_conflict(
     assert merged.log == () and "eda" in merged.completions  # the removal is kept
     assert base.read_bytes() == base_bytes and theirs.read_bytes() == theirs_bytes
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["base", "ours", "theirs"]
-    # Both sides changed eda's mark: exit 1, ours byte for byte as it was.
+    # Both sides changed eda's mark: exit 1, ours' value kept (nothing else changed).
     shutil.copy(ours, base)
     run("--file", str(theirs), "mark", "eda", "72")
     run("--file", str(ours), "mark", "eda", "74")
-    ours_bytes = ours.read_bytes()
+    before = store.load(ours)
     result = run("merge-driver", str(base), str(ours), str(theirs), ok=False)
     assert result.exit_code == 1
     assert result.stdout.startswith("conflict: eda's completion (completions.eda): mine")
-    assert ours.read_bytes() == ours_bytes
+    assert store.load(ours).content() == before.content()
     run("merge-driver", "--prefer", "theirs", str(base), str(ours), str(theirs))
     assert store.load(ours).completions["eda"].mark == 72
 
@@ -614,4 +625,120 @@ def test_two_clones_pull_through_the_driver(run: Run, tmp_path: Path) -> None:
     pulled = git(laptop, "pull", "--no-rebase", "--no-edit", "origin", "main", ok=False)
     assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout, pulled.stdout
     assert "conflict: maths's completion" in pulled.stdout + pulled.stderr
-    assert (laptop / "progress.toml").read_bytes() == ours
+    assert store.load(laptop / "progress.toml").content() == store.parse(laptop, ours).content()
+
+
+# --- issue 28, point 7: what merge and the copy warnings say -----------------
+
+
+def test_a_merge_into_no_file_yet_creates_it_and_says_undo_has_nothing_to_put_back(
+    run: Run, two_copies: Path, tmp_path: Path
+) -> None:
+    new = tmp_path / "new.toml"
+    result = run("--file", str(new), "merge", str(two_copies))
+    said = result.stderr
+    assert f"created {new} from {two_copies}: " in said, said
+    assert "there is no earlier version for 'mldsplan undo' to put back" in said
+    assert "takes the merge back" not in said and "init' creates one" not in said, said
+    assert store.load(new).content() == store.load(two_copies).content()
+    undone = run("--file", str(new), "undo", ok=False)
+    assert undone.exit_code == 1 and "no earlier version" in undone.stderr
+
+
+def test_a_copy_past_the_last_revision_is_refused_by_name_and_nothing_is_written(
+    run: Run, two_copies: Path, progress_file: Path
+) -> None:
+    text = two_copies.read_text()
+    for revision in (MAX_REVISION - 1, MAX_REVISION):
+        two_copies.write_text(re.sub(r"(?m)^revision = .*$", f"revision = {revision}", text))
+        before = files(progress_file.parent)
+        result = run("merge", str(two_copies), ok=False)
+        assert result.exit_code == 1, result.output
+        first = result.stderr.splitlines()[0]
+        assert first.startswith(f"Error: {two_copies}'s revision {revision} leaves none"), first
+        assert "internal error" not in result.stderr
+        assert files(progress_file.parent) == before
+    two_copies.write_text(re.sub(r"(?m)^revision = .*$", f"revision = {MAX_REVISION + 1}", text))
+    result = run("merge", str(two_copies), ok=False)
+    assert result.exit_code == 1 and "internal error" not in result.stderr, result.stderr
+    assert f"{MAX_REVISION + 1} is more than {MAX_REVISION}" in result.stderr
+
+
+def test_check_refuses_a_revision_past_rfc_5545s_sequence_and_export_never_fails_inside(
+    run: Run, progress_file: Path, tmp_path: Path
+) -> None:
+    run("init", "--start", "2025-10")
+    run("assess", "add", "eda", "cw1", "--weight", "40", "--due", "2026-12-04")
+    text = progress_file.read_text()
+    progress_file.write_text(re.sub(r"(?m)^revision = .*$", "revision = 2147483648", text))
+    checked = run("check", ok=False)
+    assert checked.exit_code == 1 and "2147483648 is more than 2147483647" in checked.stdout
+    calendar = tmp_path / "d.ics"
+    for revision in (MAX_REVISION - 1, MAX_REVISION, MAX_REVISION + 1):
+        progress_file.write_text(re.sub(r"(?m)^revision = .*$", f"revision = {revision}", text))
+        result = run("export", "-f", "ics", "-o", str(calendar), ok=False)
+        assert "internal error" not in result.stderr, result.stderr
+        if result.exit_code == 0:
+            sequences = re.findall(r"SEQUENCE:([0-9]+)", calendar.read_text())
+            assert sequences and all(int(n) <= MAX_REVISION for n in sequences)
+        else:
+            assert result.stderr.startswith("Error: "), result.stderr
+    # An import of an export at the last revision writes none past it.
+    progress_file.write_text(text)
+    exported = tmp_path / "x.json"
+    run("export", "-f", "json", "-o", str(exported))
+    data = json.loads(exported.read_text())
+    data["revision"] = MAX_REVISION
+    exported.write_text(json.dumps(data))
+    before = progress_file.read_bytes()
+    result = run("import", str(exported), ok=False)
+    assert result.exit_code == 1 and "internal error" not in result.stderr, result.stderr
+    assert progress_file.read_bytes() == before
+
+
+def test_a_copy_that_holds_nothing_new_is_named_so_and_many_are_one_line(
+    run: Run, progress_file: Path
+) -> None:
+    run("init", "--start", "2025-10")
+    run("log", "2", "--module", "maths", "--on", "2026-11-20")
+    copy = progress_file.parent / SYNCTHING
+    shutil.copy(progress_file, copy)
+    run("log", "1", "--module", "eda", "--on", "2026-11-21")  # the copy is behind: nothing new
+    said = run("progress").stderr
+    assert f"warning: {copy} looks like a conflict copy Syncthing left;" in said
+    assert "it holds nothing new: delete it" in said and "merge it" not in said, said
+    on_the_other_computer(run, "--file", str(copy), "log", "3", "--on", "2026-11-22")
+    assert f"merge it: mldsplan merge {copy}" in run("progress").stderr
+    names = [
+        "progress (Ann's conflicted copy 2026-11-25).toml",
+        "progress (conflicted copy 2026-11-25 101010).toml",
+        "progress_conflict-20261125-101010.toml",
+    ]
+    for name in names:
+        shutil.copy(copy, progress_file.parent / name)
+    said = run("progress").stderr
+    warnings = [line for line in said.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        f"warning: 4 conflict copies (Dropbox, Nextcloud, Syncthing, ownCloud) are beside"
+        f" {progress_file}; 'mldsplan check' lists them, each with what to do"
+    ], said
+    listed = run("check").stdout
+    assert listed.count("looks like a conflict copy") == 4, listed
+
+
+def test_delete_copy_removes_the_copy_only_after_a_merge_that_took_everything(
+    run: Run, two_copies: Path, progress_file: Path
+) -> None:
+    said = run("merge", str(two_copies), "--dry-run", "--delete-copy").stderr
+    assert two_copies.exists() and f"{two_copies} is kept" in said
+    run("mark", "maths", "66")
+    on_the_other_computer(run, "--file", str(two_copies), "mark", "maths", "62")
+    said = run("merge", str(two_copies), "--prefer", "mine", "--delete-copy").stderr
+    assert two_copies.exists(), said
+    assert f"{two_copies} is kept: it holds other maths's completion" in said, said
+    # The other computer changes the mark again: theirs, this time, takes all it holds.
+    on_the_other_computer(run, "--file", str(two_copies), "mark", "maths", "61")
+    said = run("merge", str(two_copies), "--prefer", "theirs", "--delete-copy").stderr
+    assert f"deleted {two_copies} (--delete-copy)" in said, said
+    assert not two_copies.exists()
+    assert store.load(progress_file).completions["maths"].mark == 61

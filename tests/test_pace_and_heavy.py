@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from conftest import SHIPPED, TODAY, Run, RunJson
 from mldsplan.domain import studytime
 from mldsplan.domain import workload as planner
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import LogEntry, Progress
 from mldsplan.storage.programme_file import load_programme
 
@@ -65,20 +66,20 @@ def test_the_issues_example_pace_and_balance_count_the_same_three_days(
 def test_the_terms_balance_starts_at_the_later_of_its_start_and_the_first_entry() -> None:
     on = date(2026, 11, 25)  # year 2 term 1 runs from 1 October
     record = Progress(start="2025-10")
-    assert studytime.term_balance(PROGRAMME, record, on, 21) is None  # nothing logged yet
+    assert studytime.term_balance(Facts(PROGRAMME, record, on), 21) is None  # nothing logged yet
     inside = Progress(start="2025-10", log=(LogEntry(date(2026, 11, 19), 3.0),))
-    found = studytime.term_balance(PROGRAMME, inside, on, 21)
+    found = studytime.term_balance(Facts(PROGRAMME, inside, on), 21)
     assert found is not None and found.since == date(2026, 11, 19)
     assert found.target_hours == pytest.approx(21)  # 19 to 25 November: 7 days
     before = Progress(
         start="2025-10",
         log=(LogEntry(date(2026, 9, 1), 5.0), LogEntry(date(2026, 10, 2), 3.0)),
     )
-    found = studytime.term_balance(PROGRAMME, before, on, 21)
+    found = studytime.term_balance(Facts(PROGRAMME, before, on), 21)
     assert found is not None and found.since == date(2026, 10, 1)  # logging before the term
     assert found.target_hours == pytest.approx(21 * 56 / 7)  # 1 October to 25 November
     assert found.logged_hours == 3
-    overall = studytime.balance(before.log, on, 21)
+    overall = studytime.balance(Facts(PROGRAMME, Progress(log=before.log), on), 21)
     assert overall is not None and overall.since == date(2026, 9, 1)
 
 
@@ -98,7 +99,10 @@ def test_pace_and_balance_share_one_span(
     first = date(2026, 1, 1)
     log = tuple(LogEntry(on=first + timedelta(days=d), hours=h) for d, h in raw)
     on = first + timedelta(days=offset)
-    pace, found = studytime.pace(log, on), studytime.balance(log, on, weekly)
+    pace, found = (
+        studytime.pace(Facts(PROGRAMME, Progress(log=log), on)),
+        studytime.balance(Facts(PROGRAMME, Progress(log=log), on), weekly),
+    )
     if pace is None:
         assert found is None
         assert all(e.on > on for e in log)
@@ -133,7 +137,9 @@ def test_a_what_if_pace_measures_the_heavy_terms_and_warnings(
     assert {(t["year"], t["term"]): t["weekly_load"] for t in what_if["terms"]} == loads
     heavy = {(t["year"], t["term"]) for t in what_if["terms"] if t["heavy"]}
     assert heavy == {(2, 1)}  # 24.8 h/week is under 30 x 1.1 = 33
-    assert what_if["warnings"] == ["year 2 term 1 needs 51.3 h/week, more than your 30 h/week"]
+    assert what_if["warnings"] == [
+        "year 2 term 1: 51.26 h needed a week to finish on time, more than your 30 h/week"
+    ]
     # balances are history: still against the recorded 21 h/week
     assert what_if["balance"] == own["balance"] and what_if["term_balance"] == own["term_balance"]
     assert what_if["balance"]["target_hours"] == pytest.approx(9)
@@ -146,7 +152,7 @@ def test_a_what_if_pace_measures_the_heavy_terms_and_warnings(
     assert "\nheavy: needs more than your 30 h/week + 10%\n" in text
     # the plan keeps measuring against the recorded hours
     assert run_json("plan")["warnings"] == [
-        "year 2 term 1 needs 51.3 h/week, more than your 21 h/week"
+        "year 2 term 1: 51.26 h needed a week to finish on time, more than your 21 h/week"
     ]
 
 

@@ -157,7 +157,7 @@ def test_a_module_without_assessments_has_no_mark_so_far(run: Run) -> None:
 
 def test_progress_points_to_the_command_that_shows_the_warning(run: Run, run_json: RunJson) -> None:
     run("init", "--start", "2026-10")
-    assert "warning: year 1 term 1 needs" in run("hours").stdout
+    assert "warning: year 1 term 1: 42.89 h needed a week to finish on time" in run("hours").stdout
     data = run_json("progress")
     assert data["warnings_shown_by"] == ["mldsplan hours"]
     assert "1 plan warning: see mldsplan hours" in run("progress").stdout

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from conftest import SHIPPED, TODAY, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan.domain import studytime, terms
 from mldsplan.domain import workload as planner
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import LogEntry, Progress
 from mldsplan.output.render import hours_text
 from mldsplan.storage.programme_file import load_programme
@@ -308,7 +309,7 @@ def test_progress_shows_this_week(run: Run, run_json: RunJson) -> None:
     data = run_json("progress")
     assert data["this_week"]["logged_hours"] == 3.5
     assert data["this_week"]["week_start"] == str(TODAY - timedelta(days=TODAY.weekday()))
-    assert "This week: 3.5 of 21 h" in run("progress").stdout
+    assert "Logged this week: 3.5 of 21 h" in run("progress").stdout
     # the balance runs from the first entry (today) to today: one day of 21 h/week
     assert data["balance"] == {
         "since": str(TODAY),
@@ -351,21 +352,29 @@ def test_pace_counts_idle_days_too(run: Run, run_json: RunJson) -> None:
     assert later["overall_weekly_hours"] == pytest.approx(90 / 10)
     modules = run_json("hours", "--on", "2026-11-25")["modules"]
     assert modules == [
-        {"code": "deep-learning", "budget_hours": 187.5, "logged_hours": 90, "percent_used": 48}
+        {
+            "code": "deep-learning",
+            "budget_hours": 187.5,
+            "logged_hours": 90,
+            "opening_hours": 0,
+            "percent_used": 48,
+        }
     ]
 
 
 def test_a_short_log_has_a_short_recent_span() -> None:
     log = (LogEntry(date(2026, 11, 17), 3.0), LogEntry(date(2026, 11, 24), 5.0))
-    pace = studytime.pace(log, date(2026, 11, 25))
+    pace = studytime.pace(Facts(PROGRAMME, Progress(log=log), date(2026, 11, 25)))
     assert pace is not None
     # 17 to 25 November is 9 days: the recent span starts at the first entry too
     assert (pace.recent_since, pace.recent_days, pace.span_days) == (date(2026, 11, 17), 9, 9)
     assert pace.recent_weekly_hours == pace.overall_weekly_hours == pytest.approx(8 / (9 / 7))
-    only = studytime.pace(log[1:], date(2026, 11, 25))
+    only = studytime.pace(Facts(PROGRAMME, Progress(log=log[1:]), date(2026, 11, 25)))
     assert only is not None and only.recent_days == 2
     assert only.recent_weekly_hours == pytest.approx(5 / (2 / 7))
-    assert studytime.pace(log, date(2026, 11, 16)) is None  # entries after `on` do not count
+    assert (
+        studytime.pace(Facts(PROGRAMME, Progress(log=log), date(2026, 11, 16))) is None
+    )  # entries after `on` do not count
 
 
 def test_logged_hours_reduce_the_hours_remaining(
@@ -390,7 +399,9 @@ def test_logged_hours_reduce_the_hours_remaining(
     from mldsplan.storage import store
 
     record = store.load(progress_file)
-    assert planner.hours_remaining(PROGRAMME, record) == pytest.approx(expected)
+    assert planner.hours_remaining(Facts(PROGRAMME, record, date(2026, 11, 25))) == pytest.approx(
+        expected
+    )
 
 
 def test_hours_shows_the_pace_line_and_the_module_table(run: Run, run_json: RunJson) -> None:
@@ -452,7 +463,8 @@ def test_weekly_totals_add_up_to_the_log(raw: list[tuple[int, float]]) -> None:
     log = tuple(LogEntry(on=first + timedelta(days=d), hours=h) for d, h in raw)
     record = Progress(log=log)
     weeks = [
-        studytime.study_week(PROGRAMME, record, first + timedelta(weeks=w), 21) for w in range(13)
+        studytime.study_week(Facts(PROGRAMME, record, first + timedelta(weeks=w)), 21)
+        for w in range(13)
     ]
     assert sum(w.logged_hours for w in weeks) == pytest.approx(sum(h for _, h in raw))
     assert all(w.remaining_hours >= 0 for w in weeks)

@@ -204,6 +204,26 @@ def reference(
     mine=[("grade", "eda", "cw1", 80.0)],
     theirs=[("due", "eda", "cw1", DAYS[2])],
 )
+@example(  # removed on one computer, marked on the other: a conflict, settled once
+    common=[("assess", "maths", "cw1", 20.0)],
+    mine=[("unassess", "maths", "cw1")],
+    theirs=[("grade", "maths", "cw1", 50.0)],
+)
+@example(
+    common=[("assess", "maths", "cw1", 20.0)],
+    mine=[("grade", "maths", "cw1", 50.0)],
+    theirs=[("unassess", "maths", "cw1")],
+)
+@example(  # added again after a removal (the same name makes the same id)
+    common=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+    mine=[],
+    theirs=[("assess", "maths", "cw1", 20.0)],
+)
+@example(
+    common=[],
+    mine=[("assess", "maths", "cw1", 20.0)],
+    theirs=[("assess", "maths", "cw1", 20.0), ("unassess", "maths", "cw1")],
+)
 def test_the_two_way_merge_is_the_three_way_merge_with_the_true_ancestor(
     common: list[Op], mine: list[Op], theirs: list[Op]
 ) -> None:

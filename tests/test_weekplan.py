@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from conftest import NOW, SHIPPED, TODAY, MadeWith, Run, RunJson
 from mldsplan.domain import studytime
 from mldsplan.domain.errors import MldsplanError
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import Assessment, Completion, LogEntry, Progress
 from mldsplan.domain.terms import schedule, window
@@ -62,7 +63,7 @@ EXAMPLE = Progress(
 
 
 def test_the_worked_example_with_its_hand_checked_figures() -> None:
-    week = studytime.week_plan(PROGRAMME, EXAMPLE, TODAY, 21)
+    week = studytime.week_plan(Facts(PROGRAMME, EXAMPLE, TODAY), 21)
     assert date(2026, 11, 25) == TODAY and TODAY.weekday() == 2  # a Wednesday
     assert [r.code for r in week.plan] == ["unsupervised", "deep-learning"]
     unsupervised, deep = week.plan
@@ -97,7 +98,7 @@ def test_the_same_plan_all_week_and_what_is_logged_counts_against_it() -> None:
     tuesday = LogEntry(date(2026, 11, 24), 1.5, "unsupervised")
     logged = replace(EXAMPLE, log=(*EXAMPLE.log, tuesday))
     for day in (MONDAY + timedelta(days=i) for i in range(7)):
-        week = studytime.week_plan(PROGRAMME, logged, day, 21)
+        week = studytime.week_plan(Facts(PROGRAMME, logged, day), 21)
         assert two(week.plan_total_hours) == "62.78", day
         first = week.plan[0]
         assert (first.logged_hours, two(first.left_hours)) == (1.5, "44.44")
@@ -105,14 +106,14 @@ def test_the_same_plan_all_week_and_what_is_logged_counts_against_it() -> None:
 
 
 def test_spare_hours_and_a_what_if() -> None:
-    week = studytime.week_plan(PROGRAMME, EXAMPLE, TODAY, 80)
+    week = studytime.week_plan(Facts(PROGRAMME, EXAMPLE, TODAY), 80)
     assert week.over_committed_hours == 0
     assert week.spare_hours == pytest.approx(80 - week.plan_total_hours)
-    study = studytime.study_week(PROGRAMME, EXAMPLE, TODAY, 80)
+    study = studytime.study_week(Facts(PROGRAMME, EXAMPLE, TODAY), 80)
     assert study.available_hours == study.target_hours == 80
     assert study.plan_total_hours == week.plan_total_hours
     # balances are history: measured against the student's own weekly hours
-    own = studytime.study_week(PROGRAMME, EXAMPLE, TODAY, 21)
+    own = studytime.study_week(Facts(PROGRAMME, EXAMPLE, TODAY), 21)
     assert study.balance is not None and own.balance is not None
     assert study.balance.target_hours == own.balance.target_hours
 
@@ -128,7 +129,7 @@ def test_an_overdue_module_is_spread_to_the_end_of_the_current_term() -> None:
             )
         },
     )
-    week = studytime.week_plan(PROGRAMME, behind, TODAY, 21)
+    week = studytime.week_plan(Facts(PROGRAMME, behind, TODAY), 21)
     bayesian = next(r for r in week.plan if r.code == "bayesian")
     assert bayesian.overdue
     assert bayesian.deadline is not None and bayesian.deadline.name == "Exam"
@@ -138,14 +139,14 @@ def test_an_overdue_module_is_spread_to_the_end_of_the_current_term() -> None:
 
 
 def test_nothing_to_plan_without_dates_or_before_a_term_starts() -> None:
-    assert studytime.week_plan(PROGRAMME, Progress(), TODAY, 21).plan == []
-    before = studytime.week_plan(PROGRAMME, Progress(start="2027-10"), TODAY, 21)
+    assert studytime.week_plan(Facts(PROGRAMME, Progress(), TODAY), 21).plan == []
+    before = studytime.week_plan(Facts(PROGRAMME, Progress(start="2027-10"), TODAY), 21)
     assert before.plan == [] and before.spare_hours == 21
     # year 1 term 1 starts on Wednesday 2025-10-01: in that week's plan, not the week before
     started = Progress(start="2025-10")
-    during = studytime.week_plan(PROGRAMME, started, date(2025, 9, 29), 21)
+    during = studytime.week_plan(Facts(PROGRAMME, started, date(2025, 9, 29)), 21)
     assert {r.code for r in during.plan} == {"ethics-1", "programming", "maths"}
-    assert studytime.week_plan(PROGRAMME, started, date(2025, 9, 28), 21).plan == []
+    assert studytime.week_plan(Facts(PROGRAMME, started, date(2025, 9, 28)), 21).plan == []
 
 
 # --- properties, in-process ---------------------------------------------------
@@ -203,7 +204,7 @@ def hours_to_do_on_monday(record: Progress, code: str, on: date) -> float:
 def test_only_started_unfinished_modules_and_never_a_negative_need(
     record: Progress, on: date, weekly: float
 ) -> None:
-    week = studytime.week_plan(PROGRAMME, record, on, weekly)
+    week = studytime.week_plan(Facts(PROGRAMME, record, on), weekly)
     sunday = on - timedelta(days=on.weekday()) + timedelta(days=6)
     planned = {p.module.code: p for p in schedule(PROGRAMME, record)}
     for r in week.plan:
@@ -235,8 +236,8 @@ def test_logging_during_the_week_leaves_needs_and_lowers_what_is_left(
 ) -> None:
     first = on - timedelta(days=on.weekday())
     more = tuple(LogEntry(first + timedelta(days=d), h, code) for d, h, code in extra)
-    before = studytime.week_plan(PROGRAMME, record, on, 21)
-    after = studytime.week_plan(PROGRAMME, replace(record, log=record.log + more), on, 21)
+    before = studytime.week_plan(Facts(PROGRAMME, record, on), 21)
+    after = studytime.week_plan(Facts(PROGRAMME, replace(record, log=record.log + more), on), 21)
     assert [(r.code, r.need_hours, r.due) for r in after.plan] == [
         (r.code, r.need_hours, r.due) for r in before.plan
     ]
@@ -256,7 +257,7 @@ def test_without_assessments_the_need_is_what_is_left_over_the_weeks_to_the_term
 ) -> None:
     plain = replace(record, assessments={})
     first = on - timedelta(days=on.weekday())
-    for r in studytime.week_plan(PROGRAMME, plain, on, 21).plan:
+    for r in studytime.week_plan(Facts(PROGRAMME, plain, on), 21).plan:
         assert r.deadline is None
         rest = hours_to_do_on_monday(plain, r.code, on)
         assert r.need_hours == pytest.approx(rest / max(1.0, ((r.due - first).days + 1) / 7))
@@ -330,7 +331,8 @@ def plan_rows(text: str, d: dict[str, Any]) -> None:
         days = r["days_left"]
         assert f"in {days} days" in flat(text)
     assert (
-        f"This week needs {hours_text(d['plan_total_hours'])} of {hours_text(d['available_hours'])} h,"
+        f"Needed this week: {hours_text(d['plan_total_hours'])}"
+        f" of {hours_text(d['available_hours'])} h,"
         f" over-committed by {hours_text(d['over_committed_hours'])} h" in flat(text)
     )
 
@@ -366,9 +368,10 @@ def test_week_piped_is_one_line_a_module(run: Run, run_json: RunJson, example: N
 
 def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example: None) -> None:
     text = run("progress").stdout
-    line = next(line for line in text.splitlines() if line.startswith("Week's plan"))
+    line = next(line for line in text.splitlines() if line.startswith("Needed this week"))
     assert line == (
-        "Week's plan needs 62.78 of 21 h, over-committed by 41.78 h; unsupervised first, 44.44 h left"
+        "Needed this week: 62.78 of 21 h, over-committed by 41.78 h;"
+        " unsupervised first, 44.44 h left"
     )
     assert run_json("progress")["week_plan"]["available_hours"] == 21
 
@@ -376,7 +379,7 @@ def test_progress_says_the_plan_in_one_line(run: Run, run_json: RunJson, example
 def test_a_week_with_spare_hours_names_where_to_get_ahead(run: Run, example: None) -> None:
     run("init", "--weekly-hours", "70")
     text = flat(run("week", *ON).stdout)
-    assert "This week needs 62.78 of 70 h, 7.22 h spare: get ahead on unsupervised" in text
+    assert "Needed this week: 62.78 of 70 h, 7.22 h spare: get ahead on unsupervised" in text
 
 
 def test_week_weekly_hours_is_a_what_if(run: Run, run_json: RunJson, example: None) -> None:

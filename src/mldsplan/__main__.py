@@ -1,3 +1,3 @@
-from mldsplan.cli import entry
+from mldsplan.launch import entry
 
 entry()

@@ -88,6 +88,7 @@ def main(
         typer.Option(
             "--file",
             envvar=paths.FILE_ENV,
+            metavar="PATH",  # "<path>" took two of the cells "--install-completion" needs at 60
             help="Progress file.",
             show_default=False,
             readable=False,  # our read reports an unreadable file (one line, exit 1)
@@ -98,6 +99,7 @@ def main(
         typer.Option(
             "--programme",
             envvar=paths.PROGRAMME_ENV,
+            metavar="PATH",
             help="Programme file (default: the shipped one).",
             readable=False,
         ),
@@ -125,9 +127,17 @@ def main(
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
         seed=os.environ.get("MLDSPLAN_SEED") or None,
+        after_change=_refresh_kept,
     )
     if ctx.invoked_subcommand is None:
         progress(ctx)
+
+
+def _refresh_kept(session: "Session") -> list[str]:
+    """After a change: rewrite the exports kept fresh on this computer (`export --keep`)."""
+    from mldsplan.commands import files
+
+    return files.refresh_kept(session)
 
 
 def _named_by(ctx: typer.Context, name: str, option: str, env: str) -> str | None:
@@ -145,9 +155,15 @@ def entry() -> None:
     """
     from mldsplan.storage import interrupts
 
-    interrupts.install()
+    interrupts.install()  # again: `python -m mldsplan.cli`, or the app imported first
     try:
         app(prog_name="mldsplan")
+    except SystemExit:
+        raise
+    except BaseException:  # outside a command (its arguments being parsed)
+        if interrupts.interrupted():
+            interrupts.stopped()
+        raise
     finally:
         interrupts.ignore()
 
@@ -414,6 +430,13 @@ def log(
         ),
     ] = None,
     as_json: JsonOption = False,
+    opening: Annotated[
+        bool,
+        typer.Option(
+            "--opening",
+            help="HOURS studied on --module before you began logging (no date, no 24 h limit).",
+        ),
+    ] = False,
 ) -> None:
     """Record study time, or list, change and remove entries.
 
@@ -421,6 +444,7 @@ def log(
     """
     from mldsplan.commands import reports, studylog
 
+    clickparts.flags(ctx, opening="--opening")
     session = _session(ctx)
     if studied and module and not studylog.same_module(session, studied, module):
         raise typer.BadParameter(
@@ -444,6 +468,7 @@ def log(
     if edit is None:
         amount = amount if amount is not None else new_hours
     studylog.one_action(amount, list_, undo, remove, edit)
+    studylog.opening_alone(amount, opening)
     if list_:
         result = reports.log_list(session)
 
@@ -461,6 +486,8 @@ def log(
         changed = (
             studylog.remove(session, remove)
             if amount is None
+            else studylog.opening(session, amount, module, on, note)
+            if opening
             else studylog.log(session, amount, module, on, note)
         )
         console.show(changed, as_json, lambda: console.said(studylog.said(changed)))
@@ -553,7 +580,9 @@ def defer(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    fmt: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Output format.", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -580,6 +609,29 @@ def export(
             show_default=False,
         ),
     ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="csv: with a byte-order mark, to open in Excel with a double-click."
+        ),
+    ] = False,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Rewrite this --output after every change (on this computer)."),
+    ] = False,
+    list_kept: Annotated[
+        bool, typer.Option("--list-kept", help="List the exports kept fresh on this computer.")
+    ] = False,
+    forget: Annotated[
+        Path | None,
+        typer.Option(
+            "--forget",
+            metavar="PATH",
+            help="Stop keeping the export at PATH fresh.",
+            show_default=False,
+            readable=False,
+        ),
+    ] = None,
 ) -> None:
     """The study plan as markdown, csv, json, toml, ics or html.
 
@@ -587,7 +639,25 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(ctx, output="--output", days="--alarm-days", table="--table", only="--only")
+    clickparts.flags(
+        ctx,
+        output="--output",
+        days="--alarm-days",
+        table="--table",
+        only="--only",
+        excel="--excel",
+        keep="--keep",
+        forget="--forget",
+    )
+    if list_kept or forget is not None:
+        _kept_exports(ctx, fmt is not None or keep, list_kept, forget)
+        return
+    if fmt is None:
+        from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
+
+        raise UsageError("Missing option '--format' / '-f'.", ctx=ctx)
+    if keep:
+        files.keepable(output)  # before anything is written
     content, said = files.export(
         _session(ctx),
         fmt.value,
@@ -597,10 +667,45 @@ def export(
         with_notes,
         table=None if table is None else table.value,
         only=None if only is None else only.value,
+        excel=excel,
     )
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    console.said(said)
+    if keep:
+        console.said(
+            files.keep(
+                _session(ctx),
+                fmt.value,
+                output,
+                alarm_days,
+                with_notes,
+                table=None if table is None else table.value,
+                only=None if only is None else only.value,
+            )
+        )
+
+
+def _kept_exports(
+    ctx: typer.Context, exporting: bool, list_kept: bool, forget: Path | None
+) -> None:
+    """`export --list-kept` and `export --forget PATH`: each alone."""
+    from mldsplan.commands import files
+    from mldsplan.output.visible import visible
+
+    if exporting or (list_kept and forget is not None):
+        raise InputError(
+            "--list-kept and --forget PATH each go alone, without an export to write",
+            hint="for example: mldsplan export --list-kept",
+        )
+    session = _session(ctx)
+    if forget is not None:
+        console.said(files.forget(session, forget))
+        return
+    lines, said = files.list_kept(session)
+    for line in lines:
+        print(visible(line))
     console.said(said)
 
 
@@ -637,7 +742,7 @@ def check(ctx: typer.Context) -> None:
         session.programme_file,
         session.progress_file,
         session.now,
-        copies=session.copy_warnings(),
+        copies=session.copy_warnings(every=True),
     )
     render.report(report.lines)
     if report.problems:
@@ -664,7 +769,9 @@ def undo(
     """
     from mldsplan.commands import versions
 
-    console.said(versions.undo(_session(ctx), to))
+    session = _session(ctx)
+    console.said(versions.undo(session, to))
+    session.refresh_kept()  # undo changes the record too: the kept exports follow
 
 
 @app.command()
@@ -675,7 +782,9 @@ def redo(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import versions
 
-    console.said(versions.redo(_session(ctx)))
+    session = _session(ctx)
+    console.said(versions.redo(session))
+    session.refresh_kept()
 
 
 @app.command()
@@ -712,8 +821,12 @@ def merge(
         bool, typer.Option("--dry-run", help="Say what would come in; write nothing.")
     ] = False,
     prefer: PreferOption = None,
+    delete_copy: Annotated[
+        bool,
+        typer.Option("--delete-copy", help="Delete OTHER once the merge has taken all it holds."),
+    ] = False,
 ) -> None:
-    """Merge another copy of the progress file into this one, losing no study-log entry.
+    """Merge another copy of the progress file into this one, losing no change of either.
 
     Example: mldsplan merge "progress (Ann's conflicted copy 2026-11-25).toml"
     """
@@ -721,7 +834,8 @@ def merge(
 
     clickparts.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
-    console.merged(merging.merge_copy(_session(ctx), other, dry_run, choice), "nothing was written")
+    outcome = merging.merge_copy(_session(ctx), other, dry_run, choice, delete_copy)
+    console.merged(outcome, "nothing was written")
 
 
 @app.command("merge-driver")
@@ -750,7 +864,13 @@ def merge_driver(
     clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
-    console.merged(outcome, "the file is left as ours, and git reports the conflict")
+    if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
+        console.said(outcome.said)
+    console.merged(
+        outcome,
+        "OURS holds every other change of both sides and ours' value for each conflict,"
+        " and git reports the file as conflicted",
+    )
 
 
 @app.command()

@@ -50,6 +50,10 @@ _HINTS = {
     "mark_not_completed": "record it with: mldsplan complete {code} --mark {mark:g}",
     "already_marked": "correct it with: mldsplan mark {code} MARK",
     "day_full": "'mldsplan log --list' shows the entries",
+    "over_a_day": (
+        "hours studied before you began logging have no day:"
+        " mldsplan log {hours:g} --module CODE --opening"
+    ),
     "no_assessment": "'mldsplan assess list {code}' lists them",
     "timer_running": (
         "move on to the next with 'mldsplan switch [CODE]', stop it with 'mldsplan stop'"

@@ -10,10 +10,12 @@ from typing import Any, NoReturn
 import typer
 
 from mldsplan.domain.errors import ExitCode
-from mldsplan.output.visible import visible
+from mldsplan.output.visible import units_held, visible
 
 
 def fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
+    # Click lists a choice's values one a line ("Choose from:\n\tmarkdown,\n\tcsv"): one line
+    message = message.replace(":\n\t", ": ").replace(",\n\t", ", ")
     emit(f"Error: {visible(message)}")
     if hint:
         emit(f"hint: {visible(hint)}")
@@ -36,23 +38,33 @@ def emit(message: str) -> None:
 
 
 def _stderr_width() -> int:
+    return _width(sys.stderr)
+
+
+def _width(stream: Any) -> int:
     given = os.environ.get("COLUMNS", "")
     if given.isdigit() and int(given) > 0:
         return int(given)
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        return os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError):
         return 80
 
 
-def _wrapped(message: str, width: int) -> str:
+def _wrapped(message: str, width: int, kinds: tuple[str, ...] = _KINDS) -> str:
     import re
     import textwrap
 
     kind = message.split(" ", 1)[0]
-    indent = " " * (len(kind) + 1 if kind in _KINDS else 2)
-    # a quoted value (an assessment's name, a path, a command to type) is never split
-    held = re.sub(r"'[^']*'", lambda found: found[0].replace(" ", _NBSP), message)
+    indent = " " * (len(kind) + 1 if kind in kinds else 2)
+    # a quoted value (an assessment's name, a path, a command to type) is not split, unless
+    # it is longer than a line: then it breaks at its own spaces, as any words do
+    room = width - len(indent)
+    held = re.sub(
+        r"'[^']*'",
+        lambda found: found[0].replace(" ", _NBSP) if len(found[0]) <= room else found[0],
+        units_held(message),
+    )
     lines = textwrap.wrap(
         held,
         max(width, len(indent) + 1),
@@ -61,6 +73,14 @@ def _wrapped(message: str, width: int) -> str:
         break_on_hyphens=False,
     )
     return "\n".join(lines).replace(_NBSP, " ") if lines else message
+
+
+def fitted(text: str) -> str:
+    """`text` for stdout: wrapped at spaces to the terminal's width, continuation lines
+    indented by two; as it is when stdout is not a terminal."""
+    if os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stdout.isatty():
+        return _wrapped(text, _width(sys.stdout), ())
+    return text
 
 
 def show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
@@ -90,8 +110,10 @@ def warn(message: str) -> None:
 def merged(outcome: Any, nothing: str) -> None:
     """A merge's confirmation; or its conflicts, one a line on stdout, and exit 1."""
     if outcome.conflicts:
+        wraps = os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stdout.isatty()
         for line in outcome.conflicts:
-            print(visible(f"conflict: {line}"))
+            text = visible(f"conflict: {line}")
+            print(_wrapped(text, _width(sys.stdout), ("conflict:",)) if wraps else text)
         n = len(outcome.conflicts)
         fail(
             f"{n} conflict{'s' * (n > 1)} (listed above); {nothing}",

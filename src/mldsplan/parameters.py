@@ -101,6 +101,7 @@ class Table(StrEnum):
     modules = "modules"
     assessments = "assessments"
     log = "log"
+    attempts = "attempts"
 
 
 class Only(StrEnum):

@@ -35,15 +35,17 @@ def ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
 
         return proc
 
+    from mldsplan.console import fitted  # each question wrapped at spaces to the terminal
+
     suggested, weekly = records.init_defaults(session)
-    print("Setting up your study record (Ctrl-C stops; nothing is written until the end).")
+    print(fitted("Setting up your study record (Ctrl-C stops; nothing is written until the end)."))
     start = typer.prompt(
-        "Start month (YYYY-MM)",
+        fitted("Start month (YYYY-MM)"),
         default=suggested,
         value_proc=asking(lambda text: records.answer_start(session, text)),
     )
     hours = typer.prompt(
-        "Study hours a week",
+        fitted("Study hours a week"),
         default=f"{weekly:g}",
         value_proc=asking(records.answer_weekly_hours),
     )
@@ -53,7 +55,7 @@ def ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
 
     render.plan_codes(reports.plan_codes(session))
     done = typer.prompt(
-        "Modules already done (codes or titles, comma-separated; empty for none)",
+        fitted("Modules already done (codes or titles, comma-separated; empty for none)"),
         default="",
         show_default=False,
         value_proc=asking(lambda text: records.answer_done(session, text, start, weekly_hours)),

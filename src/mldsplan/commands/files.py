@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import stat
 from contextlib import suppress
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import InputError, MldsplanError, RuleBroken, SavedButError
@@ -14,7 +16,13 @@ from mldsplan.domain.numbers import count_text
 from mldsplan.domain.progress import Progress
 from mldsplan.storage import store
 
+if TYPE_CHECKING:
+    from mldsplan.domain.programme import Programme
+    from mldsplan.output import formats
+    from mldsplan.storage.kept import Kept
+
 MAX_ALARM_DAYS = 60  # a calendar reminder at most this many days before a deadline
+KEPT_LOCK = "kept.lock"  # beside computer.toml: one refresh of the kept exports at a time
 
 
 def guard_output(session: Session, output: Path, force: bool) -> None:
@@ -91,6 +99,7 @@ def export(
     with_notes: bool,
     table: str | None = None,
     only: str | None = None,
+    excel: bool = False,
 ) -> tuple[bytes | None, list[str]]:
     """The export for stdout, or None when it was written to `output`; what to say.
     `table` (csv's, default modules) and `only` (ics's) are refused with other formats."""
@@ -101,6 +110,8 @@ def export(
         raise InputError(f"{alarm_days} must be 0 to {MAX_ALARM_DAYS}", argument="days")
     if table is not None and fmt != "csv":
         raise InputError(f"only a csv export has tables, not {fmt}", argument="table")
+    if excel and fmt != "csv":
+        raise InputError(f"only a csv export has a byte-order mark, not {fmt}", argument="excel")
     if only is not None and fmt != "ics":
         raise InputError(f"only an ics export can hold just the {only}", argument="only")
     table = table or "modules"
@@ -119,7 +130,12 @@ def export(
             week, sequence = block_sequences(session, session.today, (programme, record))
             blocks = tuple((b, sequence.get(b.id, 0)) for b in week.blocks)
         content = formats.export(
-            fmt, programme, record, session.now, alarm_days, with_notes, table, only, blocks
+            fmt,
+            replace(
+                snapshot(programme, record, session.now, fmt, alarm_days, with_notes, table, only),
+                blocks=blocks,
+            ),
+            excel,
         )
     if output is None:
         return content, []
@@ -136,6 +152,50 @@ def export(
             f"cannot write {output}: {exc.strerror or exc}", argument="output"
         ) from None
     return None, [f"wrote {output} ({fmt}, {len(content)} bytes)"]
+
+
+def snapshot(
+    programme: Programme,
+    record: Progress,
+    now: datetime,
+    fmt: str,
+    alarm_days: int = 3,
+    with_notes: bool = False,
+    table: str = "modules",
+    only: str | None = None,
+) -> formats.Snapshot:
+    """What a markdown, csv, ics or html export shows, finished: the plan and the progress
+    summary (for markdown the hours' figures, for html the page's whole content), from one
+    `Facts` of the day of `now`."""
+    from mldsplan.domain import workload
+    from mldsplan.domain.facts import Facts
+    from mldsplan.output import formats
+
+    if fmt == "ics" and record.start is None:
+        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    facts = Facts(programme, record, now.date())  # no timer: an export is not a moment's
+    page = None
+    if fmt == "html":
+        from mldsplan.domain.overview import overview
+
+        page = overview(facts)
+        plan, summary = page.plan, page.summary
+    else:
+        plan, summary = workload.plan(facts), workload.progress_summary(facts)
+    hours = workload.hours_summary(facts) if fmt == "markdown" else None
+    return formats.Snapshot(
+        programme,
+        record,
+        plan,
+        summary,
+        now,
+        alarm_days,
+        with_notes,
+        table,
+        only,
+        hours,
+        page,
+    )
 
 
 def import_(session: Session, path: Path) -> list[str]:
@@ -162,3 +222,181 @@ def import_(session: Session, path: Path) -> list[str]:
     if before.content() != Progress().content() and changed:
         said.append(f"changed: {'; '.join(changed)} ('mldsplan undo' takes the import back)")
     return said
+
+
+# --- exports kept fresh (`export ... --keep`) ------------------------------
+
+
+def _export_content(
+    programme: Programme, record: Progress, now: datetime, kept: Kept
+) -> tuple[bytes, int]:
+    """A kept export's bytes from `record`, and the mode it is written with."""
+    from mldsplan.output import formats
+    from mldsplan.storage import exchange
+
+    if kept.format in exchange.FORMATS:  # the whole record, as import reads it back
+        return exchange.export(kept.format, programme, record), 0o600
+    shown = snapshot(
+        programme,
+        record,
+        now,
+        kept.format,
+        kept.alarm_days,
+        kept.with_notes,
+        kept.table or "modules",
+        kept.only,
+    )
+    content = formats.export(kept.format, shown)
+    return content, 0o600 if formats.is_private(kept.format, kept.table) else 0o644
+
+
+def keepable(output: Path | None) -> None:
+    """A kept export is a file: `--keep` needs `--output`."""
+    if output is None or str(output) == "-":
+        raise InputError(
+            "a kept export is a file; stdout cannot be kept fresh",
+            hint="add --output PATH, for example a file in a synced folder",
+            argument="keep",
+        )
+
+
+def keep(
+    session: Session,
+    fmt: str,
+    output: Path | None,
+    alarm_days: int,
+    with_notes: bool,
+    table: str | None,
+    only: str | None,
+) -> list[str]:
+    """Keep the export just written to `output` fresh: this computer rewrites it after
+    every change to this progress file (`refresh_kept`)."""
+    from mldsplan.storage import computer
+    from mldsplan.storage import kept as kept_exports
+
+    keepable(output)
+    assert output is not None
+    entry = kept_exports.Kept(
+        path=kept_exports.where(output),
+        file=kept_exports.where(session.progress_file),
+        format=fmt,
+        alarm_days=alarm_days,
+        with_notes=with_notes,
+        table=table,
+        only=only,
+    )
+    config = session.config_file()
+    was: list[bool] = []
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        changed, there = kept_exports.keep(data, config, entry)
+        was.append(there)
+        return changed
+
+    computer.update(config, change)
+    again = " (it was kept already; its options are now these)" if was[-1] else ""
+    return [
+        f"kept {entry.path} fresh on this computer: rewritten after every change{again};"
+        f" stop with: {session.command('export', '--forget', str(entry.path))}"
+    ]
+
+
+def list_kept(session: Session) -> tuple[list[str], list[str]]:
+    """The exports kept fresh on this computer, one a line (stdout); what to say (stderr)."""
+    from mldsplan.storage import computer
+    from mldsplan.storage import kept as kept_exports
+
+    config = session.config_file()
+    entries = kept_exports.read(config, computer.read(config))
+    if not entries:
+        return [], [
+            "no export is kept fresh on this computer; keep one with:"
+            " mldsplan export --format ics --output PATH --keep"
+        ]
+    mine = kept_exports.where(session.progress_file)
+    lines = [
+        f"{k.path}  {' '.join(k.options())}" + ("" if k.file == mine else f"  (of {k.file})")
+        for k in entries
+    ]
+    return lines, []
+
+
+def forget(session: Session, path: Path) -> list[str]:
+    """Stop keeping the export at `path` fresh (the file itself stays as it is)."""
+    from mldsplan.storage import computer
+    from mldsplan.storage import kept as kept_exports
+
+    config = session.config_file()
+    known = kept_exports.where(path)
+    entries = kept_exports.read(config, computer.read(config))
+    if not any(k.path == known for k in entries):
+        kept = ", ".join(str(k.path) for k in entries) or "none"
+        raise InputError(
+            f"{path} is not kept fresh on this computer (kept: {kept})",
+            hint="'mldsplan export --list-kept' lists them",
+            argument="forget",
+        )
+    computer.update(config, lambda data: kept_exports.forget(data, config, known)[0])
+    return [f"stopped keeping {known} fresh; the file stays as it is"]
+
+
+def refresh_kept(session: Session) -> list[str]:
+    """Rewrite every export kept of this progress file, each atomically and under the
+    export guard; a warning for each that could not be (the change stays saved)."""
+    from mldsplan.storage import computer
+
+    config = session.config_file()
+    try:
+        data = computer.read(config)
+        if "kept" not in data:  # the usual case: nothing more to import or read
+            return []
+        from mldsplan.storage import kept as kept_exports
+
+        entries = kept_exports.read(config, data)
+    except MldsplanError as exc:
+        return [f"the kept exports were not refreshed: {exc.message}; the change is saved"]
+    mine = kept_exports.where(session.progress_file)
+    todo = [k for k in entries if k.file == mine]
+    if not todo:
+        return []
+    from filelock import FileLock, Timeout
+
+    said = []
+    try:
+        # One refresh at a time, each from the record as it is then: whichever runs last
+        # writes the latest record, whatever the order the changes landed in.
+        with FileLock(str(config.with_name(KEPT_LOCK)), timeout=session.lock_timeout()):
+            programme = session.programme()
+            record = store.load_for(session.progress_file, programme, session.now, session.cache())
+            for k in todo:
+                problem = _refresh(session, programme, record, k)
+                if problem is not None:
+                    said.append(
+                        f"could not refresh the kept export {k.path}: {problem}; the change"
+                        f" is saved ({session.command('export', '--forget', str(k.path))}"
+                        " stops keeping it)"
+                    )
+    except Timeout:
+        said.append("the kept exports were not refreshed: another mldsplan is refreshing them")
+    except MldsplanError as exc:
+        said.append(f"the kept exports were not refreshed: {exc.message}; the change is saved")
+    return said
+
+
+def _refresh(session: Session, programme: Programme, record: Progress, k: Kept) -> str | None:
+    """Rewrite one kept export; what went wrong, or None."""
+    try:
+        guard_output(session, k.path, force=True)
+        content, mode = _export_content(programme, record, session.now, k)
+        store.write_atomic(k.path, content, mode=mode)
+    except store.Landed:
+        return None  # in place; only the folder's fsync failed
+    except MldsplanError as exc:
+        return exc.message
+    except FileNotFoundError:
+        if not k.path.parent.is_dir():
+            return f"its folder {k.path.parent} does not exist"
+        return "it cannot be written there"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None

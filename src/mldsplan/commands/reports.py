@@ -1,6 +1,7 @@
-"""Commands that only read: each loads the record and asks the domain for a result.
+"""Commands that only read: each loads the record, builds one `Facts` (the snapshot every
+figure of the command is derived from, once) and asks the domain for a finished result.
 
-The CLI then prints the result as JSON or hands it to `output.render`.
+The CLI then prints the result as JSON or hands it to `output.render`, which only draws.
 """
 
 from __future__ import annotations
@@ -13,16 +14,30 @@ from mldsplan.domain.errors import InputError
 
 if TYPE_CHECKING:  # each command imports only the domain it uses (start-up, ARCHITECTURE.md)
     from mldsplan.domain import assessments, calendar, marks, studytime, workload
+    from mldsplan.domain.facts import Facts
     from mldsplan.domain.programme import Programme
 
 MAX_DAYS_AHEAD = 3660
+
+# Which command shows each kind of the plan's warnings (`workload.warning_kinds`).
+SHOWN_BY = {"load": "mldsplan hours", "plan": "mldsplan plan"}
+
+
+def facts(session: Session, on: str | None = None, *, timer: bool = True) -> Facts:
+    """The record loaded and checked, as one snapshot for the day typed as `on` (today
+    without one); with `timer`, the run's `now` for the timer's status."""
+    from mldsplan.domain.facts import Facts
+
+    programme, record = session.load()
+    day = arguments.day_or(on, session.today)
+    return Facts(programme, record, day, session.now if timer else None)
 
 
 def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
     from mldsplan.domain import workload
 
-    programme, record = session.load()
-    return programme, workload.plan(programme, record, session.today)
+    found = facts(session)
+    return found.programme, workload.plan(found)
 
 
 def plan_codes(session: Session) -> list[tuple[str, str]]:
@@ -33,8 +48,10 @@ def plan_codes(session: Session) -> list[tuple[str, str]]:
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
     from mldsplan.domain import workload
 
-    programme, record = session.load()
-    return programme, workload.progress_summary(programme, record, session.today, session.now)
+    found = facts(session)
+    result = workload.progress_summary(found)
+    result.warnings_shown_by = [SHOWN_BY[kind] for kind in result.warnings_shown_by]
+    return found.programme, result
 
 
 def hours(
@@ -45,9 +62,8 @@ def hours(
 
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
-    programme, record = session.load()
-    day = arguments.day_or(on, session.today)
-    return programme, workload.hours_summary(programme, record, day, weekly_hours)
+    found = facts(session, on)
+    return found.programme, workload.hours_summary(found, weekly_hours)
 
 
 def week(
@@ -59,31 +75,28 @@ def week(
 
     if weekly_hours is not None:
         check_weekly_hours(weekly_hours)
-    programme, record = session.load()
-    day = arguments.day_or(on, session.today)
-    weekly = record.weekly(programme) if weekly_hours is None else weekly_hours
-    return studytime.study_week(programme, record, day, weekly, session.now)
+    found = facts(session, on)
+    return studytime.study_week(found, found.weekly if weekly_hours is None else weekly_hours)
 
 
 def grades(session: Session) -> tuple[Programme, marks.GradesResult]:
     from mldsplan.domain import marks
 
-    programme, record = session.load()
-    return programme, marks.grades(programme, record)
+    found = facts(session)
+    return found.programme, marks.grades(found)
 
 
 def target(session: Session, assume: list[str]) -> marks.TargetResult:
     from mldsplan.domain import marks
 
-    programme, record = session.load()
-    return marks.targets(programme, record, arguments.assumptions(programme, assume))
+    found = facts(session)
+    return marks.targets(found, arguments.assumptions(found.programme, assume))
 
 
 def calendar_view(session: Session) -> calendar.CalendarResult:
     from mldsplan.domain import calendar
 
-    programme, record = session.load()
-    return calendar.calendar_view(programme, record, session.today)
+    return calendar.calendar_view(facts(session))
 
 
 def status(session: Session) -> studytime.StatusResult:
@@ -98,8 +111,7 @@ def due(session: Session, days: int, on: str | None) -> assessments.DueResult:
 
     if not 0 <= days <= MAX_DAYS_AHEAD:
         raise InputError(f"{days} must be 0 to {MAX_DAYS_AHEAD}", argument="days")
-    _, record = session.load()
-    return assessments.due(record, arguments.day_or(on, session.today), days)
+    return assessments.due(facts(session, on), days)
 
 
 def assess_list(session: Session, module: str | None) -> assessments.AssessListResult:

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from mldsplan.storage.cache import Cache
 
 Change = Callable[["Progress"], "Progress"]
+# More conflict copies than this are said in one line (`check` lists each).
+MANY_COPIES = 3
 
 
 class Session:
@@ -35,9 +37,11 @@ class Session:
         named_by: str | None = None,
         config: Callable[[], Path] | None = None,
         seed: str | None = None,
+        after_change: Callable[[Session], list[str]] | None = None,
     ) -> None:
         """`named_by`: how the progress file was named, `--file` or `MLDSPLAN_FILE`, or
-        None for the default one."""
+        None for the default one. `after_change`: what follows a change that was written
+        (the kept exports' refresh, `files.refresh_kept`), returning its warnings."""
         self.progress_file = progress
         self.named_by = named_by
         self._notes: list[str] = []
@@ -51,6 +55,7 @@ class Session:
         self._programme: Programme | None = None
         self._config = config
         self._seed = seed
+        self._after_change = after_change
         self._node: str | None = None
         # Sync tools' conflict copies beside the file: looked for once, after the command,
         # unless it said them itself (check, merge) or works on other files (merge-driver).
@@ -86,25 +91,53 @@ class Session:
         named = ["--file", str(self.progress_file)] if self.named_by == "--file" else []
         return " ".join(_quoted(arg) for arg in ["mldsplan", *named, *args])
 
-    def copy_warnings(self) -> list[str]:
-        """The conflict copies a sync tool left beside the progress file, each with the
-        command that merges it; said once a run (one directory listing, no file read)."""
+    def copy_warnings(self, every: bool = False) -> list[str]:
+        """The conflict copies a sync tool left beside the progress file, said once a run:
+        each with what to do (merge it, or delete it when it holds nothing new), or, past
+        `MANY_COPIES` and unless `every` (check lists them), one line for all of them.
+        One directory listing; a copy is read only when there is one to name. The git
+        driver's stale temporary files found in that listing are removed."""
         if not self.look_for_copies:
             return []
         self.look_for_copies = False
-        from mldsplan.storage.conflicts import conflict_copies
+        from mldsplan.storage import driverfile
+        from mldsplan.storage.conflicts import look_beside
 
         path = self.progress_file
-        copies = conflict_copies(path)
+        beside = look_beside(path)
+        driverfile.clean(path.parent, beside.leftovers, older_than=driverfile.STALE_SECONDS)
+        copies = beside.copies
         if path.is_symlink():  # a link into the synced folder: its copies are over there
-            copies += conflict_copies(path.resolve())
+            copies += look_beside(path.resolve()).copies
         merged = {p.resolve() for p in self.merged_copies}
-        return [
-            f"{copy.path} looks like a conflict copy {copy.tool} left;"
-            f" merge it: {self.command('merge', str(copy.path))}"
-            for copy in dict.fromkeys(copies)
-            if copy.path.resolve() not in merged
-        ]
+        left = [c for c in dict.fromkeys(copies) if c.path.resolve() not in merged]
+        if not left:
+            return []
+        if len(left) > MANY_COPIES and not every:
+            tools = ", ".join(dict.fromkeys(c.tool for c in left))
+            return [
+                f"{len(left)} conflict copies ({tools}) are beside {path};"
+                f" '{self.command('check')}' lists them, each with what to do"
+            ]
+        lines = []
+        mine = self._record_as_is()
+        for copy in left:
+            found = f"{copy.path} looks like a conflict copy {copy.tool} left;"
+            if mine is not None and _holds_nothing_new(mine, copy.path):
+                lines.append(f"{found} it holds nothing new: delete it")
+            else:
+                lines.append(f"{found} merge it: {self.command('merge', str(copy.path))}")
+        return lines
+
+    def _record_as_is(self) -> Progress | None:
+        """The progress file's record, to compare copies with; None when it does not read."""
+        from mldsplan.domain.errors import MldsplanError
+        from mldsplan.storage import store
+
+        try:
+            return store.load(self.progress_file, self.cache())
+        except (MldsplanError, OSError):
+            return None
 
     def _no_file_yet(self) -> None:
         """A read of a progress file that does not exist works on an empty record, and says
@@ -217,7 +250,32 @@ class Session:
             self._notes.append(
                 f"created {path}" + (f" and its folder {path.parent}" if new_folder else "")
             )
+        if done[1] is not done[0]:  # something was written: the kept exports follow it
+            self.refresh_kept()
         return done
+
+    def refresh_kept(self) -> None:
+        """Rewrite the exports kept fresh on this computer (`export --keep`) after a change
+        to the record; a failed refresh is a warning after the command, the change saved."""
+        if self._after_change is not None:
+            self._notes += [f"warning: {text}" for text in self._after_change(self)]
+
+
+def _holds_nothing_new(mine: Progress, copy: Path) -> bool:
+    """Whether merging `copy` into `mine` would change nothing (a parse; False when the
+    copy does not read: `merge` then says why)."""
+    from mldsplan.domain.errors import MldsplanError
+    from mldsplan.domain.merge import merge
+    from mldsplan.storage import store
+
+    try:
+        raw = store.read_bytes(copy)
+        if raw is None:
+            return False
+        merged = merge(mine, store.parse(copy, raw))
+    except (MldsplanError, OSError):
+        return False
+    return not merged.conflicts and merged.record.content() == mine.content()
 
 
 def _quoted(arg: str) -> str:

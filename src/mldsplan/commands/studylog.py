@@ -38,6 +38,32 @@ def same_module(session: Session, typed: str, other: str) -> bool:
     return arguments.code(programme, typed, "module") == arguments.code(programme, other, "module")
 
 
+def opening(
+    session: Session, hours: float, module: str | None, on: str | None, note: str | None
+) -> studytime.LogChangeResult:
+    """`log H --module CODE --opening`: hours studied before tracking (no date)."""
+    from mldsplan.domain import studytime
+
+    if on is not None:
+        raise InputError(
+            "an opening entry has no date: it is the hours studied before you began logging",
+            hint="drop --on; or drop --opening to log a session on that day",
+            argument="on",
+        )
+    if module is None:
+        raise InputError(
+            "an opening entry names the module the hours were studied for",
+            hint="for example: mldsplan log 60 --module eda --opening",
+            argument="module",
+        )
+    programme = session.programme()
+    studied = arguments.code(programme, module, "module")
+    _, after = session.update(lambda old: changes.add_opening(old, hours, studied, note))
+    # Appended to the opening entries, which the listing numbers after the dated ones.
+    number = changes.log_size(after)
+    return studytime.log_change(programme, after, "logged", number, after.opening[-1])
+
+
 def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
     """Remove entry `number` (as `log --list` numbers them), or the last one logged."""
     from mldsplan.domain import studytime
@@ -46,9 +72,16 @@ def remove(session: Session, number: int | None) -> studytime.LogChangeResult:
     before, after = session.update(
         lambda old: changes.remove_log(old, studytime.log_position(old.log, number))
     )
-    gone = len(before.log) - 1 if number is None else studytime.log_order(before.log)[number - 1]
-    shown = number or studytime.log_number(before.log, gone)
-    return studytime.log_change(programme, after, "removed", shown, before.log[gone])
+    if number is None:  # the last one logged
+        index = changes.last_logged(before)
+        dated = index <= len(before.log)
+        shown = studytime.log_number(before.log, index - 1) if dated else index
+    else:
+        dated = number <= len(before.log)
+        index = studytime.log_order(before.log)[number - 1] + 1 if dated else number
+        shown = number
+    entry = changes.numbered(before, index)
+    return studytime.log_change(programme, after, "removed", shown, entry)
 
 
 def edit(
@@ -96,11 +129,18 @@ def said(result: studytime.LogChangeResult) -> list[str]:
     """The confirmation of `log` or `log --remove`/`--undo` (without `--json`)."""
     e = result.entry
     studied = f" for {e.module}" if e.module else ""
+    if e.on is None:  # an opening entry: studied before tracking
+        if result.action == "removed":
+            return [f"removed the {hours_text(e.hours)} h studied{studied} before tracking"]
+        return [
+            f"recorded {hours_text(e.hours)} h studied{studied} before tracking: they count"
+            " in its hours still to do, never in your pace, balance or weekly totals"
+        ]
     if result.action == "removed":
         return [f"removed {hours_text(e.hours)} h on {e.on}{studied} from the log"]
     return [
         f"logged {hours_text(e.hours)} h on {e.on}{studied}"
-        f" ({hours_text(result.day_hours)} h that day)"
+        f" ({hours_text(result.day_hours or 0.0)} h that day)"
     ]
 
 
@@ -228,4 +268,14 @@ def one_action(
         raise InputError(
             "log: give HOURS to record, or one of --list, --undo, --remove N, --edit N",
             hint="for example: mldsplan log 1.5 maths",
+        )
+
+
+def opening_alone(hours: float | None, opening: bool) -> None:
+    """`--opening` qualifies HOURS: it lists, undoes or removes nothing."""
+    if opening and hours is None:
+        raise InputError(
+            "goes with HOURS and --module: the hours studied on a module before tracking",
+            hint="for example: mldsplan log 60 --module eda --opening",
+            argument="opening",
         )

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from mldsplan.domain.constraints import EPSILON, MAX_MARK
 from mldsplan.domain.dates import monday
+from mldsplan.domain.deadlines import Deadline as Deadline
+from mldsplan.domain.deadlines import deadline_weeks as deadline_weeks
+from mldsplan.domain.deadlines import deadlines as deadlines
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Assessment, Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
+
+if TYPE_CHECKING:
+    from mldsplan.domain.facts import Facts
 
 FULL_WEIGHT = MAX_MARK  # the weights of a module's assessments add up to this
 
@@ -46,7 +52,7 @@ def module_mark(items: Iterable[Assessment]) -> float | None:
     return sum(a.weight * (a.mark or 0.0) for a in items) / FULL_WEIGHT
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Target:
     """What a band needs on the rest: of a module (its unmarked weight) or of the degree."""
 
@@ -90,7 +96,7 @@ def unmarked_text(items: Iterable[Assessment]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class AssessmentRow:
     name: str
     weight: float
@@ -98,7 +104,7 @@ class AssessmentRow:
     mark: float | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleAssessments:
     code: str
     title: str
@@ -113,7 +119,7 @@ class ModuleAssessments:
     recorded_mark: float | None  # the mark recorded with the completion (`complete`, `mark`)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class AssessListResult(Result):
     modules: list[ModuleAssessments]
 
@@ -145,19 +151,7 @@ def assess_list(programme: Programme, progress: Progress, code: str | None) -> A
     return AssessListResult(modules=modules)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
-class Deadline:
-    code: str
-    name: str
-    due: date
-    days_left: int
-    weight: float
-    marked: bool
-    overdue: bool
-    deadline_week: bool  # its ISO week holds two or more deadlines
-
-
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class DueResult(Result):
     on: date
     days: int
@@ -165,48 +159,9 @@ class DueResult(Result):
     deadline_weeks: list[date]  # Mondays of the weeks with two or more deadlines
 
 
-def deadline_weeks(progress: Progress) -> set[date]:
-    """Mondays of ISO weeks with two or more assessments due."""
-    counts: dict[date, int] = {}
-    for code, items in progress.assessments.items():
-        if code in progress.completions:
-            continue  # as in `deadlines`: a completed module has no open deadlines
-        for a in items:
-            if a.due is not None:
-                counts[monday(a.due)] = counts.get(monday(a.due), 0) + 1
-    return {week for week, n in counts.items() if n >= 2}
-
-
-def deadlines(
-    progress: Progress, first: date, last: date, on: date, overdue: bool = True
-) -> list[Deadline]:
-    """Assessments due from `first` to `last`, and (with `overdue`) past due without a mark."""
-    busy = deadline_weeks(progress)
-    rows = []
-    for code, items in progress.assessments.items():
-        if code in progress.completions:
-            continue  # a completed module has no open deadlines
-        for a in items:
-            if a.due is None:
-                continue
-            late = a.due < on and a.mark is None
-            if first <= a.due <= last or (overdue and late):
-                rows.append(
-                    Deadline(
-                        code=code,
-                        name=a.name,
-                        due=a.due,
-                        days_left=(a.due - on).days,
-                        weight=a.weight,
-                        marked=a.mark is not None,
-                        overdue=late,
-                        deadline_week=monday(a.due) in busy,
-                    )
-                )
-    return sorted(rows, key=lambda d: (d.due, d.code, d.name))
-
-
-def due(progress: Progress, on: date, days: int) -> DueResult:
-    rows = deadlines(progress, on, on + timedelta(days=days), on)
+def due(facts: Facts, days: int) -> DueResult:
+    """What is due from the facts' day to `days` later, and what is past due unmarked."""
+    on = facts.on
+    rows = facts.deadlines(on, on + timedelta(days=days))
     weeks = sorted({monday(d.due) for d in rows if d.deadline_week})
     return DueResult(on=on, days=days, deadlines=rows, deadline_weeks=weeks)

@@ -387,8 +387,10 @@ def week_schedule(
 
     first = monday_of(on)
     last = first + timedelta(days=6)
+    from mldsplan.domain.facts import Facts
+
     weekly = progress.weekly(programme)
-    plan = week_plan(programme, progress, on, weekly)
+    plan = week_plan(Facts(programme, progress, on), weekly)
     demands = demands_of(plan.plan, zone, last)
     ids = {(code, a.name): a.id for code, items in progress.assessments.items() for a in items}
     demands = [
@@ -449,8 +451,11 @@ def _options(
     or deferring its module a year, with the finish date that gives."""
     from dataclasses import replace
 
+    from mldsplan.domain.facts import Facts
     from mldsplan.domain.numbers import hours_text
-    from mldsplan.domain.workload import planned_end
+
+    def planned_end(programme: Programme, progress: Progress) -> date | None:
+        return Facts(programme, progress, d.due).planned_end
 
     extra = max(hours, bounds[0] / 60)
     before = f"{d.due:%a} {d.due.isoformat()}"

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
-from mldsplan.domain.results import Result
-from mldsplan.domain.terms import calendar, planned_terms, schedule, term_of
+from mldsplan.domain.results import Result, record
+
+if TYPE_CHECKING:
+    from mldsplan.domain.facts import Facts
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class CalendarTerm:
     year: int
     term: int
@@ -22,19 +22,18 @@ class CalendarTerm:
     current: bool
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class CalendarResult(Result):
     start: str | None
     assumed: bool
     terms: list[CalendarTerm]
 
 
-def calendar_view(programme: Programme, progress: Progress, on: date) -> CalendarResult:
-    extra = tuple(planned_terms(programme, schedule(programme, progress)))
-    now = term_of(programme, progress, on)
+def calendar_view(facts: Facts) -> CalendarResult:
+    now = facts.current_term
     return CalendarResult(
-        start=progress.start,
-        assumed=programme.term_starts_assumed,
+        start=facts.record.start,
+        assumed=facts.programme.term_starts_assumed,
         terms=[
             CalendarTerm(
                 year=w.year,
@@ -45,6 +44,6 @@ def calendar_view(programme: Programme, progress: Progress, on: date) -> Calenda
                 source=w.source,
                 current=(w.year, w.term) == now,
             )
-            for w in calendar(programme, progress, extra)
+            for w in facts.calendar
         ],
     )

@@ -28,11 +28,15 @@ from mldsplan.domain.constraints import (
 from mldsplan.domain.dates import DateError, parse_month
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.progress import (
+    MAX_DAY_HOURS,
+    MAX_OPENING_HOURS,
+    MIN_HOURS,
     Assessment,
     Attempt,
     Completion,
     LogEntry,
     NoteError,
+    Opening,
     Progress,
     TermDates,
     Timer,
@@ -189,7 +193,11 @@ def add_log(
     try:
         check_hours(hours)
     except ValueError as exc:
-        raise InputError(str(exc), argument="hours") from None
+        # More than a day may be the hours studied before tracking began (`add_opening`).
+        over = "over_a_day" if hours > MAX_DAY_HOURS else None
+        raise InputError(
+            str(exc), argument="hours", reason=over, details={"hours": hours}
+        ) from None
     entry = LogEntry(on=on, hours=hours, module=module, note=note_or_none(note))
     return add_entries(progress, [entry])
 
@@ -216,10 +224,51 @@ def _file_index(progress: Progress, position: int | None, argument: str) -> int:
 _VERB = {"remove": "remove", "edit": "change"}
 
 
+def add_opening(progress: Progress, hours: float, module: str, note: str | None = None) -> Progress:
+    """Record hours studied on `module` before tracking began (`log --opening`): no date,
+    so no day's limit; they count in the module's hours still to do, never in pace."""
+    if not MIN_HOURS <= hours <= MAX_OPENING_HOURS:
+        raise InputError(
+            f"{hours:g} must be at least {MIN_HOURS:g} and at most {MAX_OPENING_HOURS:,.0f}",
+            argument="hours",
+        )
+    entry = Opening(module=module, hours=hours, note=note_or_none(note))
+    return replace(progress, opening=(*progress.opening, entry))
+
+
+def log_size(progress: Progress) -> int:
+    """How many entries the log listing numbers: the dated ones, then the opening ones."""
+    return len(progress.log) + len(progress.opening)
+
+
+def last_logged(progress: Progress) -> int:
+    """The number `log --undo` removes: the last dated entry, or with none the last
+    opening entry (an opening entry is otherwise removed by its number)."""
+    return len(progress.log) or len(progress.opening)
+
+
+def numbered(progress: Progress, number: int) -> LogEntry | Opening:
+    """Entry `number` of the log listing (1-based): the dated entries in the file's order,
+    then the opening ones (hours studied before tracking)."""
+    if number <= len(progress.log):
+        return progress.log[number - 1]
+    return progress.opening[number - len(progress.log) - 1]
+
+
 def remove_log(progress: Progress, position: int | None) -> Progress:
-    """Remove the entry at `position` (1-based, in the file), or the last one."""
-    index = _file_index(progress, position, "remove")
-    log = tuple(e for i, e in enumerate(progress.log) if i != index)
+    """Remove the entry at `position` (1-based: the dated entries in the file's order,
+    then the opening ones), or the last one logged."""
+    size = log_size(progress)
+    if not size:
+        raise InputError("the study log is empty: there is nothing to remove")
+    index = last_logged(progress) if position is None else position
+    if not 1 <= index <= size:
+        raise InputError(f"no entry {position}; the log has 1 to {size}", argument="remove")
+    if index > len(progress.log):
+        gone = index - len(progress.log)
+        opening = tuple(o for i, o in enumerate(progress.opening, start=1) if i != gone)
+        return replace(progress, opening=opening)
+    log = tuple(e for i, e in enumerate(progress.log, start=1) if i != index)
     return replace(progress, log=log)
 
 

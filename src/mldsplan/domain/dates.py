@@ -57,6 +57,17 @@ def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def week_bounds(day: date) -> tuple[date, date]:
+    """The Monday and the Sunday of `day`'s ISO week."""
+    first = day - timedelta(days=day.weekday())
+    return first, first + timedelta(days=6)
+
+
+def weeks_between(first: date, last: date) -> float:
+    """The weeks from `first` to `last`, both days counted: their days over 7."""
+    return ((last - first).days + 1) / 7
+
+
 def whole_minute_offset(moment: datetime) -> bool:
     """Whether `moment` has a UTC offset of whole minutes: TOML writes one as +HH:MM,
     so an offset with seconds (a zone's local mean time of old) cannot be stored."""

@@ -291,10 +291,15 @@ def _log(before: tuple[LogEntry, ...], after: tuple[LogEntry, ...]) -> list[str]
 
 
 def _opening(before: tuple[Opening, ...], after: tuple[Opening, ...]) -> list[str]:
+    """Hours studied before tracking (`log --opening`), recorded or removed."""
+    if before == after:
+        return []
     added, removed = _multiset_difference(before, after)
-    said = [f"recorded {_hours(o.hours)} on {o.module} studied before tracking" for o in added]
-    said += [f"removed {_hours(o.hours)} on {o.module} studied before tracking" for o in removed]
-    return said
+    studied = "{} studied for {} before tracking"
+    return [
+        *(f"recorded {studied.format(_hours(o.hours), o.module)}" for o in added),
+        *(f"removed {studied.format(_hours(o.hours), o.module)}" for o in removed),
+    ]
 
 
 # --- `history`: the versions kept, each with what its change did -----------------

@@ -5,80 +5,24 @@ say which of the award's rules are assumed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from mldsplan.domain.assessments import Target, current_mark, weighted_mean
 from mldsplan.domain.constraints import EPSILON, mark_shown
 from mldsplan.domain.errors import InputError
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Completion, Progress
-from mldsplan.domain.results import Result
-from mldsplan.domain.terms import schedule
+from mldsplan.domain.results import Result, record
+from mldsplan.domain.standings import COMPENSATED as COMPENSATED
+from mldsplan.domain.standings import FAILED as FAILED
+from mldsplan.domain.standings import PASSED as PASSED
+from mldsplan.domain.standings import Standing as Standing
+from mldsplan.domain.standings import standings as standings
 
-PASSED, COMPENSATED, FAILED = "passed", "compensated", "failed"
-
-
-@dataclass(kw_only=True, eq=False, repr=False)
-class Standing:
-    """Where a module with a result stands: passed, compensated or failed."""
-
-    code: str
-    state: str  # PASSED, COMPENSATED or FAILED
-    failed_marks: list[float]  # each failed attempt's mark, oldest first
-    failed_on: list[date]
-    attempts_left: int  # attempts the programme still allows (0 once passed)
-    credit: Completion | None  # what counts as the pass: the completion, or the compensated try
-
-    @property
-    def resit(self) -> bool:
-        """A pass after a failed attempt is a resit, whatever the file's flag says."""
-        return self.state == PASSED and bool(self.failed_marks)
-
-
-def standings(programme: Programme, progress: Progress) -> dict[str, Standing]:
-    """Every module with a pass or a failed attempt, in the programme's order.
-
-    With compensation on, a failed module whose latest attempt is marked at the
-    floor or above is a compensated pass, oldest attempt first (ties in the file's
-    order), while the compensated ECTS stay within `max_ects`; past it, failed.
-    """
-    rules = programme.classification
-    found: dict[str, Standing] = {}
-    for code, tries in progress.failed_attempts.items():
-        found[code] = Standing(
-            code=code,
-            state=FAILED,
-            failed_marks=[t.mark for t in tries],
-            failed_on=[t.on for t in tries],
-            attempts_left=max(0, rules.attempts - len(tries)),
-            credit=None,
-        )
-    for code, done in progress.completions.items():
-        before = found.get(code)
-        found[code] = Standing(
-            code=code,
-            state=PASSED,
-            failed_marks=before.failed_marks if before else [],
-            failed_on=before.failed_on if before else [],
-            attempts_left=0,
-            credit=done,
-        )
-    compensation = rules.compensation
-    if compensation.on:
-        ects = {m.code: m.ects for m in programme.modules}
-        used = 0.0
-        failed = [s for s in found.values() if s.state == FAILED and s.code in ects]
-        for s in sorted(failed, key=lambda s: s.failed_on[-1]):  # stable: ties in file order
-            mark = s.failed_marks[-1]
-            if (
-                mark >= compensation.floor
-                and used + ects[s.code] <= compensation.max_ects + EPSILON
-            ):
-                used += ects[s.code]
-                s.state = COMPENSATED
-                s.credit = Completion(on=s.failed_on[-1], mark=mark)
-    return {m.code: found[m.code] for m in programme.modules if m.code in found}
+if TYPE_CHECKING:
+    from mldsplan.domain.facts import Facts
 
 
 def credited(programme: Programme, progress: Progress) -> dict[str, Completion]:
@@ -93,36 +37,45 @@ def counted_mark(programme: Programme, standing: Standing | None) -> float | Non
     attempt's as it is, none for a failed module."""
     if standing is None or standing.credit is None or standing.credit.mark is None:
         return None
-    resit = standing.credit.resit or standing.resit
-    return programme.classification.counted(standing.credit.mark, resit)
+    return programme.classification.counted(standing.credit.mark, standing.is_resit)
 
 
-def modules_done(programme: Programme, progress: Progress) -> int:
-    """Counted modules done: a group of parts counts once, when every part is done."""
-    passed = credited(programme, progress)
-    units: dict[str, bool] = {}
+def capped(mark: float | None, counted: float | None) -> bool:
+    """A resit's mark above the cap: the mark that counts is lower than the mark."""
+    return mark is not None and counted is not None and counted < mark
+
+
+def units(programme: Programme) -> dict[str, list[str]]:
+    """The modules as the programme counts them, each with its codes: a group of parts
+    counts as one module, done when every part is."""
+    found: dict[str, list[str]] = {}
     for m in programme.modules:
-        unit = m.part_of or m.code
-        units[unit] = units.get(unit, True) and m.code in passed
-    return sum(units.values())
+        found.setdefault(m.part_of or m.code, []).append(m.code)
+    return found
 
 
-def ects_done(programme: Programme, progress: Progress) -> float:
-    passed = credited(programme, progress)
-    return sum(m.ects for m in programme.modules if m.code in passed)
+def modules_done(facts: Facts) -> int:
+    """Counted modules done: a group of parts counts once, when every part is done."""
+    passed = facts.credited
+    return sum(all(code in passed for code in codes) for codes in units(facts.programme).values())
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+def ects_done(facts: Facts) -> float:
+    passed = facts.credited
+    return sum(m.ects for m in facts.programme.modules if m.code in passed)
+
+
+@record
 class EctsPoint:
     on: date
     ects: float  # cumulative
 
 
-def ects_done_by_day(programme: Programme, progress: Progress) -> list[EctsPoint]:
+def ects_done_by_day(facts: Facts) -> list[EctsPoint]:
     """ECTS done by the end of each day a module was completed, oldest first."""
     by_day: dict[date, float] = {}
-    passed = credited(programme, progress)
-    for m in programme.modules:
+    passed = facts.credited
+    for m in facts.programme.modules:
         done = passed.get(m.code)
         if done is not None:
             by_day[done.on] = by_day.get(done.on, 0.0) + m.ects
@@ -134,7 +87,7 @@ def ects_done_by_day(programme: Programme, progress: Progress) -> list[EctsPoint
     return points
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class MarkedModule:
     code: str
     title: str
@@ -148,7 +101,7 @@ class MarkedModule:
     project: bool = False  # the project under taught_and_project: not in the average
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class FailedModule:
     """A module with failed attempts and no pass: failed, or compensated."""
 
@@ -160,14 +113,14 @@ class FailedModule:
     attempts_left: int
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ExitAwardReached:
     name: str
     ects: float
     reached: bool
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ProvisionalMark:
     """An in-progress module's mark so far, from its marked assessments (not in the average)."""
 
@@ -177,7 +130,7 @@ class ProvisionalMark:
     weight_marked: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class BandHurdle:
     """What stands between the student and a band, in words (None: nothing, it is reached)."""
 
@@ -187,7 +140,7 @@ class BandHurdle:
     hurdle: str | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class GradesResult(Result):
     method: str = "weighted"
     average: float | None = None  # under taught_and_project: the taught modules' average
@@ -212,22 +165,52 @@ class GradesResult(Result):
     assumed_rules: str | None = None  # the one footer line naming every assumed rule
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class BandTarget(Target):
     project_needed: float | None = None  # taught_and_project, project not marked: its threshold
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TargetResult(Result):
     method: str = "weighted"
     average: float | None = None  # under taught_and_project: the taught modules' average
     marked_ects: float = 0.0
     remaining_ects: float = 0.0  # under taught_and_project: taught ECTS still to mark
+    # What "needed" is an average over: the ECTS still to mark less the failed modules',
+    # whose resits count at most `resit_cap` (each band's figure assumes they reach it).
+    open_ects: float = 0.0
+    resits: list[str] = field(default_factory=list)  # failed modules not assumed, by code
+    resit_ects: float = 0.0
+    resit_cap: float = 0.0
+    resit_cap_is_pass_mark: bool = True
     project_mark: float | None = None
     project: str | None = None
     assumed: dict[str, float] = field(default_factory=dict)
     targets: list[BandTarget] = field(default_factory=list)
     assumed_rules: str | None = None
+
+    @property
+    def needed_over(self) -> str:
+        """What each band's "needed" figure is an average over, in words (the terminal and
+        the page say it under their tables)."""
+        taught = "taught " if self.project else ""
+        if not self.resits:
+            return f"Needed: the average on the {self.open_ects:g} {taught}ECTS not yet marked"
+        which = ", ".join(self.resits)
+        cap = f"{self.resit_cap:g}" + (", the pass mark" if self.resit_cap_is_pass_mark else "")
+        one = len(self.resits) == 1
+        resit = (
+            f"{which}'s resit ({self.resit_ects:g} ECTS) counts"
+            if one
+            else f"the resits of {which} ({self.resit_ects:g} ECTS) count"
+        )
+        if self.open_ects <= EPSILON:
+            return f"Nothing left to mark but resits: {resit} at most {cap}"
+        return (
+            f"Needed: the average on the {self.open_ects:g} {taught}ECTS not yet marked,"
+            f" failed {'module' if one else 'modules'} aside: {resit} at most {cap},"
+            " and each figure assumes it reaches that"
+        )
 
 
 def band_of(programme: Programme, average: float, project_mark: float | None = None) -> str:
@@ -338,13 +321,14 @@ def _notes(
     return notes
 
 
-def grades(programme: Programme, progress: Progress) -> GradesResult:
-    found = standings(programme, progress)
+def grades(facts: Facts) -> GradesResult:
+    programme = facts.programme
+    found = facts.standings
     project = programme.project_module
     marked = []
     unmarked = []
     project_mark = None
-    for p in schedule(programme, progress):
+    for p in facts.schedule:
         standing = found.get(p.module.code)
         counted = counted_mark(programme, standing)
         if standing is None or standing.credit is None:
@@ -359,7 +343,7 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
     marked_ects = sum(p.module.ects for p, _, _, _ in taught)
     average = weighted_mean([(counted, p.module.ects) for p, _, _, counted in taught])
     total = programme.total_ects - (project.ects if project else 0.0)
-    done = ects_done(programme, progress)
+    done = ects_done(facts)
     border = borderline_of(programme, average) if average is not None else None
     if border is not None and project_mark is not None and project_mark < border[1]:
         border = None  # the project, not the average, stands in the way
@@ -390,8 +374,8 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
                 ects=p.module.ects,
                 mark=mark,
                 counted_mark=counted,
-                resit=standing.credit is not None and (standing.credit.resit or standing.resit),
-                capped=counted < mark,
+                resit=standing.is_resit,
+                capped=capped(mark, counted),
                 weight=p.module.ects / marked_ects if p in [t[0] for t in taught] else 0.0,
                 compensated=standing.state == COMPENSATED,
                 project=project is not None and p.module.code == project.code,
@@ -418,20 +402,35 @@ def grades(programme: Programme, progress: Progress) -> GradesResult:
             ExitAwardReached(name=a.name, ects=a.ects, reached=done >= a.ects)
             for a in programme.exit_awards
         ],
-        provisional=provisional(programme, progress),
+        provisional=provisional(facts),
         assumed_rules=assumed_rules(programme),
     )
     result.notes = _notes(programme, result, border)
     return result
 
 
-def provisional(programme: Programme, progress: Progress) -> list[ProvisionalMark]:
+def in_progress(facts: Facts) -> list[str]:
+    """The modules in progress, by code in the programme's order: not passed, compensated or
+    failed, with a mark for at least one assessment (so they have a mark so far). The one
+    definition: `grades` lists them as provisional, the page as "Modules in progress"."""
+    progress, passed = facts.record, facts.credited
+    return [
+        m.code
+        for m in facts.programme.modules
+        if m.code not in passed
+        and m.code not in progress.failed_attempts
+        and current_mark(progress.assessments.get(m.code, ())) is not None
+    ]
+
+
+def provisional(facts: Facts) -> list[ProvisionalMark]:
+    progress = facts.record
     rows = []
-    passed = credited(programme, progress)
-    for m in programme.modules:
+    for code in in_progress(facts):
+        m = facts.programme.module(code)
         items = progress.assessments.get(m.code, ())
         mark = current_mark(items)
-        if m.code not in passed and m.code not in progress.failed_attempts and mark is not None:
+        if mark is not None:
             rows.append(
                 ProvisionalMark(
                     code=m.code,
@@ -447,9 +446,7 @@ def _state(needed: float, pass_mark: float) -> str:
     return "secured" if needed <= pass_mark else "out_of_reach" if needed > 100 else "reachable"
 
 
-def targets(
-    programme: Programme, progress: Progress, assume: dict[str, float] | None = None
-) -> TargetResult:
+def targets(facts: Facts, assume: dict[str, float] | None = None) -> TargetResult:
     """For each band, the average needed on the ECTS not yet marked (and, under
     taught_and_project, on the taught ECTS, with the project's mark needed).
 
@@ -458,10 +455,12 @@ def targets(
     the rest needs the more.
     """
     assume = assume or {}
+    programme = facts.programme
     rules = programme.classification
     pass_mark = rules.pass_mark
     resit_ects = 0.0  # failed modules, not assumed: their resits count at most the cap
-    found = standings(programme, progress)
+    resits: list[str] = []
+    found = facts.standings
     project = programme.project_module
     marks: list[tuple[float, float]] = []
     project_mark = None
@@ -490,6 +489,7 @@ def targets(
             mark = None
             if standing is not None and standing.state == FAILED and m is not project:
                 resit_ects += m.ects
+                resits.append(m.code)
         if mark is None:
             continue
         if project is not None and m.code == project.code:
@@ -545,6 +545,11 @@ def targets(
         average=average,
         marked_ects=marked_ects,
         remaining_ects=remaining,
+        open_ects=max(0.0, open_ects),
+        resits=resits,
+        resit_ects=resit_ects,
+        resit_cap=rules.cap,
+        resit_cap_is_pass_mark=rules.cap == pass_mark,
         project_mark=project_mark,
         project=project.code if project else None,
         assumed=dict(assume),

@@ -203,10 +203,17 @@ class _Merging:
             return mine, theirs, "theirs"
         return mine, theirs, "conflict"
 
+    def stamp(self, sm: st.Vector, sn: st.Vector, side: str) -> st.Vector:
+        """The merged key's stamp. A conflict left unsettled (git's driver writes ours'
+        value) keeps ours' stamp, so that the next merge with theirs finds it again."""
+        if side == "conflict" and self.prefer is None:
+            return sm
+        return st.joined(sm, sn)
+
     def value(self, key: str, what: str, words: Callable[[Any], str]) -> Any:
         mine, theirs, side = self.decide(key)
         sm, sn = self.stamps_of(key)
-        stamp = st.joined(sm, sn)
+        stamp = self.stamp(sm, sn, side)
         if stamp:
             self.stamps[key] = st.vector_text(stamp)
         if side == "conflict":
@@ -244,13 +251,17 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
         mine, theirs, side = m.decide(key)
         sm, sn = m.stamps_of(key)
         fields = [f"{key}.{f}" for f in st.ASSESSMENT_FIELDS]
-        if side != "conflict" and (mine is ABSENT) != (theirs is ABSENT):
-            # One copy removed it (or never had it): a field the other changed since the
-            # removal, which the removal never saw, makes it a conflict.
+        chosen = mine if side == "mine" else theirs
+        if side != "conflict" and chosen is ABSENT and (mine is ABSENT) != (theirs is ABSENT):
+            # One copy removed it: a field the other changed since, which the removal
+            # never saw, makes it a conflict.
             gone, kept = (sm, m.theirs) if mine is ABSENT else (sn, m.mine)
             if gone and any(not st.covers(gone, st.stamp_of(kept, f)) for f in fields):
                 side = "conflict"
-        stamp = st.joined(sm, sn)
+        # A removal has seen every field of both copies: its stamp holds theirs too.
+        field_stamps = [s for f in fields for s in m.stamps_of(f)]
+        unsettled = side == "conflict" and m.prefer is None
+        stamp = m.stamp(sm, sn, side)
         if side == "conflict":
             whole = {
                 name: next(
@@ -267,13 +278,15 @@ def _assessments(m: _Merging) -> dict[str, tuple[Assessment, ...]]:
             present = whole[side] is not None
         else:
             present = (mine if side == "mine" else theirs) is not ABSENT
+        if not present and not unsettled:
+            stamp = st.joined(stamp, *field_stamps)
         if stamp:
             m.stamps[key] = st.vector_text(stamp)
         if not present:
             continue
         values = {}
         for f in st.ASSESSMENT_FIELDS:
-            values[f] = m.value(f"{key}.{f}", f"{what}'s {f}", _FIELD_WORDS[f])
+            values[f] = m.value(f"{key}.{f}", f"the {f} of {what}", _FIELD_WORDS[f])
         if values["name"] is ABSENT or values["weight"] is ABSENT:
             continue  # cannot happen for a present assessment: both copies hold both
         given: dict[str, Any] = {f: (None if v is ABSENT else v) for f, v in values.items()}

@@ -47,6 +47,7 @@ SCHEMA_VERSION = 4
 MAX_NOTE = MAX_TEXT
 MAX_DAY_HOURS = 24.0
 MIN_HOURS = 0.01  # 36 seconds: less is a slip of the keyboard (and would print as 0)
+MAX_OPENING_HOURS = 100_000.0  # an opening entry (`log --opening`): no day, so no 24 h limit
 
 
 class NoteError(ValueError):

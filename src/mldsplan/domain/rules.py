@@ -95,6 +95,7 @@ def record_problems(
     problems += _assessment_problems(progress, codes)
     problems += _failure_problems(progress, programme, codes, today, new)
     problems += _log_problems(progress, codes, start, today, new)
+    problems += _opening_problems(progress, codes)
     if progress.timer is not None:
         problems += _timer_problems(progress.timer, codes, today, now, new)
     problems += window_problems(progress)
@@ -531,6 +532,21 @@ def _log_problems(
         if total > MAX_DAY_HOURS + EPSILON
     ]
     return problems
+
+
+def _opening_problems(progress: Progress, codes: set[str]) -> list[Problem]:
+    """Hours studied before tracking count in a module's hours still to do: the module
+    must be one of the programme's."""
+    return [
+        Problem(
+            f"opening[{i}].module",
+            f"unknown module '{o.module}'",
+            "module",
+            where=f"the module of the {o.hours:g} h studied before tracking",
+        )
+        for i, o in enumerate(progress.opening)
+        if o.module not in codes
+    ]
 
 
 def term_from_key(text: str, programme: Programme) -> tuple[int, int]:

@@ -1,8 +1,12 @@
 """Pure calculations of study time: pace and balance over the log, the study week and the
 recent weeks, the timer's status, and the log's listing and changes.
 
+Pace, balance, day and week totals and charts read the dated log (`progress.log`) alone:
+the hours studied before tracking (`progress.opening`) have no date and never count
+there; they count only in the week's plan, through the load rule (`loadrule`).
+
 Nothing here reads a clock, a file or the environment: `on`/`now` is passed in.
-Results are plain dataclasses (cheap to build at start-up); the CLI dumps them as JSON.
+Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
 """
 
 from __future__ import annotations
@@ -10,29 +14,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from mldsplan.domain.assessments import Deadline, deadlines
+from mldsplan.domain.assessments import Deadline
 from mldsplan.domain.constraints import EPSILON
-from mldsplan.domain.dates import monday
-from mldsplan.domain.loadrule import credited_schedule, hours_to_do, logged_by_module
+from mldsplan.domain.dates import week_bounds
+from mldsplan.domain.facts import RECENT_DAYS, Facts
+from mldsplan.domain.loadrule import hours_to_do
 from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import LogEntry, Progress
-from mldsplan.domain.results import Result
-from mldsplan.domain.terms import term_of, window
+from mldsplan.domain.progress import LogEntry, Opening, Progress
+from mldsplan.domain.results import Result, record
 from mldsplan.domain.weekplan import PlanRow, WeekPlan, plan_week
 
-RECENT_DAYS = 28  # the recent pace: the last this-many days, the date's own included
+if TYPE_CHECKING:
+    from mldsplan.domain.programme import Programme
+
 CHART_WEEKS = 10
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekSummary:
     week_start: date
     logged_hours: float
     target_hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Balance:
     """Logged hours against the weekly target over a span (klog's should/diff)."""
 
@@ -42,7 +49,7 @@ class Balance:
     difference: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TimerStatus:
     running: bool
     module: str | None
@@ -52,7 +59,7 @@ class TimerStatus:
     started_today: bool | None  # on today's date in the student's zone; None unknown or idle
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class Pace:
     """Hours logged a week over the spans of `study_span`, idle days included."""
 
@@ -67,19 +74,19 @@ class Pace:
     overall_weekly_hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class DayHours:
     date: date
     hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleHours:
     code: str | None
     hours: float
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekResult(Result):
     week_start: date
     week_end: date
@@ -105,40 +112,43 @@ class WeekResult(Result):
 # --- pace and balance ------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Span:
-    """The days pace and balance count over, and the hours logged in them."""
+    """The days pace and balance count over, and the hours logged in them (a plain class:
+    internal, never in a result, and cheap to create)."""
 
-    since: date
-    days: int  # from `since` to the date, both included; days without study count
-    logged_hours: float
+    __slots__ = ("days", "logged_hours", "since")
+
+    def __init__(self, *, since: date, days: int, logged_hours: float) -> None:
+        self.since = since
+        self.days = days  # from `since` to the date, both included; days without study count
+        self.logged_hours = logged_hours
 
     @property
     def weeks(self) -> float:
         return self.days / 7
 
 
-def study_span(log: Sequence[LogEntry], on: date, not_before: date | None = None) -> Span | None:
-    """The one span rule of pace and balance (SPEC §4): from the first log entry up to `on`,
-    or from `not_before` (on or before `on`) when that is later, to `on`, both included.
-    None before the first entry: the weeks before it are never missed."""
-    days = [e.on for e in log if e.on <= on]
-    if not days:
+def span(first: date | None, on: date, not_before: date | None, hours: list[float]) -> Span | None:
+    """The one span rule of pace and balance (SPEC §4): from the first log entry (`first`,
+    on or before `on`) up to `on`, or from `not_before` (on or before `on`) when that is
+    later, both included; `hours`: each entry's logged in it. None before the first entry:
+    the weeks before it are never missed."""
+    if first is None:
         return None
-    since = min(days) if not_before is None else max(min(days), not_before)
-    logged = sum(e.hours for e in log if since <= e.on <= on)
-    return Span(since=since, days=(on - since).days + 1, logged_hours=logged)
+    since = first if not_before is None else max(first, not_before)
+    return Span(since=since, days=(on - since).days + 1, logged_hours=sum(hours))
 
 
-def pace(log: Sequence[LogEntry], on: date) -> Pace | None:
+def pace(facts: Facts) -> Pace | None:
     """The student's pace up to `on`: since the first entry, and over the last RECENT_DAYS."""
-    whole = study_span(log, on)
-    recent = study_span(log, on, on - timedelta(days=RECENT_DAYS - 1))
+    on, log = facts.on, facts.log
+    whole = span(log.first, on, None, log.up_to)
+    recent = span(log.first, on, on - timedelta(days=RECENT_DAYS - 1), log.recent)
     if whole is None or recent is None:
         return None
     return Pace(
         logged_hours=whole.logged_hours,
-        entries=sum(1 for e in log if e.on <= on),
+        entries=len(log.up_to),
         first_entry=whole.since,
         span_days=whole.days,
         recent_since=recent.since,
@@ -162,22 +172,22 @@ def _balance(span: Span | None, weekly: float) -> Balance | None:
     )
 
 
-def balance(log: Sequence[LogEntry], on: date, weekly: float) -> Balance | None:
+def balance(facts: Facts, weekly: float) -> Balance | None:
     """Logged hours against the weekly hours from the first log entry to `on`."""
-    return _balance(study_span(log, on), weekly)
+    log = facts.log
+    return _balance(span(log.first, facts.on, None, log.up_to), weekly)
 
 
-def term_balance(
-    programme: Programme, progress: Progress, on: date, weekly: float
-) -> Balance | None:
+def term_balance(facts: Facts, weekly: float) -> Balance | None:
     """The same balance over the current term: from its start, or from the first log entry
     when that is later, to `on`."""
-    current = term_of(programme, progress, on)
+    current = facts.current_term
     if current is None:
         return None
-    dated = window(programme, progress, *current)
+    dated = facts.window(*current)
     assert dated is not None
-    return _balance(study_span(progress.log, on, dated.start), weekly)
+    log = facts.log
+    return _balance(span(log.first, facts.on, dated.start, log.in_term), weekly)
 
 
 # --- the timer -------------------------------------------------------------
@@ -200,7 +210,7 @@ def timer_status(progress: Progress, now: datetime | None) -> TimerStatus | None
     )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class StatusResult(TimerStatus, Result):
     """`status`: the timer's state, as `progress` shows it, with the JSON's version."""
 
@@ -220,31 +230,17 @@ def status(progress: Progress, now: datetime) -> StatusResult:
 # --- the study week --------------------------------------------------------
 
 
-def study_week(
-    programme: Programme,
-    progress: Progress,
-    on: date,
-    target: float,
-    now: datetime | None = None,
-) -> WeekResult:
-    """The ISO week (Monday to Sunday) containing `on`. `target`: the weekly hours the week
-    and its plan are measured against (a what-if with `week --weekly-hours`); balances stay
-    measured against the student's own weekly hours: they are history."""
-    own_weekly = progress.weekly(programme)
-    first = monday(on)
-    last = first + timedelta(days=6)
-    by_day = {first + timedelta(days=i): 0.0 for i in range(7)}
-    by_module: dict[str | None, float] = {}
-    by_week: dict[date, float] = {}
+def study_week(facts: Facts, target: float) -> WeekResult:
+    """The ISO week (Monday to Sunday) containing the facts' day. `target`: the weekly hours
+    the week and its plan are measured against (a what-if with `week --weekly-hours`);
+    balances stay measured against the student's own weekly hours: they are history."""
+    log = facts.log
+    own_weekly = facts.weekly
+    first, last = facts.week
+    by_day = {first + timedelta(days=i): log.day_hours(first + timedelta(days=i)) for i in range(7)}
     chart_from = first - timedelta(weeks=CHART_WEEKS - 1)
-    for e in progress.log:
-        if first <= e.on <= last:
-            by_day[e.on] += e.hours
-            by_module[e.module] = by_module.get(e.module, 0.0) + e.hours
-        if chart_from <= e.on <= last:
-            by_week[monday(e.on)] = by_week.get(monday(e.on), 0.0) + e.hours
     logged = sum(by_day.values())
-    planned = week_plan(programme, progress, on, target)
+    planned = week_plan(facts, target)
     return WeekResult(
         week_start=first,
         week_end=last,
@@ -252,24 +248,26 @@ def study_week(
         logged_hours=logged,
         remaining_hours=max(0.0, target - logged),
         over_hours=max(0.0, logged - target),
-        target_reached=logged >= target - EPSILON,
+        target_reached=reached(logged, target),
         days=[DayHours(date=d, hours=h) for d, h in by_day.items()],
         modules=[
             ModuleHours(code=c, hours=h)
-            for c, h in sorted(by_module.items(), key=lambda item: (item[0] is None, item[0] or ""))
+            for c, h in sorted(
+                log.in_week.items(), key=lambda item: (item[0] is None, item[0] or "")
+            )
         ],
         recent_weeks=[
             WeekSummary(
                 week_start=chart_from + timedelta(weeks=i),
-                logged_hours=by_week.get(chart_from + timedelta(weeks=i), 0.0),
+                logged_hours=log.by_week.get(chart_from + timedelta(weeks=i), 0.0),
                 target_hours=target,
             )
             for i in range(CHART_WEEKS)
         ],
-        deadlines=deadlines(progress, first, last, on, overdue=False),
-        balance=balance(progress.log, on, own_weekly),
-        term_balance=term_balance(programme, progress, on, own_weekly),
-        timer=timer_status(progress, now),
+        deadlines=facts.deadlines(first, last, overdue=False),
+        balance=balance(facts, own_weekly),
+        term_balance=term_balance(facts, own_weekly),
+        timer=timer_status(facts.record, facts.now),
         plan=planned.plan,
         plan_total_hours=planned.plan_total_hours,
         available_hours=planned.available_hours,
@@ -278,25 +276,43 @@ def study_week(
     )
 
 
-def week_plan(programme: Programme, progress: Progress, on: date, available: float) -> WeekPlan:
-    """The week's plan (`weekplan`) for the week of `on`: each module's hours still to do as
-    of the week's Monday, by the one load rule, and what was logged to it during the week."""
-    first = monday(on)
-    last = first + timedelta(days=6)
-    before = logged_by_module([e for e in progress.log if e.on < first])
-    during = logged_by_module([e for e in progress.log if first <= e.on <= last])
+def reached(logged: float, target: float) -> bool:
+    """A week's target is reached by the hours logged (through float noise)."""
+    return logged >= target - EPSILON
+
+
+def week_plan(facts: Facts, available: float) -> WeekPlan:
+    """The week's plan (`weekplan`) for the week of the facts' day: each module's hours
+    still to do as of the week's Monday, by the one load rule, and what was logged to it
+    during the week."""
+    return facts.once(("week_plan", available), lambda: _week_plan(facts, available))
+
+
+def _week_plan(facts: Facts, available: float) -> WeekPlan:
+    before = facts.log.before_week
+    during = {code: hours for code, hours in facts.log.in_week.items() if code is not None}
     to_do = {
-        p.module.code: hours_to_do(programme, p, before)
-        for p in credited_schedule(programme, progress)
+        p.module.code: hours_to_do(facts.programme, p, before) for p in facts.credited_schedule
     }
-    return plan_week(programme, progress, on, available, to_do, during)
+    return plan_week(facts, available, to_do, during)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
+class StudiedWeek:
+    """A week of `study_weeks`: what was logged in it against the weekly hours."""
+
+    week_start: date
+    week_end: date
+    logged_hours: float
+    target_hours: float
+    target_reached: bool
+
+
+@record
 class StudyWeeks:
     """The last weeks up to `on`, this one included, and what was logged in them."""
 
-    weeks: list[WeekResult]  # oldest first; the last is the week of `on`, so far
+    weeks: list[StudiedWeek]  # oldest first; the last is the week of `on`, so far
     total_hours: float
     average_hours: float  # a week, over all of them
     weeks_reached: int  # full weeks (not this one) whose target was reached
@@ -305,26 +321,34 @@ class StudyWeeks:
     entries_before: int  # entries logged before the first week
 
 
-def study_weeks(programme: Programme, progress: Progress, on: date, count: int) -> StudyWeeks:
-    """The `count` ISO weeks up to the week of `on`, each against the weekly hours."""
-    weekly = progress.weekly(programme)
-    weeks = [
-        study_week(programme, progress, monday(on) - timedelta(weeks=back), weekly)
-        for back in range(count - 1, -1, -1)
-    ]
+def study_weeks(facts: Facts, count: int) -> StudyWeeks:
+    """The `count` ISO weeks up to the week of the facts' day, each against the weekly
+    hours."""
+    on, log, weekly = facts.on, facts.log, facts.weekly
+    weeks = []
+    for back in range(count - 1, -1, -1):
+        first, last = week_bounds(facts.week[0] - timedelta(weeks=back))
+        logged = sum(log.day_hours(first + timedelta(days=i)) for i in range(7))
+        weeks.append(
+            StudiedWeek(
+                week_start=first,
+                week_end=last,
+                logged_hours=logged,
+                target_hours=weekly,
+                target_reached=reached(logged, weekly),
+            )
+        )
     first = weeks[0].week_start
     total = sum(w.logged_hours for w in weeks)
-    began = min((e.on for e in progress.log if e.on <= on), default=None)
+    began = log.first
     return StudyWeeks(
         weeks=weeks,
         total_hours=total,
         average_hours=total / count,
         weeks_reached=sum(w.target_reached for w in weeks[:-1]),
         weeks_counted=sum(began is not None and w.week_end >= began for w in weeks[:-1]),
-        entries=sorted(
-            (e for e in progress.log if first <= e.on <= on), key=lambda e: e.on, reverse=True
-        ),
-        entries_before=sum(1 for e in progress.log if e.on < first),
+        entries=log.entries(first, on),
+        entries_before=log.count_before(first),
     )
 
 
@@ -333,22 +357,25 @@ def study_weeks(programme: Programme, progress: Progress, on: date, count: int) 
 
 @dataclass(frozen=True, slots=True)
 class LogRow:
-    on: date
+    on: date | None  # None: hours studied before tracking (`opening`)
     hours: float
     module: str | None
     note: str | None
+    opening: bool = False  # hours studied before tracking: no date, never in pace or totals
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+def log_row(entry: LogEntry | Opening) -> LogRow:
+    if isinstance(entry, Opening):
+        return LogRow(None, entry.hours, entry.module, entry.note, opening=True)
+    return LogRow(*entry[:4])
+
+
+@record
 class LogListResult(Result):
-    """`log --list`: the entries by date, numbered from 1 as `log --remove N` and
-    `log --edit N` take them."""
+    """`log --list`: the dated entries by date, then the opening ones (studied before
+    tracking), numbered from 1 as `log --remove N` and `log --edit N` take them."""
 
     entries: list[LogRow]
-
-
-def _row(entry: LogEntry) -> LogRow:
-    return LogRow(on=entry.on, hours=entry.hours, module=entry.module, note=entry.note)
 
 
 def log_order(log: Sequence[LogEntry]) -> list[int]:
@@ -371,33 +398,47 @@ def log_number(log: Sequence[LogEntry], index: int) -> int:
 
 
 def log_list(progress: Progress) -> LogListResult:
-    return LogListResult(entries=[_row(progress.log[i]) for i in log_order(progress.log)])
+    rows = [log_row(progress.log[i]) for i in log_order(progress.log)]
+    return LogListResult(entries=rows + [log_row(o) for o in progress.opening])
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class LogChangeResult(Result):
     """`log HOURS`, `log --remove N`, `log --undo`, `log --edit N`: the entry and its day
-    and week after."""
+    and week after (None for an opening entry: it has no day or week)."""
 
     action: str  # "logged", "removed" or "edited"
     number: int  # the entry's number as `log --list` gives it (a removed one: it had)
     entry: LogRow
-    day_hours: float  # logged on the entry's date, after the change
-    week_start: date  # the Monday of the entry's study week
-    week_hours: float  # logged in that week, Monday to Sunday, after the change
+    day_hours: float | None  # logged on the entry's date, after the change
+    week_start: date | None  # the Monday of the entry's study week
+    week_hours: float | None  # logged in that week, Monday to Sunday, after the change
     week_target_hours: float  # the student's weekly hours
 
 
 def log_change(
-    programme: Programme, progress: Progress, action: str, number: int, entry: LogEntry
+    programme: Programme,
+    progress: Progress,
+    action: str,
+    number: int,
+    entry: LogEntry | Opening,
 ) -> LogChangeResult:
     """What a change to the log did; `progress` is the record after it."""
-    first = monday(entry.on)
-    last = first + timedelta(days=6)
+    if isinstance(entry, Opening):
+        return LogChangeResult(
+            action=action,
+            number=number,
+            entry=log_row(entry),
+            day_hours=None,
+            week_start=None,
+            week_hours=None,
+            week_target_hours=progress.weekly(programme),
+        )
+    first, last = week_bounds(entry.on)
     return LogChangeResult(
         action=action,
         number=number,
-        entry=_row(entry),
+        entry=log_row(entry),
         day_hours=sum(e.hours for e in progress.log if e.on == entry.on),
         week_start=first,
         week_hours=sum(e.hours for e in progress.log if first <= e.on <= last),

@@ -9,17 +9,19 @@ what is logged during it counts against it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from typing import TYPE_CHECKING
 
 from mldsplan.domain.constraints import EPSILON
-from mldsplan.domain.dates import monday
-from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
-from mldsplan.domain.terms import TermWindow, calendar, planned_terms, schedule, window
+from mldsplan.domain.dates import weeks_between
+from mldsplan.domain.results import record
+
+if TYPE_CHECKING:
+    from mldsplan.domain.facts import Facts
+    from mldsplan.domain.terms import TermWindow
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanDeadline:
     """The open assessment that drives a module's plan."""
 
@@ -28,7 +30,7 @@ class PlanDeadline:
     days_left: int  # from the date
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanRow:
     code: str
     need_hours: float  # this week's share of the hours still to do as of Monday
@@ -40,7 +42,7 @@ class PlanRow:
     days_left: int  # from the date to `due`
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class WeekPlan:
     plan: list[PlanRow]  # soonest driving deadline first
     plan_total_hours: float
@@ -51,38 +53,34 @@ class WeekPlan:
 
 def weeks_to(first: date, due: date) -> float:
     """Weeks from Monday `first` to `due`: its days, both included, over 7; at least 1."""
-    return max(1.0, ((due - first).days + 1) / 7)
+    return max(1.0, weeks_between(first, due))
 
 
-def current_term(programme: Programme, progress: Progress, day: date) -> TermWindow | None:
+def current_term(facts: Facts, day: date) -> TermWindow | None:
     """The term `day` falls in, else the next one (between terms); None after the last."""
-    plan = schedule(programme, progress)
-    terms = calendar(programme, progress, tuple(planned_terms(programme, plan)))
-    ahead = [w for w in terms if w.end >= day]
+    ahead = [w for w in facts.calendar if w.end >= day]
     return min(ahead, key=lambda w: w.start) if ahead else None
 
 
 def plan_week(
-    programme: Programme,
-    progress: Progress,
-    on: date,
+    facts: Facts,
     available: float,
     to_do: Mapping[str, float],
     logged: Mapping[str, float],
 ) -> WeekPlan:
-    """The plan for the week (Monday to Sunday) of `on`.
+    """The plan for the week (Monday to Sunday) of the facts' day.
 
     `to_do`: each module's hours still to do as of the week's Monday (R);
     `logged`: the hours logged to each module this week; `available`: the weekly hours.
     """
-    first = monday(on)
-    last = first + timedelta(days=6)
-    now = current_term(programme, progress, first)
+    on, progress = facts.on, facts.record
+    first, last = facts.week
+    now = current_term(facts, first)
     rows = []
-    for p in schedule(programme, progress):
+    for p in facts.schedule:
         code = p.module.code
         rest = to_do.get(code, 0.0)
-        term = window(programme, progress, p.year, p.term)
+        term = facts.window(p.year, p.term)
         if p.done or term is None or term.start > last or rest <= EPSILON:
             continue
         overdue = term.end < first

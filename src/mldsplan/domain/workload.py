@@ -2,34 +2,35 @@
 the plan's warnings). Study time (pace, balance, the study week) is `studytime`'s.
 
 Nothing here reads a clock, a file or the environment: `today`/`on` is passed in.
-Results are plain dataclasses (cheap to build at start-up); the CLI dumps them as JSON.
+Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from mldsplan.domain.assessments import Deadline, deadline_weeks, deadlines
-from mldsplan.domain.dates import monday
-from mldsplan.domain.loadrule import credited_schedule, hours_to_do, logged_by_module
+from mldsplan.domain.assessments import Deadline
+from mldsplan.domain.dates import monday, weeks_between
+from mldsplan.domain.facts import Facts
+from mldsplan.domain.labels import term_needed_a_week
+from mldsplan.domain.loadrule import hours_to_do
 from mldsplan.domain.marks import (
     PASSED,
     EctsPoint,
     FailedModule,
+    capped,
     counted_mark,
-    credited,
     ects_done,
     ects_done_by_day,
     grades,
     modules_done,
-    standings,
 )
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.results import Result
+from mldsplan.domain.results import Result, record
 from mldsplan.domain.studytime import (
     Balance,
     Pace,
@@ -44,21 +45,22 @@ from mldsplan.domain.studytime import (
 )
 from mldsplan.domain.terms import (
     TermWindow,
-    planned_terms,
     programme_end,
     registration_end,
     schedule,
     shipped_window,
     term_index,
-    term_of,
-    window,
 )
 from mldsplan.domain.weekplan import WeekPlan
 
 HEAVY_FACTOR = 1.10  # a term is heavy when its needed load passes the weekly hours by 10 %
 
+# What kind of warning each of the plan's warnings is (`ProgressResult.warnings_shown_by`,
+# in this order): a term's load, or the plan itself. Which command shows each is the CLI's.
+LOAD_WARNING, PLAN_WARNING = "load", "plan"
 
-@dataclass(kw_only=True, eq=False, repr=False)
+
+@record
 class PlanModule:
     code: str
     title: str
@@ -81,6 +83,11 @@ class PlanModule:
     attempts_left: int | None = None  # a failed module: the attempts the programme still allows
 
     @property
+    def capped(self) -> bool:
+        """A resit's mark above the cap: the mark that counts is lower (`marks.capped`)."""
+        return capped(self.mark, self.counted_mark)
+
+    @property
     def status_text(self) -> str:
         """The status as every report words it."""
         left = self.attempts_left
@@ -90,7 +97,7 @@ class PlanModule:
         )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class PlanResult(Result):
     programme: str
     programme_name: str
@@ -99,7 +106,7 @@ class PlanResult(Result):
     warnings: list[str]
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TermProgress:
     year: int
     term: int
@@ -110,7 +117,7 @@ class TermProgress:
     complete: bool  # every module planned in the term is done
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ProgressResult(Result):
     programme: str
     programme_name: str
@@ -128,6 +135,7 @@ class ProgressResult(Result):
     weeks_remaining: float
     finish_date: date
     programme_end: date | None
+    required_weekly_hours: float | None  # needed a week to finish on time, as `hours` says
     planned_end: date | None
     current_year: int | None
     current_term: int | None
@@ -143,11 +151,13 @@ class ProgressResult(Result):
     overdue_assessments: list[Deadline]  # past due without a mark (not in next_deadline)
     timer: TimerStatus | None
     warnings: list[str]
-    warnings_shown_by: list[str]  # the commands that show these warnings, in order
+    # The kinds of the warnings (LOAD_WARNING, PLAN_WARNING), in that order; the command
+    # words them as the commands that show them ("mldsplan hours", "mldsplan plan").
+    warnings_shown_by: list[str]
     week_plan: WeekPlan  # this week's plan (SPEC §4), as `week` gives it
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class TermLoad:
     year: int
     term: int
@@ -161,15 +171,16 @@ class TermLoad:
     source: str | None
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class ModuleTime:
     code: str
     budget_hours: float
-    logged_hours: float
-    percent_used: float  # logged hours as a percentage of the budget
+    logged_hours: float  # dated: logged since tracking began
+    opening_hours: float  # studied before tracking (`log --opening`)
+    percent_used: float  # logged and opening hours as a percentage of the budget
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class HoursResult(Result):
     on: date
     hours_remaining: float
@@ -194,9 +205,17 @@ class HoursResult(Result):
 # --- hours left and term loads ---------------------------------------------
 
 
-def hours_remaining(programme: Programme, progress: Progress) -> float:
-    logged = logged_by_module(progress.log)
-    return sum(hours_to_do(programme, p, logged) for p in credited_schedule(programme, progress))
+def hours_remaining(facts: Facts) -> float:
+    logged = facts.log.studied
+    return sum(hours_to_do(facts.programme, p, logged) for p in facts.credited_schedule)
+
+
+def required_weekly_hours(remaining: float, on: date, end: date | None) -> float | None:
+    """The hours needed a week to finish on time (SPEC §4): the hours left over the weeks
+    from `on` to the programme's `end`, both included; None without an end or after it."""
+    if end is None or on > end:
+        return None
+    return remaining / (((end - on).days + 1) / 7)
 
 
 def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
@@ -205,7 +224,7 @@ def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
     return shipped_window(programme, date(2001, programme.entry_month or 1, 1), year, term)
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class _Load:
     year: int
     term: int
@@ -217,17 +236,22 @@ class _Load:
     overdue: bool
 
 
-def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load]:
+def term_loads(facts: Facts) -> list[_Load]:
     """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
-    plan = credited_schedule(programme, progress)
-    logged = logged_by_module(progress.log)
+    return facts.once("term_loads", lambda: _term_loads(facts))
+
+
+def _term_loads(facts: Facts) -> list[_Load]:
+    programme, on = facts.programme, facts.on
+    plan = facts.credited_schedule
+    logged = facts.log.studied
     term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
     loads = []
-    for year, term in planned_terms(programme, plan):
+    for year, term in facts.planned_terms:
         todo = sum(
             hours_to_do(programme, p, logged) for p in plan if (p.year, p.term) == (year, term)
         )
-        dated = window(programme, progress, year, term)
+        dated = facts.window(year, term)
         length = dated or nominal_window(programme, year, term)
         own = term_hours.get((year, term), 0.0) / length.weeks
         if dated is None:
@@ -245,7 +269,7 @@ def term_loads(programme: Programme, progress: Progress, on: date) -> list[_Load
             )
             continue
         overdue = dated.end < on
-        weeks_left = None if overdue else ((dated.end - max(dated.start, on)).days + 1) / 7
+        weeks_left = None if overdue else weeks_between(max(dated.start, on), dated.end)
         loads.append(
             _Load(
                 year=year,
@@ -276,11 +300,12 @@ def needs_warning(load: _Load, weekly: float) -> bool:
 # --- plan ------------------------------------------------------------------
 
 
-def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
+def plan(facts: Facts) -> PlanResult:
+    programme, on = facts.programme, facts.on
     rows = []
-    found = standings(programme, progress)
-    for p in schedule(programme, progress):
-        dated = window(programme, progress, p.year, p.term)
+    found = facts.standings
+    for p in facts.schedule:
+        dated = facts.window(p.year, p.term)
         standing = found.get(p.module.code)
         done = standing.credit if standing else None
         failed = standing is not None and standing.state != PASSED
@@ -304,9 +329,7 @@ def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
                 ),
                 completed_on=done.on if done else None,
                 mark=done.mark if done else None,
-                resit=bool(
-                    standing and standing.credit and (standing.credit.resit or standing.resit)
-                ),
+                resit=standing is not None and standing.is_resit,
                 counted_mark=counted_mark(programme, standing),
                 planned_year=p.year,
                 planned_term=p.term,
@@ -320,27 +343,39 @@ def plan(programme: Programme, progress: Progress, on: date) -> PlanResult:
     return PlanResult(
         programme=programme.id,
         programme_name=programme.name,
-        start=progress.start,
+        start=facts.record.start,
         modules=rows,
-        warnings=plan_warnings(programme, progress, on),
+        warnings=warnings(facts),
     )
 
 
 def plan_warnings(
     programme: Programme, progress: Progress, on: date, weekly: float | None = None
 ) -> list[str]:
+    """`warnings` for a record on its own (`check`, and after a change)."""
+    return warnings(Facts(programme, progress, on), weekly)
+
+
+def warnings(facts: Facts, weekly: float | None = None) -> list[str]:
     """What a planner owes the student about their schedule; `weekly`: a what-if pace that
     the needed loads are measured against instead of the student's weekly hours."""
-    plan = schedule(programme, progress)
-    weekly = progress.weekly(programme) if weekly is None else weekly
+    return _warnings(facts, weekly)[0]
+
+
+def _warnings(facts: Facts, weekly: float | None = None) -> tuple[list[str], int]:
+    """The warnings, and how many of them (the first) are about a term's load."""
+    programme = facts.programme
+    plan = facts.schedule
+    weekly = facts.weekly if weekly is None else weekly
     warnings = []
-    for load in term_loads(programme, progress, on):
+    for load in term_loads(facts):
         if needs_warning(load, weekly):
             assert load.needed is not None
             warnings.append(
-                f"year {load.year} term {load.term} needs {load.needed:.1f} h/week,"
-                f" more than your {weekly:g} h/week"
+                f"{term_needed_a_week(load.year, load.term, load.needed)},"
+                f" more than your {hours_text(weekly)} h/week"
             )
+    loads = len(warnings)
     todo_terms = [term_index(programme, p.year, p.term) for p in plan if not p.done]
     limit = programme.max_registration_months
     per_term = 12 / programme.terms_per_year
@@ -360,12 +395,12 @@ def plan_warnings(
             warnings.append(
                 f"{programme.group_title(group)}: parts are planned out of order ({where})"
             )
-    for final, later, _ in last_module_conflicts(programme, progress):
+    for final, later, _ in last_module_conflicts(programme, facts.record):
         warnings.append(
             f"{final} must come after every other module, but"
             f" {', '.join(later)} {'is' if len(later) == 1 else 'are'} planned no earlier"
         )
-    return warnings
+    return warnings, loads
 
 
 def last_module_conflicts(
@@ -387,16 +422,10 @@ def last_module_conflicts(
     return found
 
 
-def warnings_shown_by(
-    programme: Programme, progress: Progress, on: date, warnings: list[str]
-) -> list[str]:
-    """Which commands show `warnings` (`plan_warnings`'): a term's load is `hours`' table,
-    the rest are about the plan. Both print every warning."""
-    weekly = progress.weekly(programme)
-    loads = sum(needs_warning(load, weekly) for load in term_loads(programme, progress, on))
-    return (["mldsplan hours"] if loads else []) + (
-        ["mldsplan plan"] if len(warnings) > loads else []
-    )
+def warning_kinds(warnings: list[str], loads: int) -> list[str]:
+    """The kinds among `warnings`, of which the first `loads` are about a term's load:
+    LOAD_WARNING (`hours`' table shows the loads), then PLAN_WARNING (the rest)."""
+    return ([LOAD_WARNING] if loads else []) + ([PLAN_WARNING] if len(warnings) > loads else [])
 
 
 # --- progress --------------------------------------------------------------
@@ -417,28 +446,20 @@ def pace_finish(on: date, hours_left: float, studied: Pace | None) -> date | Non
         return None
 
 
-def planned_end(programme: Programme, progress: Progress) -> date | None:
-    """The end of the last term that still has a module to do (or of the plan)."""
-    plan = schedule(programme, progress)
-    todo = [p for p in plan if not p.done] or plan
-    year, term = max((p.year, p.term) for p in todo)
-    dated = window(programme, progress, year, term)
-    return dated.end if dated else None
-
-
-def progress_summary(
-    programme: Programme, progress: Progress, on: date, now: datetime | None = None
-) -> ProgressResult:
-    weekly = progress.weekly(programme)
-    done = ects_done(programme, progress)
-    remaining_hours = hours_remaining(programme, progress)
-    start = progress.start_date()
-    plan = schedule(programme, progress)
-    passed = credited(programme, progress)  # a compensated module counts as done
+def progress_summary(facts: Facts) -> ProgressResult:
+    """Progress on the facts' day; the timer's status at their `now` (none without one)."""
+    programme, progress, on = facts.programme, facts.record, facts.on
+    weekly = facts.weekly
+    done = ects_done(facts)
+    remaining_hours = hours_remaining(facts)
+    start = facts.start
+    end = programme_end(programme, start) if start else None
+    plan = facts.schedule
+    passed = facts.credited  # a compensated module counts as done
     terms = []
-    for year, term in planned_terms(programme, plan):
+    for year, term in facts.planned_terms:
         here = [p for p in plan if (p.year, p.term) == (year, term)]
-        dated = window(programme, progress, year, term)
+        dated = facts.window(year, term)
         terms.append(
             TermProgress(
                 year=year,
@@ -450,12 +471,12 @@ def progress_summary(
                 complete=all(p.module.code in passed for p in here),
             )
         )
-    week = study_week(programme, progress, on, weekly)
-    current = term_of(programme, progress, on)
-    marks = grades(programme, progress)
-    upcoming = deadlines(progress, on, date.max, on, overdue=False)
-    late = [d for d in deadlines(progress, on, on, on) if d.overdue]
-    warnings = plan_warnings(programme, progress, on)
+    week = study_week(facts, weekly)
+    current = facts.current_term
+    marks = grades(facts)
+    upcoming = facts.deadlines(on, date.max, overdue=False)
+    late = [d for d in facts.deadlines(on, on) if d.overdue]
+    warnings, loads = _warnings(facts)
     return ProgressResult(
         programme=programme.id,
         programme_name=programme.name,
@@ -466,36 +487,37 @@ def progress_summary(
         ects_remaining=programme.total_ects - done,
         percent=100 * done / programme.total_ects,
         modules_total=programme.counted_modules,
-        modules_done=modules_done(programme, progress),
+        modules_done=modules_done(facts),
         hours_per_ects=programme.hours_per_ects,
         weekly_hours=weekly,
         hours_remaining=remaining_hours,
         weeks_remaining=remaining_hours / weekly,
         finish_date=finish_at(on, remaining_hours, weekly),
-        programme_end=programme_end(programme, start) if start else None,
-        planned_end=planned_end(programme, progress),
+        programme_end=end,
+        required_weekly_hours=required_weekly_hours(remaining_hours, on, end),
+        planned_end=facts.planned_end,
         current_year=current[0] if current else None,
         current_term=current[1] if current else None,
         terms=terms,
         this_week=WeekSummary(
             week_start=week.week_start, logged_hours=week.logged_hours, target_hours=weekly
         ),
-        balance=balance(progress.log, on, weekly),
-        term_balance=term_balance(programme, progress, on, weekly),
+        balance=balance(facts, weekly),
+        term_balance=term_balance(facts, weekly),
         average=marks.average,
         band=marks.band,
         marked_ects=marks.marked_ects,
         failed=marks.failed,
         next_deadline=upcoming[0] if upcoming else None,
         overdue_assessments=late,
-        timer=timer_status(progress, now),
+        timer=timer_status(progress, facts.now),
         warnings=warnings,
-        warnings_shown_by=warnings_shown_by(programme, progress, on, warnings),
-        week_plan=week_plan(programme, progress, on, weekly),
+        warnings_shown_by=warning_kinds(warnings, loads),
+        week_plan=week_plan(facts, weekly),
     )
 
 
-@dataclass(kw_only=True, eq=False, repr=False)
+@record
 class EctsTimeline:
     """Cumulative ECTS over time: done, and as planned."""
 
@@ -504,10 +526,9 @@ class EctsTimeline:
     planned_by_today: float | None  # by the last planned term's end up to `on`; None undated
 
 
-def ects_timeline(
-    programme: Programme, progress: Progress, terms: Sequence[TermProgress], on: date
-) -> EctsTimeline:
+def ects_timeline(facts: Facts, terms: Sequence[TermProgress]) -> EctsTimeline:
     """`terms`: the planned terms, as `progress_summary` gives them."""
+    on = facts.on
     planned: list[EctsPoint] = []
     total = 0.0
     for t in terms:
@@ -516,7 +537,7 @@ def ects_timeline(
             planned.append(EctsPoint(on=t.end, ects=total))
     reached = [p.ects for p in planned if p.on <= on]
     return EctsTimeline(
-        done=ects_done_by_day(programme, progress),
+        done=ects_done_by_day(facts),
         planned=planned,
         planned_by_today=(reached[-1] if reached else 0.0) if planned else None,
     )
@@ -525,22 +546,19 @@ def ects_timeline(
 # --- hours -----------------------------------------------------------------
 
 
-def hours_summary(
-    programme: Programme, progress: Progress, on: date, weekly: float | None = None
-) -> HoursResult:
+def hours_summary(facts: Facts, weekly: float | None = None) -> HoursResult:
     """`weekly`: a what-if pace: the weeks, the finish date, heavy terms and load warnings
     are measured against it. Balances stay measured against the student's own weekly hours:
     they are history."""
-    own_weekly = progress.weekly(programme)
+    programme, on = facts.programme, facts.on
+    own_weekly = facts.weekly
     weekly = own_weekly if weekly is None else weekly
-    remaining_hours = hours_remaining(programme, progress)
-    start = progress.start_date()
+    remaining_hours = hours_remaining(facts)
+    start = facts.start
     end = programme_end(programme, start) if start else None
-    required = None
-    if end is not None and on <= end:
-        required = remaining_hours / (((end - on).days + 1) / 7)
+    required = required_weekly_hours(remaining_hours, on, end)
     terms = []
-    for load in term_loads(programme, progress, on):
+    for load in term_loads(facts):
         if load.window is not None and load.window.end < on and load.todo == 0:
             continue  # an ended term with nothing left
         if load.window is None and load.todo == 0:
@@ -559,18 +577,22 @@ def hours_summary(
                 source=load.window.source if load.window else None,
             )
         )
-    logged = logged_by_module(progress.log)
+    logged = facts.log.by_module
+    before = facts.log.opening
     modules = [
         ModuleTime(
             code=m.code,
             budget_hours=programme.hours(m),
             logged_hours=logged.get(m.code, 0.0),
-            percent_used=100 * logged.get(m.code, 0.0) / programme.hours(m),
+            opening_hours=before.get(m.code, 0.0),
+            percent_used=100
+            * (logged.get(m.code, 0.0) + before.get(m.code, 0.0))
+            / programme.hours(m),
         )
         for m in programme.modules
-        if m.code in logged
+        if m.code in logged or m.code in before
     ]
-    studied = pace(progress.log, on)
+    studied = pace(facts)
     return HoursResult(
         on=on,
         hours_remaining=remaining_hours,
@@ -580,14 +602,14 @@ def hours_summary(
         pace_finish_date=pace_finish(on, remaining_hours, studied),
         programme_end=end,
         required_weekly_hours=required,
-        planned_end=planned_end(programme, progress),
+        planned_end=facts.planned_end,
         registration_end=registration_end(programme, start) if start else None,
         terms=terms,
         pace=studied,
-        balance=balance(progress.log, on, own_weekly),
-        term_balance=term_balance(programme, progress, on, own_weekly),
+        balance=balance(facts, own_weekly),
+        term_balance=term_balance(facts, own_weekly),
         modules=modules,
-        hours_without_module=sum(e.hours for e in progress.log if e.module is None),
-        deadline_weeks=sorted(w for w in deadline_weeks(progress) if w >= monday(on)),
-        warnings=plan_warnings(programme, progress, on, weekly),
+        hours_without_module=sum(facts.log.without_module),
+        deadline_weeks=sorted(w for w in facts.deadline_weeks if w >= monday(on)),
+        warnings=warnings(facts, weekly),
     )

@@ -1,31 +1,31 @@
-"""The HTML dashboard: the page's data from the domain's results, rendered with Jinja2.
+"""The HTML dashboard: the page drawn from the command's finished `Overview`, with Jinja2.
 
-`build` gathers what the page shows (the numbers all come from the domain's
-`workload`, `studytime` and `marks`; here they are only arranged, and the charts'
+`build` arranges what the page shows (every figure comes finished in the `Overview`
+the command built from one `Facts`; here they are only arranged, and the charts'
 figures laid out in SVG coordinates). `render` fills `templates/dashboard.html.j2`,
 autoescaped: every text that came from a file is escaped there. Rich-free, so
-it stays cheap.
+it stays cheap; it calls no domain calculation.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mldsplan.domain import marks, studytime
-from mldsplan.domain import workload as planner
 from mldsplan.domain.numbers import days_left, hours_text
 
 if TYPE_CHECKING:
+    from mldsplan.domain import assessments, marks, studytime, workload
     from mldsplan.domain.assessments import ModuleAssessments
+    from mldsplan.domain.overview import Overview
     from mldsplan.domain.programme import Programme
-    from mldsplan.domain.progress import LogEntry, Progress
+    from mldsplan.domain.progress import LogEntry
     from mldsplan.domain.weekplan import PlanRow, WeekPlan
 
-WEEKS = 12  # the study-hours chart: the last this-many ISO weeks, this one included
+PRINTED_ENTRIES = 12  # on paper the log lists its latest entries (and each week's total)
 
 # The charts' drawing areas, in SVG user units (the page scales them to its width).
 CHART_W = 420
@@ -47,10 +47,8 @@ class Deadline:
     overdue: bool = False  # past due without a mark
 
 
-def upcoming(progress: Progress, on: date) -> list[Deadline]:
-    """Every assessment due from `on` on (and any past due without a mark)."""
-    from mldsplan.domain.assessments import deadlines
-
+def upcoming(found: list[assessments.Deadline]) -> list[Deadline]:
+    """The deadlines as the page lists them."""
     return [
         Deadline(
             due=d.due,
@@ -59,16 +57,8 @@ def upcoming(progress: Progress, on: date) -> list[Deadline]:
             days_left=d.days_left,
             overdue=d.overdue,
         )
-        for d in deadlines(progress, on, date.max, on)
+        for d in found
     ]
-
-
-def in_progress(programme: Programme, progress: Progress) -> list[ModuleAssessments]:
-    """Each module not completed that has assessments: its mark so far and what the rest
-    needs, as `assess list` gives them."""
-    from mldsplan.domain.assessments import assess_list
-
-    return [m for m in assess_list(programme, progress, None).modules if m.completed_on is None]
 
 
 @dataclass(frozen=True)
@@ -140,12 +130,12 @@ class NeedBar:
 class Page:
     programme: Programme
     on: date
-    summary: planner.ProgressResult
-    plan: planner.PlanResult
-    hours: planner.HoursResult
+    summary: workload.ProgressResult
+    plan: workload.PlanResult
+    hours: workload.HoursResult
     grades: marks.GradesResult
     targets: marks.TargetResult
-    terms: list[tuple[planner.TermProgress, list[planner.PlanModule]]]
+    terms: list[tuple[workload.TermProgress, list[workload.PlanModule]]]
     ects_chart: EctsChart
     weeks_chart: WeeksChart
     warnings: list[str]
@@ -160,44 +150,28 @@ class Page:
     need_bars: list[NeedBar]
 
 
-def build(
-    programme: Programme,
-    progress: Progress,
-    on: date,
-    *,
-    with_notes: bool = False,
-    deadlines: Sequence[Deadline] | None = None,
-) -> Page:
-    """Everything the dashboard shows on `on` (deadlines: the record's, unless given)."""
-    summary = planner.progress_summary(programme, progress, on)
-    plan = planner.plan(programme, progress, on)
-    weeks = studytime.study_weeks(programme, progress, on, WEEKS)
-    if deadlines is None:
-        deadlines = upcoming(progress, on)
+def build(content: Overview, *, with_notes: bool = False) -> Page:
+    """Everything the dashboard shows, arranged from the command's `Overview`."""
+    summary, plan, weeks = content.summary, content.plan, content.weeks
     by_term = {(t.year, t.term): t for t in summary.terms}
     terms = [
         (by_term[key], [m for m in plan.modules if (m.planned_year, m.planned_term) == key])
         for key in sorted(by_term)
     ]
     return Page(
-        programme=programme,
-        on=on,
+        programme=content.programme,
+        on=content.on,
         summary=summary,
         plan=plan,
-        hours=planner.hours_summary(programme, progress, on),
-        grades=marks.grades(programme, progress),
-        targets=marks.targets(programme, progress),
+        hours=content.hours,
+        grades=content.grades,
+        targets=content.targets,
         terms=terms,
-        ects_chart=_ects_chart(
-            summary,
-            planner.ects_timeline(programme, progress, summary.terms, on),
-            progress.start_date(),
-            on,
-        ),
+        ects_chart=_ects_chart(summary, content.timeline, content.start, content.on),
         weeks_chart=_weeks_chart(weeks),
         warnings=summary.warnings,
-        deadlines=sorted(deadlines, key=lambda d: (d.due, d.title)),
-        in_progress=in_progress(programme, progress),
+        deadlines=sorted(upcoming(content.deadlines), key=lambda d: (d.due, d.title)),
+        in_progress=content.in_progress,
         log=weeks.entries,
         log_earlier=weeks.entries_before,
         with_notes=with_notes,
@@ -220,25 +194,25 @@ def render(page: Page) -> str:
         keep_trailing_newline=True,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
-    env.globals["heavy_over"] = f"{planner.HEAVY_FACTOR - 1:.0%}"  # the constant's own text
+    from mldsplan.domain.workload import HEAVY_FACTOR
+
+    env.globals["PRINTED_ENTRIES"] = PRINTED_ENTRIES
+    env.globals["heavy_over"] = f"{HEAVY_FACTOR - 1:.0%}"  # the constant's own text
     env.filters["hours"] = hours_text
     env.filters["num"] = lambda value: f"{value:g}"
     env.filters["fixed"] = lambda value, digits=1: f"{value:.{digits}f}"
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
+    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
+
+    env.filters["balance"] = balance_text
+    env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
     return env.get_template("dashboard.html.j2").render(page=page)
 
 
-def to_html(
-    programme: Programme,
-    progress: Progress,
-    on: date,
-    *,
-    with_notes: bool = False,
-    deadlines: Sequence[Deadline] | None = None,
-) -> str:
-    return render(build(programme, progress, on, with_notes=with_notes, deadlines=deadlines))
+def to_html(content: Overview, *, with_notes: bool = False) -> str:
+    return render(build(content, with_notes=with_notes))
 
 
 # --- chart layout ----------------------------------------------------------
@@ -315,8 +289,8 @@ def _weeks_chart(study: studytime.StudyWeeks) -> WeeksChart:
 
 
 def _ects_chart(
-    summary: planner.ProgressResult,
-    timeline: planner.EctsTimeline,
+    summary: workload.ProgressResult,
+    timeline: workload.EctsTimeline,
     start: date | None,
     on: date,
 ) -> EctsChart:

@@ -1,7 +1,8 @@
 """Study-plan exporters for people and their apps: markdown, csv, ics and the html page.
 
-Every exporter formats the same `Snapshot` (the plan and the progress summary
-the domain computed); none computes its own figures.
+Every exporter formats the same `Snapshot`: the finished results the command built
+from one `Facts` (the plan and the progress summary, and for the page the whole
+`Overview`); none computes its own figures or calls a domain calculation.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mldsplan.domain.errors import InputError
-from mldsplan.domain.numbers import hours_text
-from mldsplan.domain.programme import Programme
-from mldsplan.domain.progress import Progress
-from mldsplan.domain.workload import PlanModule, PlanResult, ProgressResult, plan, progress_summary
+from mldsplan.domain.constraints import mark_shown
+from mldsplan.domain.numbers import count_text, hours_text
+
+if TYPE_CHECKING:
+    from mldsplan.domain.overview import Overview
+    from mldsplan.domain.programme import Programme
+    from mldsplan.domain.progress import Progress
+    from mldsplan.domain.workload import HoursResult, PlanModule, PlanResult, ProgressResult
 
 # One table per file (`--table`), each a plain rectangle that a spreadsheet or pandas reads
 # with the right types: numbers as plain numbers (no thousands separators), dates as ISO.
@@ -40,7 +44,12 @@ CSV_COLUMNS = [
 ]
 ASSESSMENT_COLUMNS = ["code", "assessment", "weight", "due", "mark", "id"]
 LOG_COLUMNS = ["date", "hours", "module", "note"]
-CSV_TABLES = ("modules", "assessments", "log")
+ATTEMPT_COLUMNS = ["code", "date", "mark", "attempts_left", "state"]
+CSV_TABLES = ("modules", "assessments", "log", "attempts")
+# `--excel`: a UTF-8 byte-order mark first, so that a double-click opens the file in Excel
+# (Windows) and LibreOffice as UTF-8 ("Café", not "CafÃ©")
+BOM = "\ufeff"
+ASSUMED = "\\*"  # markdown: the ECTS assumed, not published per module (escaped)
 ICS_ONLY = ("deadlines", "blocks")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +74,8 @@ class Snapshot:
     with_notes: bool = False
     table: str = "modules"  # csv: which table
     only: str | None = None  # ics: "deadlines", "blocks", or None for everything
+    hours: HoursResult | None = None  # markdown: the hours' figures, as `hours` shows them
+    page: Overview | None = None  # html: the page's whole content
     blocks: tuple[tuple[Any, int], ...] = ()  # ics: this week's study blocks, each's SEQUENCE
 
     def assessments(self) -> list[tuple[str, Any]]:
@@ -98,11 +109,42 @@ def _summary_lines(s: Snapshot) -> list[str]:
     lines = [
         f"ECTS: {r.ects_done:g} of {r.ects_total:g} ({r.percent:.1f}%)",
         f"Modules: {r.modules_done} of {r.modules_total}",
-        f"Hours left: {hours_text(r.hours_remaining)} h, {r.weeks_remaining:.1f} weeks at"
+        f"Hours left: {hours_text(r.hours_remaining)} h, {hours_text(r.weeks_remaining)} weeks at"
         f" {hours_text(r.weekly_hours)} h/week (finish {r.finish_date} at that pace)",
     ]
+    h = s.hours
+    if h is not None and h.programme_end is not None:
+        needed = (
+            "the programme's end has passed"
+            if h.required_weekly_hours is None
+            else f"{hours_text(h.required_weekly_hours)} h/week needed"
+        )
+        lines.append(f"To finish by the programme's end ({h.programme_end}): {needed}")
     if r.programme_end:
         lines.append(f"Programme ends: {r.programme_end}; plan ends: {r.planned_end}")
+    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
+
+    week = r.this_week
+    lines.append(f"This week: {hours_text(week.logged_hours)} of {hours_text(week.target_hours)} h")
+    if r.balance is not None:
+        lines.append(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
+    if r.term_balance is not None and (
+        r.balance is None or r.term_balance.since != r.balance.since
+    ):
+        lines.append(f"Balance this term: {balance_text(r.term_balance)}")
+    if r.average is not None:
+        lines.append(
+            f"Average: {mark_shown(r.average)} ({r.band}) over {r.marked_ects:g} ECTS marked"
+        )
+    for f in r.failed:
+        left = f"; {count_text(f.attempts_left, 'attempt', 'attempts')} left"
+        marks = ", ".join(f"{m:g}" for m in f.marks)
+        lines.append(
+            f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}"
+            + (left if f.state == "failed" else "")
+        )
+    if r.timer is not None and r.timer.running:
+        lines.append(timer_text(r.timer))
     return lines
 
 
@@ -131,9 +173,28 @@ def to_markdown(s: Snapshot) -> str:
         out.append("|---|---|---:|---:|---|---|---:|")
         for m in modules:
             out.append(
-                f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g} | {hours_text(m.hours)}"
+                f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g}{ASSUMED if m.assumed else ''}"
+                f" | {hours_text(m.hours)}"
                 f" | {_status(m)} | {m.completed_on or ''} | {_mark(m)} |"
             )
+    if any(m.assumed for m in s.plan.modules):
+        out += ["", f"{ASSUMED} ECTS assumed (not published per module)."]
+    if s.hours is not None and (s.hours.modules or s.hours.hours_without_module > 0):
+        out += ["", "## Hours by module", ""]
+        if s.hours.modules:
+            out.append("| Module | Logged | Budget | Used |")
+            out.append("|---|---:|---:|---:|")
+            for t in s.hours.modules:
+                out.append(
+                    f"| {cell(t.code)} | {hours_text(t.logged_hours)}"
+                    f" | {hours_text(t.budget_hours)} | {t.percent_used:.0f}% |"
+                )
+        if s.hours.hours_without_module > 0:
+            out += [
+                "",
+                f"{hours_text(s.hours.hours_without_module)} h logged without a module,"
+                " not counted against any module.",
+            ]
     if s.assessments():
         out += ["", "## Assessments and deadlines", ""]
         out.append("| Code | Assessment | Weight | Due | Mark |")
@@ -153,7 +214,8 @@ def neutralise(cell: str) -> str:
 
 
 def to_csv(s: Snapshot) -> str:
-    """One table (`s.table`): modules, assessments or the study log. No byte-order mark."""
+    """One table (`s.table`): modules, assessments, the study log (by date) or the failed
+    attempts. No byte-order mark (`export` adds one with `--excel`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if s.table == "assessments":
@@ -169,9 +231,24 @@ def to_csv(s: Snapshot) -> str:
                     neutralise(a.id),
                 ]
             )
+    elif s.table == "attempts":
+        writer.writerow(ATTEMPT_COLUMNS)
+        left = {f.code: f for f in s.summary.failed}
+        for code in s.programme.codes:
+            for t in s.progress.failed_attempts.get(code, ()):
+                standing = left.get(code)
+                writer.writerow(
+                    [
+                        neutralise(code),
+                        t.on,
+                        _data(t.mark),
+                        "" if standing is None else standing.attempts_left,
+                        "passed" if standing is None else standing.state,
+                    ]
+                )
     elif s.table == "log":
         writer.writerow(LOG_COLUMNS)
-        for e in s.progress.log:
+        for e in sorted(s.progress.log, key=lambda e: e.on):  # by date; a day's in file order
             writer.writerow(
                 [e.on, _data(e.hours), neutralise(e.module or ""), neutralise(e.note or "")]
             )
@@ -206,7 +283,7 @@ def _module_mark(m: PlanModule) -> str:
         return ""
     if not m.resit:
         return f", mark {m.mark:g}"
-    if m.counted_mark is not None and m.counted_mark != m.mark:
+    if m.capped:
         return f", mark {m.mark:g}, counted {m.counted_mark:g} (resit)"
     return f", mark {m.mark:g} (resit)"
 
@@ -217,8 +294,8 @@ def to_ics(s: Snapshot) -> str:
     the programme's end (transparent too). `only="deadlines"`: the last two alone."""
     from icalendar import Alarm, Calendar, Event
 
-    if s.progress.start is None or s.summary.programme_end is None:
-        raise InputError("a calendar needs your start month", argument="format", reason="no_start")
+    end = s.summary.programme_end
+    assert end is not None, "the command refuses a calendar without a start month"
     stamp = s.now.astimezone(UTC).replace(microsecond=0)
     sequence = s.progress.revision
     deadlines_only = s.only == "deadlines"
@@ -282,7 +359,6 @@ def to_ics(s: Snapshot) -> str:
             alarm.add("trigger", timedelta(days=-s.alarm_days))
             item.add_component(alarm)
         calendar.add_component(item)
-    end = s.summary.programme_end
     calendar.add_component(
         event(
             "programme-end",
@@ -325,7 +401,8 @@ def to_html(s: Snapshot) -> str:
     """The student's dashboard page (see `output.dashboard`); log notes only `with_notes`."""
     from mldsplan.output import dashboard
 
-    return dashboard.to_html(s.programme, s.progress, s.summary.on, with_notes=s.with_notes)
+    assert s.page is not None, "the command builds the page's content"
+    return dashboard.to_html(s.page, with_notes=s.with_notes)
 
 
 EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
@@ -336,30 +413,7 @@ EXPORTERS: dict[str, Callable[[Snapshot], str]] = {
 }
 
 
-def export(
-    fmt: str,
-    programme: Programme,
-    progress: Progress,
-    now: datetime,
-    alarm_days: int = 3,
-    with_notes: bool = False,
-    table: str = "modules",
-    only: str | None = None,
-    blocks: tuple[tuple[Any, int], ...] = (),
-) -> bytes:
-    """`with_notes`: the html page lists the study log's notes; `table`: csv's table
-    (`CSV_TABLES`); `only`: ics's selection (`ICS_ONLY`). Other formats ignore them."""
-    today = now.date()
-    snapshot = Snapshot(
-        programme,
-        progress,
-        plan(programme, progress, today),
-        progress_summary(programme, progress, today),
-        now,
-        alarm_days,
-        with_notes,
-        table,
-        only,
-        blocks,
-    )
-    return EXPORTERS[fmt](snapshot).encode("utf-8")
+def export(fmt: str, snapshot: Snapshot, excel: bool = False) -> bytes:
+    """`fmt`'s export of `snapshot` (`EXPORTERS`), as UTF-8; `excel`: with a byte-order
+    mark first, so that a spreadsheet opened by a double-click reads it as UTF-8."""
+    return ((BOM if excel else "") + EXPORTERS[fmt](snapshot)).encode("utf-8")

@@ -28,6 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.constraints import mark_shown
+from mldsplan.domain.labels import needed_a_week, needed_this_week
 from mldsplan.domain.numbers import (
     count_text,
     days_left,
@@ -37,7 +38,7 @@ from mldsplan.domain.numbers import (
     hundredths_parts,
     hundredths_text,
 )
-from mldsplan.output.visible import visible
+from mldsplan.output.visible import units_held, visible
 
 if TYPE_CHECKING:  # Rich loads only to draw; the results' modules would cost start-up
     from rich.console import Console
@@ -106,7 +107,7 @@ class Screen:
         """Print `text` (after `label`), wrapped at spaces with continuation lines indented."""
         from rich.text import Text
 
-        text = _visible(text)  # a path in `check`'s lines may hold an ESC
+        text = units_held(_visible(text))  # a path in `check`'s lines may hold an ESC
         if self.wraps:
             lines = textwrap.wrap(
                 text,
@@ -140,7 +141,9 @@ class Screen:
             [
                 _visible(c if isinstance(c, str) else c.plain)
                 if not col.wrap
-                else _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                else units_held(
+                    _NUMBER_AFTER_WORD.sub(NBSP, _visible(c if isinstance(c, str) else c.plain))
+                )
                 for c, col in zip(row, columns, strict=True)
             ]
             for row in rows
@@ -167,8 +170,8 @@ class Screen:
         ]
         total = sum(sized) + COLUMN_GAP * (len(sized) - 1)
         self._row([col.name for col in shown], shown, sized, style="bold")
-        for i in below:
-            self._under(columns[i].name, style="bold")
+        for i in below:  # said apart, not read as the last header's second line
+            self._under(f"{columns[i].name}: under each row", style="bold")
         self._print("─" * total)
         for row in texts:
             self._row([row[i] for i in inline], shown, sized)
@@ -270,7 +273,10 @@ def _wrap_cell(text: str, width: int) -> list[str]:
     from rich.cells import set_cell_size
 
     lines = textwrap.wrap(
-        _NUMBER_AFTER_WORD.sub(NBSP, text), width, break_long_words=False, break_on_hyphens=False
+        units_held(_NUMBER_AFTER_WORD.sub(NBSP, text)),
+        width,
+        break_long_words=False,
+        break_on_hyphens=False,
     ) or [""]
     return [
         (line if _cells(line) <= width else set_cell_size(line, width - 1) + "…").replace(NBSP, " ")
@@ -304,10 +310,31 @@ def _text(value: str) -> Text:
 
 
 def plan_codes(modules: Sequence[tuple[str, str]]) -> None:
-    """`plan --codes`: one plain line per module, its code and title (no Rich, no table)."""
+    """`plan --codes`: one plain line per module, its code and title (no Rich, no table); in
+    a terminal a long title wraps at spaces under itself."""
     width = max((len(code) for code, _ in modules), default=0)
+    wraps = os.environ.get(FORCE_TERMINAL_ENV) == "1" or sys.stdout.isatty()
+    columns = _terminal_width() if wraps else UNWRAPPED
     for code, title in modules:
-        print(visible(f"{code:<{width}}  {title}"))
+        lines = textwrap.wrap(
+            visible(f"{code:<{width}}  {title}"),
+            max(columns, width + 12),
+            subsequent_indent=" " * (width + 2),
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        print("\n".join(lines))
+
+
+def _terminal_width() -> int:
+    """COLUMNS, else the terminal's width (as Rich reads it), without loading Rich."""
+    given = os.environ.get("COLUMNS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        return 80
 
 
 def plan(programme: Programme, result: PlanResult) -> None:
@@ -377,7 +404,7 @@ def progress(programme: Programme, result: ProgressResult) -> None:
         out.field("Modules", f"{r.modules_done} of {r.modules_total} done{_parts_text(programme)}")
         out.field(
             "Hours",
-            f"{hours_text(r.hours_remaining)} h left = {r.weeks_remaining:.1f} weeks at"
+            f"{hours_text(r.hours_remaining)} h left = {hours_text(r.weeks_remaining)} weeks at"
             f" {hours_text(r.weekly_hours)} h/week; at that pace you finish {r.finish_date}",
         )
         if r.programme_end:
@@ -414,13 +441,17 @@ def progress(programme: Programme, result: ProgressResult) -> None:
                 f"{d.code} {d.name} ({d.weight:g}%) on {d.due}, {days_left(d.days_left)}",
             )
         w = r.this_week
-        out.line(f"This week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h")
+        out.line(
+            f"Logged this week: {hours_text(w.logged_hours)} of {hours_text(w.target_hours)} h"
+        )
         if r.week_plan.plan:
             top = r.week_plan.plan[0]
             out.line(
-                f"Week's plan {plan_total_text(r.week_plan)}; {top.code} first,"
+                f"{plan_total_text(r.week_plan)}; {top.code} first,"
                 f" {hours_text(top.left_hours)} h left"
             )
+        if r.programme_end is not None:
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
         balances(out, r.balance, r.term_balance)
         if r.timer is not None:
             timer_lines(out, r.timer)
@@ -463,18 +494,13 @@ def hours(programme: Programme, result: HoursResult) -> None:
             style="bold",
         )
         out.line(
-            f"At {hours_text(r.weekly_hours)} h/week  {r.weeks_remaining:.1f} weeks;"
+            f"At {hours_text(r.weekly_hours)} h/week  {hours_text(r.weeks_remaining)} weeks;"
             f" finish {r.finish_date} (from {r.on})"
         )
         if r.programme_end is None:
             out.line(SET_START)
         else:
-            needed = (
-                "the programme's end has passed"
-                if r.required_weekly_hours is None
-                else f"{hours_text(r.required_weekly_hours)} h/week needed"
-            )
-            out.line(f"To finish by the programme's end ({r.programme_end}): {needed}")
+            out.line(needed_a_week(r.required_weekly_hours, r.programme_end))
             out.line(f"Your plan ends {r.planned_end}")
         if r.terms:
             out.blank()
@@ -525,10 +551,12 @@ def hours(programme: Programme, result: HoursResult) -> None:
             out.line(f"Deadline week from {monday}: two or more assessments due (mldsplan due)")
         if r.modules:
             out.blank()
+            opening = any(m.opening_hours for m in r.modules)  # studied before tracking
             out.table(
                 [
                     Col("Module"),
                     Col("Logged", right=True),
+                    *([Col("Opening", right=True)] if opening else []),
                     Col("Budget", right=True),
                     Col("Used", right=True),
                 ],
@@ -536,12 +564,15 @@ def hours(programme: Programme, result: HoursResult) -> None:
                     [
                         _text(m.code),
                         hours_text(m.logged_hours),
+                        *([hours_text(m.opening_hours)] if opening else []),
                         hours_text(m.budget_hours),
                         f"{m.percent_used:.0f}%",
                     ]
                     for m in r.modules
                 ],
             )
+            if opening:
+                out.line("Opening: hours studied before tracking (log --opening)")
         if r.hours_without_module > 0:
             out.line(
                 f"{hours_text(r.hours_without_module)} h logged without a module,"
@@ -551,10 +582,14 @@ def hours(programme: Programme, result: HoursResult) -> None:
 
 
 def _parts_text(programme: Programme) -> str:
-    """Why completions outnumber modules done: a module in parts counts once, when all are."""
+    """Why completions outnumber modules done: the domain's units (`marks.units`) of more
+    than one module, each counted once, when all its parts are done."""
+    from mldsplan.domain.marks import units
+
+    counted = units(programme)
     said = []
     for group in programme.groups:
-        parts = [m.code for m in programme.modules if m.part_of == group.code]
+        parts = counted.get(group.code, [])
         if len(parts) > 1:
             codes = ", ".join(parts[:-1]) + f" and {parts[-1]}"
             said.append(f"{codes} count as one module, done when all {len(parts)} are")
@@ -651,12 +686,13 @@ def week_plan(out: Screen, plan: WeekPlan | WeekResult) -> None:
             )
         ],
     )
-    out.line(f"This week {plan_total_text(plan)}")
+    out.line(plan_total_text(plan))
 
 
 def plan_total_text(plan: WeekPlan | WeekResult) -> str:
-    """The week's total need against the hours available: over-committed or spare."""
-    needs = f"needs {hours_text(plan.plan_total_hours)} of {hours_text(plan.available_hours)} h"
+    """The week's total need against the hours available, labelled (`labels`): "Needed this
+    week: 131.71 of 21 h", over-committed or spare."""
+    needs = needed_this_week(plan.plan_total_hours, plan.available_hours)
     if plan.over_committed_hours:
         return f"{needs}, over-committed by {hours_text(plan.over_committed_hours)} h"
     if plan.spare_hours:
@@ -785,6 +821,7 @@ def targets(result: TargetResult) -> None:
         if r.project:
             mark = "not marked yet" if r.project_mark is None else f"{r.project_mark:g}"
             out.line(f"Project ({r.project}): {mark}; a band needs both at its threshold")
+        out.line(r.needed_over)
         out.line("secured: reached if you pass every remaining module")
         if r.assumed_rules:
             out.line(r.assumed_rules)
@@ -807,7 +844,7 @@ def log_entries(result: LogListResult) -> None:
             [
                 [
                     str(n),
-                    str(e.on),
+                    "opening" if e.on is None else str(e.on),  # studied before tracking
                     hours_text(e.hours),
                     _text(e.module or "-"),
                     _text(e.note or ""),
@@ -815,6 +852,11 @@ def log_entries(result: LogListResult) -> None:
                 for n, e in enumerate(entries, start=1)
             ],
         )
+        if any(e.opening for e in entries):
+            out.line(
+                "opening: hours studied before tracking; they count in the module's hours"
+                " still to do, never in pace, balance or weekly totals"
+            )
 
 
 def report(lines: Sequence[str]) -> None:
@@ -904,7 +946,7 @@ def calendar(result: CalendarResult) -> None:
                     str(t.term),
                     str(t.start),
                     str(t.end),
-                    f"{t.weeks:.1f}",
+                    hours_text(t.weeks),
                     (
                         "yours"
                         if t.source == "student"

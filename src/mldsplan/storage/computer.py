@@ -80,6 +80,11 @@ def computer_id(path: Path) -> str:
             data["id"] = secrets.token_hex(4)
         return data
 
-    made = update(path, give)["id"]
+    try:
+        made = update(path, give)["id"]
+    except OSError:
+        # A config folder that cannot be written: an id for this run alone. Its stamps
+        # stay correct (an id is only ever new), they just name one more computer.
+        return secrets.token_hex(4)
     assert isinstance(made, str)
     return made

@@ -37,13 +37,23 @@ def _patterns(name: str) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-def conflict_copies(path: Path) -> list[Copy]:
-    """The conflict copies of `path` in its folder, by name, sorted; none when the folder
-    cannot be listed (the command that reads the file says why)."""
+class Beside(NamedTuple):
+    """What one listing of the progress file's folder found beside it."""
+
+    copies: list[Copy]  # sync tools' conflict copies, sorted
+    leftovers: list[str]  # names of temporary files a killed git merge driver left
+
+
+def look_beside(path: Path) -> Beside:
+    """The conflict copies of `path` in its folder (by name, sorted), and the git driver's
+    leftovers there; none when the folder cannot be listed (the command that reads the
+    file says why)."""
+    from mldsplan.storage.driverfile import is_leftover
+
     try:
         names = os.listdir(path.parent)
     except OSError:
-        return []
+        return Beside([], [])
     patterns = _patterns(path.name)
     stem = path.name.rpartition(".")[0] or path.name
     found = []
@@ -54,4 +64,9 @@ def conflict_copies(path: Path) -> list[Copy]:
             if pattern.fullmatch(name):
                 found.append(Copy(path.parent / name, tool))
                 break
-    return sorted(found)
+    return Beside(sorted(found), [n for n in names if is_leftover(n)])
+
+
+def conflict_copies(path: Path) -> list[Copy]:
+    """The conflict copies of `path` in its folder, by name, sorted."""
+    return look_beside(path).copies

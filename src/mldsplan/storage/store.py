@@ -502,13 +502,6 @@ def update(
         newer = after.revision > before.revision  # an import of a later copy
         if after.content() == before.content() and not newer and old_raw is not None:
             return before, before
-        if stamp is not None:
-            after = stamp(before, after)
-        else:  # a merge's entries all have ids; any other new one gets its own
-            from mldsplan.domain.stamps import with_ids
-            from mldsplan.storage.ids import fresh_entry_id
-
-            after = with_ids(after, fresh_entry_id)
         after = with_fields(after, revision=max(before.revision, after.revision) + 1)
         problems = [] if rules is None else rules(after, before)
         if problems:  # the record read broke none: the change broke these
@@ -520,6 +513,14 @@ def update(
                 reason=first.reason,
                 details={"problem": str(first), "problems": problems},
             )
+        # Stamped once the rules passed: a refused change leaves nothing behind.
+        if stamp is not None:
+            after = stamp(before, after)
+        else:  # a merge's entries all have ids; any other new one gets its own
+            from mldsplan.domain.stamps import with_ids
+            from mldsplan.storage.ids import fresh_entry_id
+
+            after = with_ids(after, fresh_entry_id)
         content = checked_content(path, after)
         try:
             _write_versions(path, old_raw, content)

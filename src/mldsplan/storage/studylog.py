@@ -17,6 +17,7 @@ from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, parse_day
 from mldsplan.domain.progress import (
     MAX_DAY_HOURS,
     MAX_NOTE,
+    MAX_OPENING_HOURS,
     MIN_HOURS,
     LogEntry,
     NoteError,
@@ -28,7 +29,6 @@ from mldsplan.domain.progress import (
 _CODE = re.compile(CODE_PATTERN)
 _ID = re.compile(ENTRY_ID_PATTERN)
 OPENING = "opening"  # the DATE of an opening entry
-MAX_OPENING_HOURS = 100_000.0
 
 
 def entry_id(day: str, hours: str, module: str, note: str | None, occurrence: int) -> str:
