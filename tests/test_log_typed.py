@@ -224,6 +224,7 @@ def test_edit_changes_one_entry_in_one_write(
         "hours": 1.25,
         "module": "deep-learning",
         "note": "chapter 2",
+        "opening": False,
     }
     # one write: one undo puts the whole entry back
     assert "undid: " in run("undo").stderr

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conftest import SHIPPED, Refuse, Run, RunJson
 from mldsplan.domain import studytime, workload
+from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import MAX_OPENING_HOURS, LogEntry, Opening, Progress
 from mldsplan.domain.rules import record_problems
 from mldsplan.domain.weekplan import weeks_to
@@ -225,12 +226,11 @@ def test_opening_hours_move_the_budget_and_nothing_else(
     for code, h in opening:
         studied[code] = studied.get(code, 0.0) + h
     expected = sum(max(0.0, HOURS[code] - studied.get(code, 0.0)) for code in HOURS)
-    assert workload.hours_remaining(PROGRAMME, with_) == pytest.approx(expected)
+    facts, facts_without = Facts(PROGRAMME, with_, day), Facts(PROGRAMME, without, day)
+    assert workload.hours_remaining(facts) == pytest.approx(expected)
     # Pace, balances, the week's days and totals and the chart: as without them.
-    assert _vars(studytime.pace(with_.log, day)) == _vars(studytime.pace(without.log, day))
-    week, week_without = (
-        studytime.study_week(PROGRAMME, record, day, 21) for record in (with_, without)
-    )
+    assert _vars(studytime.pace(facts)) == _vars(studytime.pace(facts_without))
+    week, week_without = (studytime.study_week(f, 21) for f in (facts, facts_without))
     for name in ("logged_hours", "remaining_hours", "over_hours", "target_reached"):
         assert getattr(week, name) == getattr(week_without, name)
     assert [vars(d) for d in week.days] == [vars(d) for d in week_without.days]

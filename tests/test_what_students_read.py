@@ -88,13 +88,13 @@ def test_one_number_format_in_warnings_reports_and_the_page(run: Run, record: No
     # the figures the terminal shows to two decimals, the page shows the same
     hours = " ".join(texts["hours"].split())
     weeks = re.search(r"At 18 h/week (\S+) weeks", hours)
-    needed = re.search(r"term 1 needs (\S+) h/week", hours)
+    needed = re.search(r"term 1: (\S+) h needed a week to finish on time", hours)
     pace = re.search(r"Your pace: (\S+) h/week over the last", hours)
     assert weeks and needed and pace, hours
     assert weeks[1] == "76.78" and needed[1] == "38.26"  # 76.8 and 38.3 before
     progress = page.words("progress")
     assert f"{weeks[1]} weeks" in progress and f"pace of {pace[1]} h/week" in progress
-    assert f"needs {needed[1]} h/week" in page.words("warnings")
+    assert f"{needed[1]} h needed a week to finish on time" in page.words("warnings")
     assert "38.26" in page.words("term-load")
 
 
@@ -208,8 +208,8 @@ def test_the_page_shows_what_the_terminal_shows(run: Run, record: None) -> None:
     for balance in re.findall(r"Balance (?:since \S+|this term): ([^()]+\([^)]*\))", hours):
         assert balance in progress
     assert "Balance since 2025-12-24" in progress
-    needed = re.search(r"\): (\S+) h/week needed", hours)
-    assert needed and f"{needed[1]} h/week needed" in progress
+    needed = re.search(r"Needed a week to finish on time: (\S+) h", hours)
+    assert needed and f"Needed a week to finish on time {needed[1]} h" in progress
     assert "Timer running bayesian" in progress
     load = page.words("term-load")
     assert "Hours by module" in load

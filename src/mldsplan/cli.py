@@ -655,7 +655,8 @@ def export(
     if fmt is None:
         from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
 
-        raise UsageError("Missing option '--format' / '-f'.", ctx=ctx)
+        choices = ", ".join(f.value for f in Format)
+        raise UsageError(f"Missing option '--format' / '-f'. Choose from: {choices}.", ctx=ctx)
     if keep:
         files.keepable(output)  # before anything is written
     content, said = files.export(

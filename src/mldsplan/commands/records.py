@@ -14,6 +14,7 @@ from mldsplan.domain import changes
 from mldsplan.domain.errors import InputError, RuleBroken
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
+from mldsplan.domain.terms import schedule
 from mldsplan.domain.workload import last_module_conflicts, plan_warnings
 
 
@@ -210,7 +211,7 @@ def defer(session: Session, typed: list[str], years: int, undo: bool) -> list[st
             + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
         )
     said += [f"warning: {w}" for w in plan_warnings(programme, after, session.today)]
-    for final, later, more in last_module_conflicts(programme, after):
+    for final, later, more in last_module_conflicts(schedule(programme, after)):
         if not undo and final not in codes and set(codes) & set(later):
             said.append(
                 f"hint: take {final} later too: mldsplan defer {final}"

@@ -53,7 +53,9 @@ def overview(facts: Facts) -> Overview:
         timeline=workload.ects_timeline(facts, summary.terms),
         weeks=studytime.study_weeks(facts, WEEKS),
         deadlines=facts.deadlines(on, date.max),
-        in_progress=[
-            m for m in assess_list(programme, record, None).modules if m.completed_on is None
+        in_progress=[  # the one definition, as `grades` counts them
+            m
+            for m in assess_list(programme, record, None).modules
+            if m.code in set(marks.in_progress(facts))
         ],
     )

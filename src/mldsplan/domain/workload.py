@@ -44,10 +44,10 @@ from mldsplan.domain.studytime import (
     week_plan,
 )
 from mldsplan.domain.terms import (
+    Planned,
     TermWindow,
     programme_end,
     registration_end,
-    schedule,
     shipped_window,
     term_index,
 )
@@ -395,7 +395,7 @@ def _warnings(facts: Facts, weekly: float | None = None) -> tuple[list[str], int
             warnings.append(
                 f"{programme.group_title(group)}: parts are planned out of order ({where})"
             )
-    for final, later, _ in last_module_conflicts(programme, facts.record):
+    for final, later, _ in last_module_conflicts(plan):
         warnings.append(
             f"{final} must come after every other module, but"
             f" {', '.join(later)} {'is' if len(later) == 1 else 'are'} planned no earlier"
@@ -403,12 +403,10 @@ def _warnings(facts: Facts, weekly: float | None = None) -> tuple[list[str], int
     return warnings, loads
 
 
-def last_module_conflicts(
-    programme: Programme, progress: Progress
-) -> list[tuple[str, list[str], int]]:
-    """Each module that must come last (the project) and is not, with the modules planned
-    no earlier than it, and how many years later it must be taken to come after them."""
-    plan = schedule(programme, progress)
+def last_module_conflicts(plan: Sequence[Planned]) -> list[tuple[str, list[str], int]]:
+    """Each module that must come last (the project) and is not, in the student's schedule
+    `plan`, with the modules planned no earlier than it, and how many years later it must
+    be taken to come after them."""
     found = []
     for final in (p for p in plan if p.module.must_be_last and not p.done):
         later = [

@@ -194,9 +194,11 @@ def render(page: Page) -> str:
         keep_trailing_newline=True,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
+    from mldsplan.domain.labels import NEEDED_A_WEEK
     from mldsplan.domain.workload import HEAVY_FACTOR
 
     env.globals["PRINTED_ENTRIES"] = PRINTED_ENTRIES
+    env.globals["NEEDED_A_WEEK"] = NEEDED_A_WEEK  # the label's one wording
     env.globals["heavy_over"] = f"{HEAVY_FACTOR - 1:.0%}"  # the constant's own text
     env.filters["hours"] = hours_text
     env.filters["num"] = lambda value: f"{value:g}"
