@@ -535,3 +535,21 @@ def test_a_broken_busy_calendar_does_not_stop_progress_or_start(run: Run, studen
     assert "warning:" in result.stderr and str(student) in result.stderr
     assert "Next study block" not in result.stdout
     assert "timer started" in run("start").stderr
+
+
+def test_a_kept_calendar_of_blocks_follows_a_change(
+    run: Run, student: Path, tmp_path: Path
+) -> None:
+    kept = tmp_path / "blocks.ics"
+    run("export", "-f", "ics", "--only", "blocks", "-o", str(kept), "--keep")
+    before = _events(kept.read_text())
+    assert before
+    run("available", "set", "mon-fri 19:00-21:00")  # an hour less each evening
+    after = _events(kept.read_text())
+    assert after != before
+    assert sum(_minutes(e) for e in after.values()) < sum(_minutes(e) for e in before.values())
+
+
+def _minutes(event: dict[str, str]) -> float:
+    start, end = datetime.fromisoformat(event["start"]), datetime.fromisoformat(event["end"])
+    return (end - start).total_seconds() / 60
