@@ -349,6 +349,9 @@ COMMANDS = [
     "status",
     "calendar",
     "assess",
+    "available",
+    "busy",
+    "schedule",
 ]
 
 
