@@ -14,6 +14,9 @@ Targets (issue 19): every read command (and `remind` with nothing to send, issue
 most 0.8x, completion at most 0.5x, and `progress` with 20,000 log entries at
 most 1.2x the same with none. Issue 29: `export -f html` of the 20,000-entry
 record at most 1.5x `progress` on it (the page is built from one snapshot).
+Issue 30: `schedule` for a week against a year of busy calendar (30 repeating series
+and 500 single events, a clock change in the week) at most 2x `progress` on the same
+record.
 """
 
 from __future__ import annotations
@@ -63,6 +66,72 @@ def progress_file(path: Path, entries: int) -> Path:
     path.write_text(
         f'schema_version = {SCHEMA_VERSION}\nrevision = 1\nstart = "2025-10"\n'
         f"{log}{completions}{assessments}"
+    )
+    return path
+
+
+SCHEDULE_NOW = "2026-10-20T12:00:00+01:00"  # the week the clocks go back in London
+
+VTIMEZONE = """BEGIN:VTIMEZONE
+TZID:Europe/London
+BEGIN:DAYLIGHT
+TZOFFSETFROM:+0000
+TZOFFSETTO:+0100
+TZNAME:BST
+DTSTART:19810329T010000
+RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU
+END:DAYLIGHT
+BEGIN:STANDARD
+TZOFFSETFROM:+0100
+TZOFFSETTO:+0000
+TZNAME:GMT
+DTSTART:19961027T020000
+RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU
+END:STANDARD
+END:VTIMEZONE
+"""
+
+
+def busy_calendar(path: Path) -> Path:
+    """A year of a working student's calendar: 30 repeating series (weekly and daily, some
+    with EXDATEs) and 500 single events, in Europe/London over two clock changes."""
+    first = date(2026, 3, 2)
+    events = []
+    for i in range(30):
+        day = first + timedelta(days=i % 7)
+        hour = 7 + i % 14
+        rule = "FREQ=WEEKLY;UNTIL=20270301T000000Z" if i % 3 else "FREQ=DAILY;COUNT=365"
+        events.append(
+            f"BEGIN:VEVENT\nUID:series-{i}\nDTSTAMP:20260301T000000Z\n"
+            f"DTSTART;TZID=Europe/London:{day:%Y%m%d}T{hour:02d}0000\n"
+            f"DTEND;TZID=Europe/London:{day:%Y%m%d}T{hour:02d}4500\nRRULE:{rule}\n"
+            f"EXDATE;TZID=Europe/London:{day + timedelta(days=14):%Y%m%d}T{hour:02d}0000\n"
+            f"SUMMARY:Series {i}\nEND:VEVENT"
+        )
+    for i in range(500):
+        day = first + timedelta(days=(i * 7) % 365)
+        hour = 8 + i % 13
+        events.append(
+            f"BEGIN:VEVENT\nUID:single-{i}\nDTSTAMP:20260301T000000Z\n"
+            f"DTSTART;TZID=Europe/London:{day:%Y%m%d}T{hour:02d}3000\n"
+            f"DTEND;TZID=Europe/London:{day:%Y%m%d}T{hour + 1:02d}0000\n"
+            f"SUMMARY:Meeting {i}\nEND:VEVENT"
+        )
+    body = "\n".join(events)
+    text = f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//bench//EN\n{VTIMEZONE}{body}\nEND:VCALENDAR\n"
+    path.write_text(text.replace("\n", "\r\n"))
+    return path
+
+
+def planning_file(path: Path) -> Path:
+    """A student in year 2's first term with windows and three assessments due soon."""
+    path.write_text(
+        f'schema_version = {SCHEMA_VERSION}\nrevision = 1\nstart = "2025-10"\n'
+        'windows = ["weekdays 19:00-22:00", "weekends 09:30-13:00"]\n'
+        '\n[[assessments.bayesian]]\nid = "cw2"\nname = "Coursework 2"\nweight = 25.0\n'
+        "due = 2026-10-23\n"
+        '\n[[assessments.deep-learning]]\nid = "quiz"\nname = "Quiz"\nweight = 10.0\n'
+        "due = 2026-10-25\n"
     )
     return path
 
@@ -128,6 +197,19 @@ def main() -> None:
             ("remind, nothing due, 2,000", [*mldsplan, "remind", "--notify"], env(2000)),
             ("completion of a code", [*mldsplan], completion),
         ]
+        plans = {
+            **base,
+            "MLDSPLAN_NOW": SCHEDULE_NOW,
+            "TZ": "Europe/London",
+            "MLDSPLAN_FILE": str(planning_file(tmp / "planning.toml")),
+            "MLDSPLAN_CONFIG_DIR": str(tmp / "config"),
+            "MLDSPLAN_CACHE_DIR": str(tmp / "cache"),
+        }
+        busy = busy_calendar(tmp / "work.ics")
+        cases += [
+            ("progress, planning record", [*mldsplan, "progress"], plans),
+            ("schedule, a year of busy", [*mldsplan, "schedule", "--busy", str(busy)], plans),
+        ]
         results = medians_ms(cases, args.runs)
     floor = results["dependency floor"]
     print(f"median of {args.runs} fresh processes; floor = `{FLOOR}`")
@@ -148,12 +230,14 @@ def main() -> None:
     growth = results["progress, 20,000 log entries"] / results["progress, 0 log entries"]
     completion_ratio = results["completion of a code"] / floor
     page = results["export -f html, 20,000"] / results["progress, 20,000 log entries"]
+    schedule = results["schedule, a year of busy"] / results["progress, planning record"]
     for label, value, limit in [
         ("slowest read command / floor", worst, 0.9),
         ("progress --json / floor", as_json, 0.8),
         ("completion / floor", completion_ratio, 0.5),
         ("progress 20,000 entries / 0 entries", growth, 1.2),
         ("export -f html / progress, 20,000", page, 1.5),
+        ("schedule with a year of busy / progress", schedule, 2.0),
     ]:
         verdict = "meets" if value <= limit else "MISSES"
         print(f"{label:40} {value:5.2f}  (target <= {limit}: {verdict})")

@@ -350,6 +350,9 @@ COMMANDS = [
     "calendar",
     "assess",
     "remind",
+    "available",
+    "busy",
+    "schedule",
 ]
 
 

@@ -24,6 +24,7 @@ import pytest
 from conftest import Refuse, Run, RunJson, assert_one_line_error
 from faults import CHILD, Injector
 from mldsplan.storage import history, store
+from mldsplan.storage.computer import computer_id, config_path
 
 TESTS = Path(__file__).resolve().parent
 LAYOUT_03 = TESTS / "fixtures" / "layout-0.3"
@@ -402,6 +403,9 @@ class Expected:
 
     def __init__(self, name: str, run: Run, progress_file: Path) -> None:
         folder = progress_file.parent
+        # This computer's id is made once, by the first write ever: the operations counted
+        # are the command's own, as on a computer that has written before.
+        computer_id(config_path(os.environ))
         self.args = _setup(name, run, progress_file)
         self.old = _folder(folder)
         self.old_settled = _settled(run, folder)

@@ -50,6 +50,7 @@ TYPICAL: dict[tuple[str, ...], list[tuple[str, ...]]] = {
     ("due",): [("due",)],
     ("status",): [("status",)],
     ("remind",): [("remind", "--dry-run")],
+    ("schedule",): [("schedule",)],
     ("history",): [("history",)],
     ("log",): [
         ("log", "--list"),
@@ -280,6 +281,7 @@ REPORTS: list[tuple[str, tuple[str, ...]]] = [
     ("assess list --json", ("assess", "list")),
     ("due --json", ("due",)),
     ("status --json", ("status",)),
+    ("schedule --json", ("schedule",)),
     ("log --list --json", ("log", "--list")),
     ("remind --json", ("remind", "--dry-run")),
 ]
@@ -308,6 +310,7 @@ def test_docs_json_md_gives_every_key_with_its_type_and_the_output_matches(
     run("assess", "add", "deep-learning", "Lab", "--weight", "30", "--due", "2026-11-10")
     run("assess", "mark", "deep-learning", "Lab", "65")
     run("start", "bayesian", "--at", "19:00")
+    run("available", "set", "daily 20:00-21:30")  # blocks, and hours that don't fit
     for section, args in REPORTS:
         check.command(section, run_json(*args))
     check.command("target --json", run_json("target", "--assume", "deep-learning=60"))

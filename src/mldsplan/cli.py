@@ -17,6 +17,7 @@ import typer
 
 from mldsplan import __version__, clickparts, console, parameters, paths
 from mldsplan.domain.errors import ExitCode, InputError
+from mldsplan.output.visible import visible
 from mldsplan.parameters import (
     AtOption,
     CodeArg,
@@ -337,12 +338,17 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from mldsplan.commands import reports
 
-    programme, result = reports.progress(_session(ctx))
+    session = _session(ctx)
+    programme, result = reports.progress(session)
 
     def human() -> None:
+        from mldsplan.commands import schedule
         from mldsplan.output import render
 
         render.progress(programme, result)
+        block = schedule.next_block(session)
+        if block is not None:
+            print(visible(f"Next study block: {schedule.block_line(block)}"))
 
     console.show(result, as_json, human)
 
@@ -598,7 +604,10 @@ def export(
     ] = None,
     only: Annotated[
         Only | None,
-        typer.Option(help="ics: only the deadlines and the programme's end.", show_default=False),
+        typer.Option(
+            help="ics: only the deadlines (and the programme's end), or only the study blocks.",
+            show_default=False,
+        ),
     ] = None,
     excel: Annotated[
         bool,
@@ -1232,3 +1241,127 @@ def _program() -> list[str]:
     if found:
         return [str(Path(found).absolute())]
     return [str(Path(sys.executable).absolute()), "-m", "mldsplan"]
+
+
+# --- study windows, busy calendars and the week's blocks ---------------------
+
+available_app = typer.Typer(
+    cls=clickparts.Group, help="Your study windows (in your record, on every computer)."
+)
+app.add_typer(available_app, name="available")
+
+
+@available_app.command("set")
+def available_set(
+    ctx: typer.Context,
+    windows: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="WINDOW...", help="DAYS HH:MM-HH:MM, e.g. 'mon-fri 19:00-22:00'."),
+    ] = None,
+    blocks: Annotated[
+        str | None, typer.Option(help="Block length in minutes, MIN-MAX (default 45-120).")
+    ] = None,
+) -> None:
+    """Set your study windows (replacing the ones set before), and the block length.
+
+    Example: mldsplan available set "mon-fri 19:00-22:00" "sat 09:30-13:00" --blocks 45-120
+    """
+    from mldsplan.commands import schedule
+
+    clickparts.flags(ctx, windows="WINDOW", blocks="--blocks")
+    console.said(schedule.available_set(_session(ctx), windows or [], blocks))
+
+
+@available_app.command("list")
+def available_list(ctx: typer.Context) -> None:
+    """Your study windows, their hours a week and the block length.
+
+    Example: mldsplan available list
+    """
+    from mldsplan.commands import schedule
+
+    for line in schedule.available_list(_session(ctx)):
+        print(visible(line))
+
+
+@available_app.command("clear")
+def available_clear(ctx: typer.Context) -> None:
+    """Remove your study windows and block length.
+
+    Example: mldsplan available clear
+    """
+    from mldsplan.commands import schedule
+
+    console.said(schedule.available_clear(_session(ctx)))
+
+
+busy_app = typer.Typer(cls=clickparts.Group, help="This computer's busy calendars (.ics files).")
+app.add_typer(busy_app, name="busy")
+BusyPath = Annotated[
+    Path, typer.Argument(metavar="PATH", help="An .ics calendar file.", readable=False)
+]
+
+
+@busy_app.command("add")
+def busy_add(ctx: typer.Context, path: BusyPath) -> None:
+    """Read an .ics calendar's events as busy time (on this computer only).
+
+    Example: mldsplan busy add ~/calendars/work.ics
+    """
+    from mldsplan.commands import schedule
+
+    clickparts.flags(ctx, path="PATH")
+    console.said(schedule.busy_add(_session(ctx), path))
+
+
+@busy_app.command("list")
+def busy_list(ctx: typer.Context) -> None:
+    """The busy calendars this computer reads.
+
+    Example: mldsplan busy list
+    """
+    from mldsplan.commands import schedule
+
+    for line in schedule.busy_list(_session(ctx)):
+        print(visible(line))
+
+
+@busy_app.command("remove")
+def busy_remove(ctx: typer.Context, path: BusyPath) -> None:
+    """Stop reading a busy calendar (the file itself is untouched).
+
+    Example: mldsplan busy remove ~/calendars/work.ics
+    """
+    from mldsplan.commands import schedule
+
+    clickparts.flags(ctx, path="PATH")
+    console.said(schedule.busy_remove(_session(ctx), path))
+
+
+@app.command("schedule")
+def schedule_(
+    ctx: typer.Context,
+    week: Annotated[
+        str | None, typer.Option(help="A date in the week to plan (default: this week).")
+    ] = None,
+    busy: Annotated[
+        list[Path] | None,
+        typer.Option("--busy", help="Another .ics calendar, for this run.", readable=False),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The week's plan placed as study blocks in the free part of your windows.
+
+    Example: mldsplan schedule --busy ~/calendars/work.ics
+    """
+    from mldsplan.commands import schedule
+
+    clickparts.flags(ctx, week="--week", busy="--busy")
+    result = schedule.schedule(_session(ctx), week, busy or [])
+
+    def human() -> None:
+        from mldsplan.output import schedule as shown
+
+        shown.schedule(result)
+
+    console.show(result, as_json, human)

@@ -106,6 +106,7 @@ class Table(StrEnum):
 
 class Only(StrEnum):
     deadlines = "deadlines"
+    blocks = "blocks"
 
 
 class Prefer(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from contextlib import suppress
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,7 +125,10 @@ def export(
     else:
         content = formats.export(
             fmt,
-            snapshot(programme, record, session.now, fmt, alarm_days, with_notes, table, only),
+            replace(
+                snapshot(programme, record, session.now, fmt, alarm_days, with_notes, table, only),
+                blocks=_ics_blocks(session, programme, record, fmt, only),
+            ),
             excel,
         )
     if output is None:
@@ -217,8 +221,25 @@ def import_(session: Session, path: Path) -> list[str]:
 # --- exports kept fresh (`export ... --keep`) ------------------------------
 
 
+def _ics_blocks(
+    session: Session, programme: Programme, record: Progress, fmt: str, only: str | None
+) -> tuple[tuple[Any, int], ...]:
+    """The week's study blocks and each one's SEQUENCE, for an ics calendar that holds
+    them (with windows set; the busy calendars read only then)."""
+    if fmt != "ics" or only == "deadlines" or not record.windows:
+        return ()
+    from mldsplan.commands.schedule import block_sequences
+
+    week, sequence = block_sequences(session, session.today, (programme, record))
+    return tuple((b, sequence.get(b.id, 0)) for b in week.blocks)
+
+
 def _export_content(
-    programme: Programme, record: Progress, now: datetime, kept: Kept
+    programme: Programme,
+    record: Progress,
+    now: datetime,
+    kept: Kept,
+    blocks: tuple[tuple[Any, int], ...] = (),
 ) -> tuple[bytes, int]:
     """A kept export's bytes from `record`, and the mode it is written with."""
     from mldsplan.output import formats
@@ -236,7 +257,7 @@ def _export_content(
         kept.table or "modules",
         kept.only,
     )
-    content = formats.export(kept.format, shown)
+    content = formats.export(kept.format, replace(shown, blocks=blocks))
     return content, 0o600 if formats.is_private(kept.format, kept.table) else 0o644
 
 
@@ -377,7 +398,8 @@ def _refresh(session: Session, programme: Programme, record: Progress, k: Kept) 
     """Rewrite one kept export; what went wrong, or None."""
     try:
         guard_output(session, k.path, force=True)
-        content, mode = _export_content(programme, record, session.now, k)
+        blocks = _ics_blocks(session, programme, record, k.format, k.only)
+        content, mode = _export_content(programme, record, session.now, k, blocks)
         store.write_atomic(k.path, content, mode=mode)
     except store.Landed:
         return None  # in place; only the folder's fsync failed

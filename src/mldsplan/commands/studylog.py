@@ -149,8 +149,17 @@ def start(session: Session, module: str | None, note: str | None, at: str | None
     studied = None if module is None else arguments.code(programme, module)
     now = session.now
     begin, said = arguments.at(at, now, session.zone())
+    block = []
+    if module is None and at is None:  # during a study block (or just before): its module
+        from mldsplan.commands import schedule
+        from mldsplan.domain.blocks import START_AHEAD_MINUTES
+
+        found = schedule.next_block(session, ahead=START_AHEAD_MINUTES)
+        if found is not None:
+            studied = found.code
+            block = [f"your study block: {schedule.block_line(found)}"]
     session.update(lambda old: changes.start_timer(old, begin, studied, note))
-    return [*_notes(said), _started(studied, begin, now), *_long_ago(begin, now)]
+    return [*_notes(said), _started(studied, begin, now), *_long_ago(begin, now), *block]
 
 
 def stop(session: Session, at: str | None) -> list[str]:

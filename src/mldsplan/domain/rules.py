@@ -98,7 +98,34 @@ def record_problems(
     problems += _opening_problems(progress, codes)
     if progress.timer is not None:
         problems += _timer_problems(progress.timer, codes, today, now, new)
+    problems += window_problems(progress)
     return problems
+
+
+def window_problems(progress: Progress) -> list[Problem]:
+    """Each study window and the block bounds must parse (`domain.windows`)."""
+    from mldsplan.domain.windows import WindowError, parse_blocks, parse_window
+
+    found = []
+    for i, text in enumerate(progress.windows):
+        try:
+            parse_window(text)
+        except WindowError as exc:
+            found.append(
+                Problem(
+                    f"windows[{i}]",
+                    str(exc),
+                    argument="windows",
+                    where=f"study window {i + 1}",
+                    hint='a window is DAYS HH:MM-HH:MM, e.g. "mon-fri 19:00-22:00"',
+                )
+            )
+    if progress.blocks is not None:
+        try:
+            parse_blocks(progress.blocks)
+        except WindowError as exc:
+            found.append(Problem("blocks", str(exc), argument="blocks", where="the block length"))
+    return found
 
 
 class _Entered:

@@ -50,7 +50,7 @@ CSV_TABLES = ("modules", "assessments", "log", "attempts")
 # (Windows) and LibreOffice as UTF-8 ("Café", not "CafÃ©")
 BOM = "\ufeff"
 ASSUMED = "\\*"  # markdown: the ECTS assumed, not published per module (escaped)
-ICS_ONLY = ("deadlines",)
+ICS_ONLY = ("deadlines", "blocks")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Formats here that hold the study log (the page lists recent weeks' entries): owner-only
@@ -73,9 +73,10 @@ class Snapshot:
     alarm_days: int = 3
     with_notes: bool = False
     table: str = "modules"  # csv: which table
-    only: str | None = None  # ics: "deadlines", or None for everything
+    only: str | None = None  # ics: "deadlines", "blocks", or None for everything
     hours: HoursResult | None = None  # markdown: the hours' figures, as `hours` shows them
     page: Overview | None = None  # html: the page's whole content
+    blocks: tuple[tuple[Any, int], ...] = ()  # ics: this week's study blocks, each's SEQUENCE
 
     def assessments(self) -> list[tuple[str, Any]]:
         return [
@@ -301,8 +302,14 @@ def to_ics(s: Snapshot) -> str:
     calendar = Calendar()
     calendar.add("prodid", "-//mldsplan//study plan//EN")
     calendar.add("version", "2.0")
-    what = "deadlines" if deadlines_only else "study plan"
+    what = {"deadlines": "deadlines", "blocks": "study blocks"}.get(s.only or "", "study plan")
     calendar.add("x-wr-calname", f"{s.programme.name} — {what}")
+    if s.only != "deadlines":
+        for block, moved in s.blocks:
+            calendar.add_component(_block_event(s, block, moved, stamp))
+    if s.only == "blocks":
+        blocks_only: bytes = calendar.to_ical()
+        return blocks_only.decode("utf-8")
 
     def event(
         uid: str, summary: str, day: date, last: date, description: str, *, busy: bool
@@ -364,6 +371,30 @@ def to_ics(s: Snapshot) -> str:
     )
     ical: bytes = calendar.to_ical()
     return ical.decode("utf-8")
+
+
+def _block_event(s: Snapshot, block: Any, sequence: int, stamp: datetime) -> Any:
+    """A study block as a timed event (in UTC): its UID from the block's id and week, so a
+    calendar app updates it in place; SEQUENCE grows each time the block moves."""
+    from icalendar import Event
+
+    item = Event()
+    week = block.start.date() - timedelta(days=block.start.weekday())
+    ident = block.id.replace("/", "-")
+    item.add("uid", f"{s.programme.id}-block-{week.isoformat()}-{ident}@mldsplan")
+    item.add("dtstamp", stamp)
+    item.add("last-modified", stamp)
+    item.add("sequence", sequence)
+    serves = block.assessment or "the term's end"
+    item.add("summary", f"Study: {block.code} ({serves})")
+    item.add("dtstart", block.start.astimezone(UTC))
+    item.add("dtend", block.end.astimezone(UTC))
+    item.add(
+        "description",
+        f"{block.minutes} minutes for {block.code}: {serves}, due {block.due.isoformat()}",
+    )
+    item.add("transp", "OPAQUE")
+    return item
 
 
 def to_html(s: Snapshot) -> str:

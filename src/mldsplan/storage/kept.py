@@ -19,7 +19,7 @@ from mldsplan.domain.errors import FileFormatError
 KEY = "kept"
 FORMATS = ("markdown", "csv", "json", "toml", "ics", "html")
 TABLES = ("modules", "assessments", "log")
-ONLY = ("deadlines",)
+ONLY = ("deadlines", "blocks")  # as output.formats.ICS_ONLY
 DEFAULT_ALARM_DAYS = 3
 FIELDS = {"path", "file", "format", "alarm_days", "with_notes", "table", "only"}
 
