@@ -586,3 +586,45 @@ def test_history_and_undo_say_what_remind_recorded(run: Run) -> None:
     run("remind")
     assert "recorded 2 reminders as sent" in run("history").stdout
     assert "undid: recorded 2 reminders as sent" in run("undo").stderr
+
+
+# --- the next study block -------------------------------------------------------------
+
+
+def test_the_next_study_block_15_minutes_before_once(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("init", "--start", "2025-10")
+    run("assess", "add", "bayesian", "Coursework 1", "--weight", "40", "--due", "2026-11-28")
+    run("available", "set", "mon-fri 19:00-22:00")
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-25T18:40:00+00:00")
+    first = json.loads(run("schedule", "--json").stdout)["blocks"][0]
+    assert first["start"] == "2026-11-25T19:00:00+00:00"  # the example's premise
+
+    def blocks() -> list[str]:
+        data = json.loads(run("remind", "--json").stdout)
+        return [n["text"] for n in data["notices"] if n["kind"] == "block"]
+
+    assert blocks() == []  # 20 minutes before: not yet
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-25T18:46:00+00:00")
+    assert blocks() == [
+        "Study block 19:00-21:00: bayesian (Coursework 1, due Sat 28 Nov);"
+        " 'mldsplan start' starts its timer."
+    ]
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-25T18:55:00+00:00")
+    assert blocks() == []  # once
+    # the student's `start` picks the block; with a timer running no block is reminded
+    run("start")
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-26T18:50:00+00:00")
+    assert blocks() == []
+
+
+def test_a_block_that_has_begun_is_never_reminded_late(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("init", "--start", "2025-10")
+    run("assess", "add", "bayesian", "Coursework 1", "--weight", "40", "--due", "2026-11-28")
+    run("available", "set", "mon-fri 19:00-22:00")
+    monkeypatch.setenv("MLDSPLAN_NOW", "2026-11-25T19:05:00+00:00")  # off until after 19:00
+    data = json.loads(run("remind", "--json", "--dry-run").stdout)
+    assert [n["kind"] for n in data["notices"]] == ["deadline"]

@@ -1179,7 +1179,7 @@ def remind(
         bool, typer.Option("--uninstall", help="Remove what --install put in place.")
     ] = False,
 ) -> None:
-    """Send each reminder that is due, once: deadlines, a forgotten timer, a week behind.
+    """Send each reminder that is due, once: deadlines, the next block, a timer, a week behind.
 
     Example: mldsplan remind --install
     """

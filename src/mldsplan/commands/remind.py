@@ -36,7 +36,13 @@ def remind(
 
     programme, record = session.load()
     now, command = session.now, session.command()
-    found = r.reminders(programme, record, now, command)
+    block = None
+    if record.windows:  # the week's blocks only with study windows (no calendar read else)
+        from mldsplan.commands.schedule import next_block
+        from mldsplan.domain.blocks import START_AHEAD_MINUTES
+
+        block = next_block(session, (programme, record), ahead=START_AHEAD_MINUTES)
+    found = r.reminders(programme, record, now, command, block)
     if dry_run or not found.due:
         return r.RemindResult(
             now=now,
@@ -50,7 +56,7 @@ def remind(
     how: list[str] = []
 
     def change(current: Progress) -> Progress:
-        again = r.reminders(programme, current, now, command)
+        again = r.reminders(programme, current, now, command, block)
         if not again.due:  # another run sent them while this one waited for the lock
             return current
         texts = [n.text for n in again.due]

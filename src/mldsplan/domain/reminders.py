@@ -10,20 +10,27 @@ records them (`commands.remind`); a merge unites what two computers sent.
   latest threshold reached, never the ones a computer that was off missed; none after
   the day. The key holds the due date, so a deadline moved is reminded anew.
 - A timer running more than `remind_timer_hours` (default 4), once per timer.
+- The next study block (`schedule`), 15 minutes before it starts (`start` then starts
+  its module), unless a timer already runs; once per block and start time.
 - A week behind: from Thursday 18:00 to Sunday's end, less than half of the week's
   planned hours (the week's plan, `studytime.week_plan`) logged; once a week.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from mldsplan.domain.numbers import days_left, hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.results import Result, record
+
+if TYPE_CHECKING:
+    from mldsplan.domain.blocks import Block
 
 DEFAULT_DAYS = (7, 3, 1, 0)
 DEFAULT_TIMER_HOURS = 4.0
@@ -31,7 +38,7 @@ BEHIND_DAY = 3  # Thursday (Monday is 0)
 BEHIND_AT = time(18, 0)  # "Thursday evening": from 18:00 on
 BEHIND_SHARE = 0.5  # less than this share of the week's planned hours logged
 
-KINDS = ("timer", "deadline", "behind")  # the order notices are listed in
+KINDS = ("timer", "block", "deadline", "behind")  # the order notices are listed in
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -39,7 +46,9 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 @record
 class Notice:
-    key: str  # stable: `deadline:CODE:ID:DUE:DAYS`, `timer:START`, `behind:MONDAY`
+    key: (
+        str  # stable: `deadline:CODE:ID:DUE:DAYS`, `timer:START`, `block:ID:START`, `behind:MONDAY`
+    )
     kind: str  # one of KINDS
     text: str  # one line, the same in a terminal and in a notification
     until: date  # the record of it may be pruned once this date has passed
@@ -67,12 +76,18 @@ def timer_hours(progress: Progress) -> float:
 
 
 def reminders(
-    programme: Programme, progress: Progress, now: datetime, command: str = "mldsplan"
+    programme: Programme,
+    progress: Progress,
+    now: datetime,
+    command: str = "mldsplan",
+    next_block: Block | None = None,
 ) -> Reminders:
     """The notices that apply at `now` (aware, in the student's zone) and those of them
-    not yet sent. `command` starts the commands a notice names (`mldsplan --file X`)."""
+    not yet sent. `command` starts the commands a notice names (`mldsplan --file X`);
+    `next_block`: the week's next study block (`schedule`), if any."""
     found = [
         *_timer(progress, now, command),
+        *_block(progress, now, next_block, command),
         *_deadlines(progress, now.date()),
         *_behind(programme, progress, now, command),
     ]
@@ -173,6 +188,38 @@ def _timer(progress: Progress, now: datetime, command: str) -> list[Notice]:
             f" since {since}: if you stopped earlier, '{command} stop --at {at}' logs up to"
             f" then; if you did not study, '{command} cancel' drops it.",
             until=now.date(),
+        )
+    ]
+
+
+# --- the next study block ------------------------------------------------------------
+
+
+def block_key(block: Block) -> str:
+    ident = re.sub(r"[^A-Za-z0-9_.:/-]", "-", block.id)[:80]
+    return f"block:{ident}:{block.start.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def _block(progress: Progress, now: datetime, block: Block | None, command: str) -> list[Notice]:
+    """A block starting within 15 minutes (`start` with no code then starts it), unless a
+    timer runs (you are studying already); one that has begun is never reminded late."""
+    if block is None or progress.timer is not None:
+        return []
+    from mldsplan.domain.blocks import START_AHEAD_MINUTES
+
+    if not now < block.start <= now + timedelta(minutes=START_AHEAD_MINUTES):
+        return []
+    serves = (
+        f"{block.assessment}, due {day_text(block.due)}" if block.assessment else "the term's end"
+    )
+    begin, end = block.start.astimezone(now.tzinfo), block.end.astimezone(now.tzinfo)
+    return [
+        Notice(
+            key=block_key(block),
+            kind="block",
+            text=f"Study block {begin:%H:%M}-{end:%H:%M}: {block.code} ({serves});"
+            f" '{command} start' starts its timer.",
+            until=begin.date(),
         )
     ]
 
