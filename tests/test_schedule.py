@@ -416,9 +416,12 @@ def test_schedule_without_windows_says_how_to_set_them(run: Run) -> None:
     assert 'mldsplan available set "mon-fri 19:00-22:00" "sat,sun 09:00-11:30"' in out
 
 
-def test_a_command_that_reads_no_calendar_imports_no_calendar_library(progress_file: Path) -> None:
+@pytest.mark.parametrize("args", [["progress"], ["progress", "--json"]])
+def test_a_command_that_reads_no_calendar_imports_no_calendar_library(
+    progress_file: Path, args: list[str]
+) -> None:
     code = (
-        "import sys, runpy; sys.argv=['mldsplan','progress'];\n"
+        f"import sys, runpy; sys.argv={['mldsplan', *args]!r};\n"
         "try:\n runpy.run_module('mldsplan', run_name='__main__')\n"
         "except SystemExit: pass\n"
         "bad=[m for m in ('icalendar','recurring_ical_events','x_wr_timezone') if m in sys.modules]\n"
@@ -494,6 +497,37 @@ def test_progress_shows_the_next_block(run: Run, student: Path) -> None:
 def test_progress_without_windows_shows_no_block(run: Run) -> None:
     run("init", "--start", "2025-10")
     assert "Next study block" not in run("progress").stdout
+
+
+def test_progress_json_carries_the_next_block(
+    run: Run, run_json: RunJson, set_now, student: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 30.6: the block the text shows as "Next study block", as data."""
+    block = run_json("progress")["next_block"]
+    assert set(block) == {"start", "end", "code", "minutes", "assessment", "due"}
+    assert block["start"].startswith("2026-11-25T20:00:00+00:00")
+    assert (block["code"], block["assessment"], block["due"]) == (
+        "bayesian",
+        "Coursework 2",
+        "2026-11-27",
+    )
+    start, end = datetime.fromisoformat(block["start"]), datetime.fromisoformat(block["end"])
+    assert (end - start).total_seconds() == block["minutes"] * 60 > 0
+    # the same block `schedule` places first from now (and the text names)
+    first = run_json("schedule")["blocks"][0]
+    assert (first["start"], first["end"]) == (block["start"], block["end"])
+    # none left this week: null (and the text says nothing)
+    set_now(datetime(2026, 11, 29, 23, 30, tzinfo=LONDON))
+    assert run_json("progress")["next_block"] is None
+    assert "Next study block" not in run("progress").stdout
+
+
+def test_progress_json_without_windows_has_no_next_block(run: Run, run_json: RunJson) -> None:
+    run("init", "--start", "2025-10")
+    assert run_json("progress")["next_block"] is None
+    run("available", "set", "daily 20:00-21:30")
+    run("available", "clear")
+    assert run_json("progress")["next_block"] is None
 
 
 def test_start_without_a_code_during_a_block_starts_its_module(

@@ -346,9 +346,8 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
         from mldsplan.output import render
 
         render.progress(programme, result)
-        block = schedule.next_block(session)
-        if block is not None:
-            print(visible(f"Next study block: {schedule.block_line(block)}"))
+        if result.next_block is not None:
+            print(visible(f"Next study block: {schedule.block_line(result.next_block)}"))
 
     console.show(result, as_json, human)
 

@@ -46,11 +46,22 @@ def plan_codes(session: Session) -> list[tuple[str, str]]:
 
 
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
+    from mldsplan.commands.schedule import next_block
     from mldsplan.domain import workload
 
     found = facts(session)
     result = workload.progress_summary(found)
     result.warnings_shown_by = [SHOWN_BY[kind] for kind in result.warnings_shown_by]
+    block = next_block(session, (found.programme, found.record))  # none without windows
+    if block is not None:
+        result.next_block = workload.NextBlock(
+            start=block.start,
+            end=block.end,
+            code=block.code,
+            minutes=block.minutes,
+            assessment=block.assessment,
+            due=block.due,
+        )
     return found.programme, result
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mldsplan.domain.blocks import Block, Placed, Schedule
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import Progress
+    from mldsplan.domain.workload import NextBlock
 
 
 # --- available -------------------------------------------------------------
@@ -306,7 +307,7 @@ def next_block(
     return found.next_block(session.now, ahead)
 
 
-def block_line(block: Block) -> str:
+def block_line(block: Block | NextBlock) -> str:
     """`Tue 19:00-20:30 bayesian (Coursework 2, due 2026-11-27)`."""
     serves = (
         f"{block.assessment}, due {block.due.isoformat()}"

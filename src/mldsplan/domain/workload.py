@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from mldsplan.domain.assessments import Deadline
 from mldsplan.domain.dates import monday, weeks_between
@@ -118,6 +118,19 @@ class TermProgress:
 
 
 @record
+class NextBlock:
+    """The study block running now or the next one this week (`schedule`'s `Block`, less
+    its id): what `progress` shows as "Next study block"."""
+
+    start: datetime  # in the student's zone, with its offset
+    end: datetime
+    code: str
+    minutes: int
+    assessment: str | None  # None: the block serves the term's end
+    due: date  # that assessment's due date (or the term's end)
+
+
+@record
 class ProgressResult(Result):
     programme: str
     programme_name: str
@@ -155,6 +168,9 @@ class ProgressResult(Result):
     # words them as the commands that show them ("mldsplan hours", "mldsplan plan").
     warnings_shown_by: list[str]
     week_plan: WeekPlan  # this week's plan (SPEC §4), as `week` gives it
+    # The next study block (set by the command, which reads the calendars): None without
+    # study windows or when none is left this week.
+    next_block: NextBlock | None = None
 
 
 @record
