@@ -702,3 +702,38 @@ def test_a_typical_record_prints_on_three_pages(
     box = re.search(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf.read_bytes())
     assert box and (round(float(box[1])), round(float(box[2]))) == size
     assert 1 <= _pdf_pages(pdf) <= 3  # 5 Letter pages before
+
+
+def test_this_week_shows_the_study_blocks_by_day_with_windows(
+    run: Run, run_json: RunJson, student: None
+) -> None:
+    """Issue 30.6: the page's "This week" card holds the week's blocks, as `schedule`
+    places them, by day: the day, the time range, the module and what it serves."""
+    from datetime import datetime
+
+    assert "Study blocks" not in Page(export_html(run)).words("this-week")  # no windows
+    assert "week-blocks" not in Page(export_html(run)).inside
+    run("assess", "add", "bayesian", "Coursework <2>", "--weight", "25", "--due", "2026-11-27")
+    run("available", "set", "mon-fri 19:00-22:00", "sat 09:30-13:00")
+    page = Page(export_html(run))
+    blocks = run_json("schedule")["blocks"]
+    assert len(blocks) > 2
+    shown = page.words("week-blocks")
+    assert shown.startswith("Study blocks")
+    days: list[str] = []
+    at = 0
+    for b in blocks:
+        start, end = datetime.fromisoformat(b["start"]), datetime.fromisoformat(b["end"])
+        day = f"{start:%a} {start.day} {start:%b}"
+        if day not in days:
+            days.append(day)
+            at = shown.index(day, at)  # each day once, in order, before its blocks
+        serves = (
+            f"{b['assessment']}, due {b['due']}" if b["assessment"] else f"term ends {b['due']}"
+        )
+        line = f"{start:%H:%M}-{end:%H:%M} {b['code']} {serves}"
+        at = shown.index(line, at)  # in time order, under its day
+    assert sum(shown.count(d) for d in days) == len(days)
+    assert "Coursework <2>, due 2026-11-27" in shown  # escaped, then read back
+    day_heads = [a for a in page.all("h4") if a.get("class") == "block-day"]
+    assert len(day_heads) == len(days)

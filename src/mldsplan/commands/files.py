@@ -126,7 +126,17 @@ def export(
         content = formats.export(
             fmt,
             replace(
-                snapshot(programme, record, session.now, fmt, alarm_days, with_notes, table, only),
+                snapshot(
+                    programme,
+                    record,
+                    session.now,
+                    fmt,
+                    alarm_days,
+                    with_notes,
+                    table,
+                    only,
+                    session=session,
+                ),
                 blocks=_ics_blocks(session, programme, record, fmt, only),
             ),
             excel,
@@ -157,10 +167,12 @@ def snapshot(
     with_notes: bool = False,
     table: str = "modules",
     only: str | None = None,
+    session: Session | None = None,
 ) -> formats.Snapshot:
     """What a markdown, csv, ics or html export shows, finished: the plan and the progress
-    summary (for markdown the hours' figures, for html the page's whole content), from one
-    `Facts` of the day of `now`."""
+    summary (for markdown the hours' figures, for html the page's whole content, with
+    the week's study blocks when `session` is given and the student has windows), from
+    one `Facts` of the day of `now`."""
     from mldsplan.domain import workload
     from mldsplan.domain.facts import Facts
     from mldsplan.output import formats
@@ -172,7 +184,8 @@ def snapshot(
     if fmt == "html":
         from mldsplan.domain.overview import overview
 
-        page = overview(facts)
+        blocks = _page_blocks(session, programme, record) if session is not None else ()
+        page = overview(facts, blocks)
         plan, summary = page.plan, page.summary
     else:
         plan, summary = workload.plan(facts), workload.progress_summary(facts)
@@ -190,6 +203,25 @@ def snapshot(
         hours,
         page,
     )
+
+
+def _page_blocks(session: Session, programme: Programme, record: Progress) -> tuple[Any, ...]:
+    """The week's study blocks from now, for the page; none without windows (no calendar
+    is read then). A broken busy calendar is a warning and no blocks, never a failed
+    export."""
+    if not record.windows:
+        return ()
+    from mldsplan.commands.schedule import block_sequences
+    from mldsplan.domain.errors import FileFormatError
+
+    try:
+        week, _ = block_sequences(session, session.today, (programme, record))
+    except FileFormatError as exc:
+        session.warn(
+            f"{exc.message}; the page shows no study blocks ('mldsplan schedule' says more)"
+        )
+        return ()
+    return tuple(week.blocks)
 
 
 def import_(session: Session, path: Path) -> list[str]:
@@ -240,6 +272,7 @@ def _export_content(
     now: datetime,
     kept: Kept,
     blocks: tuple[tuple[Any, int], ...] = (),
+    session: Session | None = None,
 ) -> tuple[bytes, int]:
     """A kept export's bytes from `record`, and the mode it is written with."""
     from mldsplan.output import formats
@@ -256,6 +289,7 @@ def _export_content(
         kept.with_notes,
         kept.table or "modules",
         kept.only,
+        session=session,
     )
     content = formats.export(kept.format, replace(shown, blocks=blocks))
     return content, 0o600 if formats.is_private(kept.format, kept.table) else 0o644
@@ -399,7 +433,7 @@ def _refresh(session: Session, programme: Programme, record: Progress, k: Kept) 
     try:
         guard_output(session, k.path, force=True)
         blocks = _ics_blocks(session, programme, record, k.format, k.only)
-        content, mode = _export_content(programme, record, session.now, k, blocks)
+        content, mode = _export_content(programme, record, session.now, k, blocks, session)
         store.write_atomic(k.path, content, mode=mode)
     except store.Landed:
         return None  # in place; only the folder's fsync failed

@@ -10,6 +10,7 @@ from mldsplan.domain.results import record
 
 if TYPE_CHECKING:
     from mldsplan.domain.assessments import Deadline, ModuleAssessments
+    from mldsplan.domain.blocks import Block
     from mldsplan.domain.facts import Facts
     from mldsplan.domain.marks import GradesResult, TargetResult
     from mldsplan.domain.programme import Programme
@@ -33,9 +34,12 @@ class Overview:
     weeks: StudyWeeks  # the last WEEKS weeks and their log
     deadlines: list[Deadline]  # due from `on` on, and any past due without a mark
     in_progress: list[ModuleAssessments]  # modules not completed that have assessments
+    # The week's study blocks from now, as `schedule` places them (the command reads the
+    # calendars and passes them in, finished); none without study windows.
+    blocks: tuple[Block, ...] = ()
 
 
-def overview(facts: Facts) -> Overview:
+def overview(facts: Facts, blocks: tuple[Block, ...] = ()) -> Overview:
     from mldsplan.domain import marks, studytime, workload
     from mldsplan.domain.assessments import assess_list
 
@@ -58,4 +62,5 @@ def overview(facts: Facts) -> Overview:
             for m in assess_list(programme, record, None).modules
             if m.code in set(marks.in_progress(facts))
         ],
+        blocks=blocks,
     )

@@ -20,6 +20,7 @@ from mldsplan.domain.numbers import days_left, hours_text
 if TYPE_CHECKING:
     from mldsplan.domain import assessments, marks, studytime, workload
     from mldsplan.domain.assessments import ModuleAssessments
+    from mldsplan.domain.blocks import Block
     from mldsplan.domain.overview import Overview
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import LogEntry
@@ -127,6 +128,14 @@ class NeedBar:
 
 
 @dataclass(frozen=True)
+class BlockDay:
+    """A day of the week's study blocks, in time order."""
+
+    day: date
+    blocks: list[Block]
+
+
+@dataclass(frozen=True)
 class Page:
     programme: Programme
     on: date
@@ -148,6 +157,7 @@ class Page:
     week_start: date
     week_end: date
     need_bars: list[NeedBar]
+    block_days: list[BlockDay]  # the week's study blocks from now, by day (none: no windows)
 
 
 def build(content: Overview, *, with_notes: bool = False) -> Page:
@@ -179,7 +189,16 @@ def build(content: Overview, *, with_notes: bool = False) -> Page:
         week_start=summary.this_week.week_start,
         week_end=summary.this_week.week_start + timedelta(days=6),
         need_bars=_need_bars(summary.week_plan),
+        block_days=_block_days(content.blocks),
     )
+
+
+def _block_days(blocks: tuple[Block, ...]) -> list[BlockDay]:
+    """The blocks grouped by their day (in the student's zone), days and blocks in order."""
+    days: dict[date, list[Block]] = {}
+    for b in sorted(blocks, key=lambda b: b.start):
+        days.setdefault(b.start.date(), []).append(b)
+    return [BlockDay(day=day, blocks=found) for day, found in days.items()]
 
 
 def render(page: Page) -> str:
