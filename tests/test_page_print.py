@@ -100,6 +100,18 @@ def record(run: Run, progress_file: Path) -> None:
     realistic.make(run, progress_file)
 
 
+def _with_blocks(run: Run) -> None:
+    """Study windows, so the page shows the rest of the week's blocks (several a day)."""
+    run("available", "set", "daily 07:00-08:30", "mon-fri 12:00-13:00", "daily 19:00-22:30")
+    assert "week-blocks" in _ids(run)
+
+
+def _ids(run: Run) -> str:
+    from test_dashboard import Page
+
+    return " ".join(Page(run("export", "--format", "html").stdout).inside)
+
+
 def _page(run: Run, tmp_path: Path) -> Path:
     page = tmp_path / "plan.html"
     run("export", "--format", "html", "--with-notes", "-o", str(page))
@@ -110,11 +122,14 @@ def _page(run: Run, tmp_path: Path) -> Path:
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize("width", [320, 375, 1280])
+@pytest.mark.parametrize("windows", [False, True], ids=["", "with-blocks"])
 def test_the_page_fits_a_phone_and_a_desktop(
-    run: Run, record: None, tmp_path: Path, width: int
+    run: Run, record: None, tmp_path: Path, width: int, windows: bool
 ) -> None:
     browser = _chromium()
     assert browser is not None
+    if windows:  # the "This week" card lists the week's study blocks by day (issue 30.6)
+        _with_blocks(run)
     page = _page(run, tmp_path)
     wrapper = tmp_path / "measure.html"
     wrapper.write_text(
@@ -152,11 +167,14 @@ def test_the_page_fits_a_phone_and_a_desktop(
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize(("paper", "size"), [("Letter", (612, 792)), ("A4", (595, 842))])
+@pytest.mark.parametrize("windows", [False, True], ids=["", "with-blocks"])
 def test_a_realistic_record_prints_on_three_pages(
-    run: Run, record: None, tmp_path: Path, paper: str, size: tuple[int, int]
+    run: Run, record: None, tmp_path: Path, paper: str, size: tuple[int, int], windows: bool
 ) -> None:
     browser = _chromium()
     assert browser is not None
+    if windows:
+        _with_blocks(run)
     text = _page(run, tmp_path).read_text(encoding="utf-8")
     page = tmp_path / "print.html"
     page.write_text(
