@@ -587,3 +587,23 @@ def test_a_kept_calendar_of_blocks_follows_a_change(
 def _minutes(event: dict[str, str]) -> float:
     start, end = datetime.fromisoformat(event["start"]), datetime.fromisoformat(event["end"])
     return (end - start).total_seconds() / 60
+
+
+def test_the_page_shows_the_blocks_and_a_broken_calendar_does_not_stop_it(
+    run: Run, student: Path
+) -> None:
+    run("busy", "add", str(student))
+    assert 'id="week-blocks"' in run("export", "-f", "html").stdout
+    student.write_text("this is no calendar")
+    result = run("export", "-f", "html")
+    assert "warning:" in result.stderr and str(student) in result.stderr
+    assert 'id="week-blocks"' not in result.stdout and "This week" in result.stdout
+
+
+def test_a_kept_page_shows_the_blocks_after_a_change(run: Run, tmp_path: Path) -> None:
+    run("init", "--start", "2025-10", "--weekly-hours", "15")
+    page = tmp_path / "plan.html"
+    run("export", "-f", "html", "-o", str(page), "--keep")
+    assert 'id="week-blocks"' not in page.read_text()
+    run("available", "set", "mon-fri 19:00-22:00")
+    assert 'id="week-blocks"' in page.read_text()
