@@ -607,3 +607,82 @@ def test_a_kept_page_shows_the_blocks_after_a_change(run: Run, tmp_path: Path) -
     assert 'id="week-blocks"' not in page.read_text()
     run("available", "set", "mon-fri 19:00-22:00")
     assert 'id="week-blocks"' in page.read_text()
+
+
+# --- khal imports the blocks twice (issue 30.6) -----------------------------------
+
+KHAL = Path(sys.executable).parent / "khal"
+
+
+@pytest.mark.skipif(not KHAL.exists(), reason="khal is in the test extra: pip install -e .[test]")
+def test_khal_imports_the_blocks_twice_and_updates_a_moved_one_in_place(
+    run: Run, run_json: RunJson, student: Path, tmp_path: Path
+) -> None:
+    """`export -f ics --only blocks` imported into khal, then again after a block moved:
+    each block is in khal once, the moved one at its new time (same UID, higher SEQUENCE)."""
+    folder = tmp_path / "khal"
+    (folder / "study").mkdir(parents=True)
+    config = folder / "config"
+    config.write_text(
+        "[calendars]\n[[study]]\n"
+        f"path = {folder / 'study'}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "default_timezone = Europe/London\nlocal_timezone = Europe/London\n"
+        f"[sqlite]\npath = {folder / 'khal.db'}\n"
+    )
+
+    def khal(*args: str) -> str:
+        done = subprocess.run(
+            [str(KHAL), "-c", str(config), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=child_env(None),
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def imported(text: str) -> None:
+        path = tmp_path / "blocks.ics"
+        path.write_text(text)
+        khal("import", "--batch", "-a", "study", str(path))
+
+    def in_khal() -> list[tuple[str, str, str]]:
+        out = khal(
+            "list", "--once", "--json", "uid", "--json", "start", "--json", "end",
+            "2026-11-23", "2026-11-30",
+        )  # fmt: skip
+        rows = [row for line in out.splitlines() if line.strip() for row in json.loads(line)]
+        return sorted((r["uid"], r["start"], r["end"]) for r in rows)
+
+    run("busy", "add", str(student))
+    first = _events(run("export", "-f", "ics", "--only", "blocks").stdout)
+    assert len(first) > 2
+    imported(run("export", "-f", "ics", "--only", "blocks").stdout)
+    once = in_khal()
+    assert [uid for uid, _, _ in once] == sorted(first)  # each block once
+    # a busy hour over the second block: it moves (same UID, SEQUENCE 1); import again
+    second = sorted(first.items(), key=lambda kv: kv[1]["start"])[1]
+    begins = datetime.fromisoformat(second[1]["start"])
+    extra = tmp_path / "dentist.ics"
+    extra.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:d1\n"
+        f"DTSTART:{begins:%Y%m%dT%H%M%SZ}\nDTEND:{begins + timedelta(hours=1):%Y%m%dT%H%M%SZ}\n"
+        "SUMMARY:Dentist\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    run("busy", "add", str(extra))
+    text = run("export", "-f", "ics", "--only", "blocks").stdout
+    after = _events(text)
+    assert second[0] in after and after[second[0]]["sequence"] == 1
+    assert after[second[0]]["start"] != second[1]["start"]
+    imported(text)
+    twice = in_khal()
+    uids = [uid for uid, _, _ in twice]
+    assert set(after) == set(first)  # the same blocks, one of them moved (its UID kept)
+    assert uids == sorted(after)  # each once: the moved one updated in place, not added
+    held = {uid: (start, end) for uid, start, end in twice}
+    for uid, event in after.items():  # khal holds each block where the last export put it
+        start = datetime.fromisoformat(event["start"]).astimezone(LONDON)
+        end = datetime.fromisoformat(event["end"]).astimezone(LONDON)
+        assert held[uid] == (f"{start:%Y-%m-%d %H:%M}", f"{end:%Y-%m-%d %H:%M}"), uid
