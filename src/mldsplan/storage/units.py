@@ -87,7 +87,8 @@ def service_unit(command: Sequence[str], environment: Mapping[str, str]) -> str:
     lines = [
         "# Written by 'mldsplan remind --install'; 'mldsplan remind --uninstall' removes it.",
         "[Unit]",
-        "Description=mldsplan reminders: deadlines, the next study block, a forgotten timer, a week behind",
+        "Description=mldsplan reminders: deadlines, the next study block, a forgotten timer,"
+        " a week behind",
         "",
         "[Service]",
         "Type=oneshot",
