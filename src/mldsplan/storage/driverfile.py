@@ -52,32 +52,10 @@ def clean(folder: Path, names: list[str] | None = None, older_than: float | None
 
 
 def write(path: Path, content: bytes, mode: int) -> None:
-    """Replace `path` (git's OURS) with `content`, whole or not at all.
+    """Replace `path` (git's OURS) with `content`, whole or not at all, through a
+    temporary file named `PREFIX...SUFFIX`. A failure after the new content is in place
+    raises `store.Landed`."""
+    from mldsplan.storage.store import TEMP_SUFFIX, write_atomic  # only a write needs it
 
-    A failure after the new content is in place raises `store.Landed`.
-    """
-    import tempfile
-
-    from mldsplan.storage.store import Landed  # only a write needs the store
-
-    fd, name = tempfile.mkstemp(prefix=PREFIX, suffix=SUFFIX, dir=path.parent)
-    temp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-    except BaseException as exc:
-        # The temporary file's absence, not a flag, says whether the rename happened.
-        if not temp.exists():
-            raise Landed(exc) from exc
-        with suppress(OSError):
-            temp.unlink()
-        raise
+    assert TEMP_SUFFIX == SUFFIX  # the names `.gitignore` holds
+    write_atomic(path, content, mode, temp_prefix=PREFIX)

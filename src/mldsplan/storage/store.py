@@ -258,16 +258,26 @@ class Landed(Exception):
         self.cause = cause
 
 
-def write_atomic(path: Path, content: bytes, mode: int = 0o600, *, commit: bool = False) -> None:
+def write_atomic(
+    path: Path,
+    content: bytes,
+    mode: int = 0o600,
+    *,
+    commit: bool = False,
+    temp_prefix: str | None = None,
+) -> None:
     """Replace `path` with `content`, whole or not at all.
 
     A failure after the new file is in place (the folder fsync, an interrupt)
     raises `Landed`, so no caller reports a saved change as lost. `commit`: this
     rename commits a change, so from here on Ctrl-C waits (`storage.interrupts`).
+    `temp_prefix`: the temporary file's name, when not ours beside a progress file
+    (git's driver names its own so that `.gitignore` can hold them).
     """
     import tempfile  # only writes need it
 
-    fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+    prefix = _temp_prefix(path) if temp_prefix is None else temp_prefix
+    fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
