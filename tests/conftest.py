@@ -19,7 +19,7 @@ import typer.main
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from mldsplan.cli import app
+from mldsplan.cli.app import app
 from mldsplan.domain.results import JSON_SCHEMA_VERSION
 
 # In CI every property test runs the same examples each time (derandomized): a run that

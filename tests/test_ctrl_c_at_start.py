@@ -84,7 +84,7 @@ def test_real_sigints_during_start_up_never_print_a_traceback(tmp_path: Path) ->
 
 
 def test_a_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    """The moment is made certain: the interrupt arrives while `mldsplan.cli` imports."""
+    """The moment is made certain: the interrupt arrives while `mldsplan.cli.app` imports."""
     hook = (
         "import builtins, os, signal\n"
         "real = builtins.__import__\n"

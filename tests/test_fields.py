@@ -25,8 +25,8 @@ from mldsplan.domain.stamps import with_ids
 from mldsplan.storage import store
 from mldsplan.storage.document import from_document
 from mldsplan.storage.ids import fresh_entry_id
+from mldsplan.storage.logformat import parse_log
 from mldsplan.storage.programme_file import load_programme
-from mldsplan.storage.studylog import parse_log
 
 PROGRAMME = load_programme(SHIPPED)
 CODES = PROGRAMME.codes
@@ -328,7 +328,7 @@ def _read(document: dict[str, Any], how: str) -> Progress | None:
             record = from_document(PATH, _as_json(document), from_json=True)
         else:
             if how == "toml-text" and "log" in document:
-                from mldsplan.storage.studylog import make_entry
+                from mldsplan.storage.logformat import make_entry
 
                 lines = []
                 for item in document["log"]:

@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SHIPPED, Refuse, Run, child_env, command_tree, mldsplan_command
-from mldsplan import clickparts, prompts
-from mldsplan.cli import app
+from mldsplan.cli import click_classes, questions
+from mldsplan.cli.app import app
 
 
 def _codes() -> list[tuple[str, str]]:
@@ -160,12 +160,12 @@ def test_every_number_argument_may_be_negative() -> None:
         for c in commands(command_tree())
         if any(
             p.param_type_name == "argument"
-            and p.type.name in {"float", "integer", "hours"}  # hours: parameters.hours
+            and p.type.name in {"float", "integer", "hours"}  # hours: options.hours
             for p in c.params
         )
     ]
     assert {c.name for c in numeric} >= {"log", "mark"}
-    assert all(isinstance(c, clickparts.Numbers) for c in numeric), [c.name for c in numeric]
+    assert all(isinstance(c, click_classes.Numbers) for c in numeric), [c.name for c in numeric]
 
 
 # --- 15. -h, and global options after the command -----------------------------
@@ -207,7 +207,7 @@ def test_a_global_option_after_the_command_says_where_it_goes(
 ) -> None:
     result = run(*args, ok=False)
     assert result.exit_code == 2
-    option = [a for a in args if a.split("=")[0] in clickparts.GLOBAL_OPTIONS][-1].split("=")[0]
+    option = [a for a in args if a.split("=")[0] in click_classes.GLOBAL_OPTIONS][-1].split("=")[0]
     assert result.stderr.strip() == f"Error: {option} goes before the command: {fixed}"
     assert not progress_file.exists()
 
@@ -242,7 +242,7 @@ def test_plan_codes_is_plain_text_only(refuse: Refuse) -> None:
 
 def test_plan_codes_does_not_load_rich_or_the_record(progress_file: Path) -> None:
     probe = (
-        "import sys\nfrom mldsplan.cli import app\n"
+        "import sys\nfrom mldsplan.cli.app import app\n"
         "try:\n    app(['plan', '--codes'], prog_name='mldsplan')\n"
         "except SystemExit:\n    pass\n"
         "print('rich' in sys.modules, 'mldsplan.storage.store' in sys.modules)"
@@ -254,7 +254,7 @@ def test_plan_codes_does_not_load_rich_or_the_record(progress_file: Path) -> Non
 
 
 def _init(monkeypatch: pytest.MonkeyPatch, answers: str, terminal: bool = True) -> Any:
-    monkeypatch.setattr(prompts, "interactive", lambda: terminal)
+    monkeypatch.setattr(questions, "interactive", lambda: terminal)
     return CliRunner().invoke(app, ["init"], input=answers)
 
 
@@ -320,7 +320,7 @@ def test_init_without_a_terminal_or_with_options_never_asks(
     assert "Start month" not in result.output and progress_file.exists()
     result = _init(monkeypatch, "", terminal=True)  # a terminal, but the file exists...
     assert "Start month" in result.stdout  # ...asks, with the record's answers as defaults
-    monkeypatch.setattr(prompts, "interactive", lambda: True)
+    monkeypatch.setattr(questions, "interactive", lambda: True)
     result = CliRunner().invoke(app, ["init", "--weekly-hours", "15"], input="")
     assert result.exit_code == 0, result.output
     assert "Start month" not in result.output

@@ -45,43 +45,57 @@ def layer(module: str) -> str:
         return parts[1]
     if len(parts) > 1 and parts[1] in EDGE:
         return "edge"
-    return "cli"  # cli.py and the modules beside it, __main__.py and the package itself
+    return "cli"  # the cli/ package, launch.py, __main__.py and the package itself
 
 
 def imports(path: Path) -> list[tuple[int, str]]:
-    """Every `mldsplan` module `path` imports, at any depth (functions, TYPE_CHECKING)."""
+    """Every `mldsplan` module `path` imports, at any depth (functions, TYPE_CHECKING): absolute
+    and relative imports, and `importlib.import_module("mldsplan....")` or `__import__` of a
+    constant name."""
     found = []
     known = modules()
+    parts = path.resolve().relative_to(PACKAGE.parent).with_suffix("").parts
+    package = parts if path.name == "__init__.py" else parts[:-1]  # ("mldsplan", "domain")
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names if a.name.startswith("mldsplan.")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:  # `from . import x`, `from ..storage import store`
+                base = package[: len(package) - node.level + 1]
+                module = ".".join((*base, module) if module else base)
+            if module == "mldsplan" or module.startswith("mldsplan."):
+                for alias in node.names:  # `from mldsplan.domain import marks` names a module
+                    candidate = f"{module}.{alias.name}"
+                    found.append((node.lineno, candidate if candidate in known else module))
         elif (
-            isinstance(node, ast.ImportFrom)
-            and node.level == 0
-            and node.module
-            and (node.module == "mldsplan" or node.module.startswith("mldsplan."))
+            isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+                or (
+                    isinstance(node.func, ast.Name)
+                    and node.func.id in {"import_module", "__import__"}
+                )
+            )
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and node.args[0].value.startswith("mldsplan.")
         ):
-            for alias in node.names:  # `from mldsplan.domain import marks` names a module
-                candidate = f"{node.module}.{alias.name}"
-                found.append((node.lineno, candidate if candidate in known else node.module))
+            found.append((node.lineno, node.args[0].value))
     return found
 
 
 def test_the_layers_are_the_folders() -> None:
     names = modules()
-    for package in ("domain", "storage", "output", "commands"):
+    for package in ("domain", "storage", "output", "commands", "cli"):
         assert f"mldsplan.{package}" in names, f"{package}/__init__.py"
     top = sorted(n for n, path in names.items() if path.parent == PACKAGE and n != "mldsplan")
     assert top == [
         "mldsplan.__main__",
-        "mldsplan.cli",
-        "mldsplan.clickparts",
         "mldsplan.clock",
-        "mldsplan.console",
         "mldsplan.launch",
-        "mldsplan.parameters",
         "mldsplan.paths",
-        "mldsplan.prompts",
     ], top
 
 
@@ -118,10 +132,16 @@ def test_no_module_imports_itself_round_a_circle() -> None:
 
 
 def test_the_direction_test_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A domain module that imports storage is caught (the walk sees function bodies too)."""
-    bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from mldsplan.storage import store\n")
-    assert imports(bad) == [(2, "mldsplan.storage.store")]
+    """A domain module that imports storage is caught (the walk sees function bodies too),
+    however it imports it: absolute, relative, or through importlib."""
+    bad = PACKAGE / "domain" / "bad_example.py"  # never written: only its place matters
+    monkeypatch.setattr(Path, "read_text", lambda self: source)
+    for source in (
+        "def f():\n    from mldsplan.storage import store\n",
+        "def f():\n    from ..storage import store\n",
+        "import importlib\ndef f():\n    importlib.import_module('mldsplan.storage.store')\n",
+    ):
+        assert imports(bad)[-1:] == [(2 + source.startswith("import"), "mldsplan.storage.store")]
     assert layer("mldsplan.storage.store") not in ALLOWED["domain"]
 
 
@@ -150,14 +170,39 @@ def test_the_domain_reads_no_clock_file_or_environment() -> None:
     assert not found, "\n".join(found)
 
 
+def documented_paths(page: str) -> set[str]:
+    """The module paths ARCHITECTURE.md's "The modules" describes. A bullet naming NAME under a
+    folder's heading (such as domain/) is that folder's NAME; under "The edge:" NAME is the whole
+    path (cli/app.py). Checked by path, so a name used in two folders needs two bullets."""
+    section = page.split("## The modules", 1)[1].split("\n## ", 1)[0]
+    found, folder = set(), ""
+    for line in section.splitlines():
+        if line.startswith("`") and line.endswith("/`:"):
+            folder = line[1:-2]
+        elif line.startswith("The edge:"):
+            folder = ""
+        elif line.startswith("- `"):
+            for name in line[3:].split(":", 1)[0].replace("`", "").split(" and "):
+                found.add(folder + name.strip().rstrip(","))
+    return found
+
+
 def test_architecture_md_names_every_module() -> None:
-    """ARCHITECTURE.md lists each module, so that a new one is placed and described."""
+    """ARCHITECTURE.md lists each module by its path, so that a new one is placed and described."""
     page = (PACKAGE.parents[1] / "ARCHITECTURE.md").read_text()
+    documented = documented_paths(page)
     missing = [
         str(path.relative_to(PACKAGE))
         for name, path in modules().items()
         if path.name != "__init__.py"
         and name not in ("mldsplan.__main__",)
-        and f"`{path.name}`" not in page
+        and str(path.relative_to(PACKAGE)) not in documented
     ]
     assert not missing, missing
+    ghosts = sorted(p for p in documented if p.endswith(".py") and not (PACKAGE / p).exists())
+    assert not ghosts, f"ARCHITECTURE.md describes modules that do not exist: {ghosts}"
+
+
+def test_the_architecture_check_is_by_path() -> None:
+    page = "## The modules\n\n`domain/`:\n- `merge.py`: x\n\n`storage/`:\n- `a.py` and `b.py`: y\n## Next\n"
+    assert documented_paths(page) == {"domain/merge.py", "storage/a.py", "storage/b.py"}

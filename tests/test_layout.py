@@ -341,7 +341,7 @@ def test_output_that_is_not_a_terminal_is_neither_padded_nor_wrapped(
 
 RICH_PROBE = """
 import sys
-from mldsplan.cli import app
+from mldsplan.cli.app import app
 try:
     app(sys.argv[1:], standalone_mode=False)
 finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mldsplan.storage.studylog import make_entry, parse_log
+from mldsplan.storage.logformat import make_entry, parse_log
 
 days = st.sampled_from(
     [

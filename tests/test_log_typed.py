@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import Refuse, Run, RunJson, child_env, mldsplan_command
-from mldsplan.cli import app
+from mldsplan.cli.app import app
 from mldsplan.domain import changes, studytime
 from mldsplan.domain.durations import DurationError, parse_hours
 from mldsplan.domain.progress import LogEntry, Progress

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from conftest import Run, child_env
 from mldsplan.domain import changes
 from mldsplan.domain.constraints import MAX_REVISION
-from mldsplan.domain.merge import merge
+from mldsplan.domain.keymerge import merge
 from mldsplan.domain.progress import (
     Assessment,
     Attempt,
@@ -39,7 +39,7 @@ from mldsplan.domain.progress import (
 from mldsplan.domain.stamps import keyed
 from mldsplan.storage import store
 from mldsplan.storage.conflicts import conflict_copies
-from mldsplan.storage.studylog import entry_id
+from mldsplan.storage.logformat import entry_id
 
 # --- records drawn from small pools, so that the two copies share keys and entries --
 

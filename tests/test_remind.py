@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from conftest import Run, child_env
 from mldsplan.domain import reminders as r
-from mldsplan.domain.merge import merge
+from mldsplan.domain.keymerge import merge
 from mldsplan.domain.progress import Assessment, Completion, LogEntry, Progress, Timer
 from mldsplan.storage import units
 from mldsplan.storage.programme_file import load_programme
@@ -395,7 +395,7 @@ def test_a_run_with_nothing_to_send_imports_no_notifier(progress_file: Path) -> 
     code = textwrap.dedent(
         """
         import sys
-        from mldsplan.cli import app
+        from mldsplan.cli.app import app
         try:
             app(["remind", "--notify"], prog_name="mldsplan")
         except SystemExit as exc:

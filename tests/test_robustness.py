@@ -627,7 +627,7 @@ GOLDEN = {
         },
         deferrals={"bayesian": 1},
         # Schema 4's ids, made by the migration from each line and its occurrence:
-        # the same on every computer (studylog.entry_id).
+        # the same on every computer (logformat.entry_id).
         log=(
             LogEntry(date(2026, 11, 23), 1.5, None, None, "613cb53420f8"),
             LogEntry(date(2026, 11, 24), 2.5, "bayesian", "lecture 4", "f9e4432d8e23"),

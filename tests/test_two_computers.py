@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from conftest import Run, child_env
 from mldsplan.domain import changes
 from mldsplan.domain.errors import MldsplanError
-from mldsplan.domain.merge import merge
+from mldsplan.domain.keymerge import merge
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.rules import record_problems
 from mldsplan.domain.stamps import ABSENT, ASSESSMENT_FIELDS, keyed, restamp

@@ -188,10 +188,10 @@ def test_init_wraps_its_questions(
 ) -> None:
     from typer.testing import CliRunner
 
-    from mldsplan import prompts
-    from mldsplan.cli import app
+    from mldsplan.cli import questions
+    from mldsplan.cli.app import app
 
-    monkeypatch.setattr(prompts, "interactive", lambda: True)
+    monkeypatch.setattr(questions, "interactive", lambda: True)
     result = CliRunner().invoke(app, ["init"], input="2025-10\n\n\n")
     assert result.exit_code == 0, result.output
     _lines_fit(result.stdout.replace("\r", ""))

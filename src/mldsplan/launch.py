@@ -36,7 +36,7 @@ def entry() -> None:
         interrupts.install()
         if _noted:
             raise KeyboardInterrupt
-        from mldsplan.cli import entry as run
+        from mldsplan.cli.app import entry as run
     except BaseException:
         if _noted or interrupts.interrupted():  # maybe wrapped: a class was being made
             interrupts.stopped()

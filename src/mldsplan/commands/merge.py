@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mldsplan.commands.session import Session
 from mldsplan.domain.errors import FileFormatError, InputError, RuleBroken, StoreError
-from mldsplan.domain.merge import Conflict, Merged, Prefer, merge
+from mldsplan.domain.keymerge import Conflict, Merged, Prefer, merge
 from mldsplan.domain.progress import Progress
 from mldsplan.storage import store
 

@@ -265,7 +265,7 @@ def _holds_nothing_new(mine: Progress, copy: Path) -> bool:
     """Whether merging `copy` into `mine` would change nothing (a parse; False when the
     copy does not read: `merge` then says why)."""
     from mldsplan.domain.errors import MldsplanError
-    from mldsplan.domain.merge import merge
+    from mldsplan.domain.keymerge import merge
     from mldsplan.storage import store
 
     try:

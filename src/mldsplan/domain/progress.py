@@ -2,7 +2,7 @@
 
 Plain frozen dataclasses; pydantic validates them when a file's content is
 new (see `storage.validation`). Changes live in `domain.changes`, the file
-format in `storage.document` and `storage.studylog`. Annotations are
+format in `storage.document` and `storage.logformat`. Annotations are
 evaluated as the classes are made, as in `domain.programme`.
 """
 
@@ -42,7 +42,7 @@ from mldsplan.domain.programme import FORBID_EXTRA, Programme
 SCHEMA_VERSION = 4
 
 
-# --- a study-log entry's limits (its line format: storage.studylog) ---
+# --- a study-log entry's limits (its line format: storage.logformat) ---
 
 MAX_NOTE = MAX_TEXT
 MAX_DAY_HOURS = 24.0

@@ -10,7 +10,7 @@ A key's stamp is a version vector over computer ids: `{computer: counter}`, writ
 set, changed or removed) the stamp it had plus N's next counter (`restamp`). So a
 copy whose stamp for a key is at least the other's in every computer has seen the
 other's value and changed it since, or not at all; two stamps neither of which is
-at least the other mean both copies changed it: a conflict (`domain.merge`).
+at least the other mean both copies changed it: a conflict (`domain.keymerge`).
 
 A removed key keeps its stamp: a tombstone, so that a two-way merge carries the
 removal. A log entry is created without a stamp (its random id is its identity);

@@ -23,7 +23,7 @@ _RULE_MODULES = (
     "domain/progress.py",
     "storage/document.py",
     "storage/programme_file.py",
-    "storage/studylog.py",
+    "storage/logformat.py",
     "storage/tomlfile.py",
     "storage/validation.py",
 )

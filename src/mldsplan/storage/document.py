@@ -10,7 +10,7 @@ from typing import Any
 from mldsplan.domain.errors import FileFormatError
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress, assessment_id
 from mldsplan.storage import validation
-from mldsplan.storage.studylog import OPENING, entry_id, read_log
+from mldsplan.storage.logformat import OPENING, entry_id, read_log
 
 # --- schema versions ----------------------------------------------------------
 
@@ -49,7 +49,7 @@ def _v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     """Schema 4 gives each study-log entry an id (and adds stamps, tombstones, study
     windows and reminders, none yet).
 
-    The id is made from the line's content and its occurrence (`studylog.entry_id`),
+    The id is made from the line's content and its occurrence (`logformat.entry_id`),
     so two copies of one schema-3 file migrated apart on two computers give the
     same ids and merge without a duplicate. Written on each line, so that a note
     that happens to start like an id is never read as one.

@@ -119,7 +119,7 @@ def serialise(progress: Progress, header: str = HEADER) -> bytes:
     """
     import tomli_w
 
-    from mldsplan.storage.studylog import format_log_line, format_opening_line
+    from mldsplan.storage.logformat import format_log_line, format_opening_line
 
     document = to_document(progress)
     settings: dict[str, Any] = {

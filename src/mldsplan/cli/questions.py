@@ -35,7 +35,7 @@ def ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
 
         return proc
 
-    from mldsplan.console import fitted  # each question wrapped at spaces to the terminal
+    from mldsplan.cli.messages import fitted  # each question wrapped at spaces to the terminal
 
     suggested, weekly = records.init_defaults(session)
     print(fitted("Setting up your study record (Ctrl-C stops; nothing is written until the end)."))

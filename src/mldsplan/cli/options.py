@@ -34,7 +34,7 @@ def hours(text: str) -> float:
         return parse_hours(text)
     except DurationError as exc:
         refused = typer.BadParameter(str(exc))
-        refused.hint = f"type hours as {FORMS}"  # type: ignore[attr-defined]  # clickparts shows it
+        refused.hint = f"type hours as {FORMS}"  # type: ignore[attr-defined]  # click_classes shows it
         raise refused from None
 
 

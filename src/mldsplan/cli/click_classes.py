@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from mldsplan import console
+from mldsplan.cli import messages
 from mldsplan.domain.errors import ExitCode, InputError, MldsplanError, RuleBroken
 
 # How the domain's value names read on the command line; a command may override.
@@ -106,7 +106,7 @@ def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
             message, argument = exc.details.get("problem", message), None
     if argument:
         message = f"{names.get(argument, argument)}: {message}"
-    console.fail(message, hint)
+    messages.fail(message, hint)
 
 
 def _usage_error(ctx: Any, exc: Exception) -> None:
@@ -121,7 +121,7 @@ def _usage_error(ctx: Any, exc: Exception) -> None:
     at = exc.ctx if exc.ctx is not None and exc.ctx.parent is not None else None
     where = at.command_path if at is not None else _command_path(ctx)
     hint = getattr(exc, "hint", None) or f"'{where} -h' shows what it takes"
-    console.fail(exc.format_message(), hint=hint, code=ExitCode.USAGE)
+    messages.fail(exc.format_message(), hint=hint, code=ExitCode.USAGE)
 
 
 def _command_path(ctx: Any) -> str:
@@ -164,13 +164,13 @@ def _root_usage_error(ctx: Any, exc: Exception, typed: list[str]) -> NoReturn:
             moved = typed[start : start + (1 if flag else 2)]
             rest = [w for i, w in enumerate(typed) if not start <= i < start + len(moved)]
             line = shlex.join(["mldsplan", *rest, *moved])
-            console.fail(f"{option} goes after the command: {line}", code=ExitCode.USAGE)
-        console.fail(
+            messages.fail(f"{option} goes after the command: {line}", code=ExitCode.USAGE)
+        messages.fail(
             f"No such option: {option}",
             hint="'mldsplan -h' shows the options before the command",
             code=ExitCode.USAGE,
         )
-    console.fail(
+    messages.fail(
         exc.format_message(),  # type: ignore[attr-defined]  # a UsageError
         hint="'mldsplan -h' shows what it takes",
         code=ExitCode.USAGE,
@@ -253,7 +253,7 @@ def _before_the_command(ctx: Any, option: str) -> NoReturn:
             moved = [rest.pop(i)]
             break
     line = shlex.join(["mldsplan", *typed[:at], *moved, *([] if option == "--version" else rest)])
-    console.fail(f"{option} goes before the command: {line}", code=ExitCode.USAGE)
+    messages.fail(f"{option} goes before the command: {line}", code=ExitCode.USAGE)
 
 
 def _negative_number(arg: str) -> bool:
@@ -349,15 +349,15 @@ class Group(TyperGroup):
             self._notes(ctx)
             return result
         except BrokenPipeError:
-            console.closed_pipe()
+            messages.closed_pipe()
         except InputError as exc:
             _fail_input(ctx, exc)
         except MldsplanError as exc:
-            console.fail(exc.message, _hint(exc))
+            messages.fail(exc.message, _hint(exc))
         except KeyboardInterrupt:
-            console.fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
+            messages.fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
         except OSError as exc:
-            console.fail(f"{exc.filename or 'mldsplan'}: {exc.strerror or exc}")
+            messages.fail(f"{exc.filename or 'mldsplan'}: {exc.strerror or exc}")
         except typer.TyperException as exc:
             if getattr(exc, "option_name", None) in GLOBAL_OPTIONS:
                 _before_the_command(ctx, exc.option_name)  # type: ignore[attr-defined]  # a NoSuchOption
@@ -366,7 +366,7 @@ class Group(TyperGroup):
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug of ours: still one line, and how to see more
-            console.fail(
+            messages.fail(
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="run again with MLDSPLAN_DEBUG=1 for the traceback, and report it",
             )
@@ -375,4 +375,4 @@ class Group(TyperGroup):
     def _notes(ctx: Any) -> None:
         """After a command that worked, the session's notes (no progress file yet), last."""
         if ctx.parent is None and ctx.obj is not None:
-            console.said(ctx.obj.notes())
+            messages.said(ctx.obj.notes())

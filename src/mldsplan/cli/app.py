@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mldsplan import __version__, clickparts, console, parameters, paths
-from mldsplan.domain.errors import ExitCode, InputError
-from mldsplan.output.visible import visible
-from mldsplan.parameters import (
+from mldsplan import __version__, paths
+from mldsplan.cli import click_classes, messages, options
+from mldsplan.cli.options import (
     AtOption,
     CodeArg,
     Codes,
@@ -34,13 +33,15 @@ from mldsplan.parameters import (
     WeeklyHoursOption,
     complete_codes,
 )
+from mldsplan.domain.errors import ExitCode, InputError
+from mldsplan.output.visible import visible
 
 if TYPE_CHECKING:
     from mldsplan.commands.session import Session
 
 
 app = typer.Typer(
-    cls=clickparts.Group,
+    cls=click_classes.Group,
     name="mldsplan",
     help="Study planner and credit tracker for Imperial's online MSc in ML and Data Science.",
     no_args_is_help=False,
@@ -114,7 +115,7 @@ def main(
 
     for option, given in (("--file", file), ("--programme", programme)):
         if given is not None and not given.name:
-            console.fail(f"{option}: '{given}' names no file", "give the path of a file")
+            messages.fail(f"{option}: '{given}' names no file", "give the path of a file")
     # Everything the run depends on outside its arguments, resolved once, here.
     ctx.obj = Session(
         progress=file or paths.default_progress(),
@@ -122,7 +123,7 @@ def main(
         clock=clock.now,
         cache_folder=lambda: paths.cache_folder(dict(os.environ)),
         lock_timeout=_lock_timeout,
-        warn=console.warn,
+        warn=messages.warn,
         zone=clock.local_zone,
         named_by=_named_by(ctx, "file", "--file", paths.FILE_ENV),
         config=_config_file,
@@ -155,7 +156,7 @@ def entry() -> None:
     """
     from mldsplan.storage import interrupts
 
-    interrupts.install()  # again: `python -m mldsplan.cli`, or the app imported first
+    interrupts.install()  # again: `python -m mldsplan.cli.app`, or the app imported first
     try:
         app(prog_name="mldsplan")
     except SystemExit:
@@ -188,7 +189,7 @@ def init(
         float | None,
         typer.Option(
             "--weekly-hours",
-            parser=parameters.hours,
+            parser=options.hours,
             metavar="HOURS",
             help="Your study hours a week (18, or 17h30).",
         ),
@@ -200,20 +201,20 @@ def init(
 
     Example: mldsplan init --start 2025-10 --weekly-hours 18
     """
-    from mldsplan import prompts
+    from mldsplan.cli import questions
     from mldsplan.commands import records
 
     session = _session(ctx)
-    if start is None and weekly_hours is None and prompts.interactive():
-        start, weekly_hours, done = prompts.ask_init(session)
-        console.said(records.init(session, start, weekly_hours, done))
+    if start is None and weekly_hours is None and questions.interactive():
+        start, weekly_hours, done = questions.ask_init(session)
+        messages.said(records.init(session, start, weekly_hours, done))
         if done:
-            console.say(
+            messages.say(
                 "set a module's real date and mark with: mldsplan complete CODE --on DATE --mark M"
             )
-        prompts.show_plan(session)
+        questions.show_plan(session)
         return
-    console.said(records.init(session, start, weekly_hours))
+    messages.said(records.init(session, start, weekly_hours))
 
 
 @app.command()
@@ -232,7 +233,7 @@ def plan(
 
     if codes:
         if as_json:
-            console.fail(
+            messages.fail(
                 "--codes is plain text", "'mldsplan plan --json' has each module's code and title"
             )
         from mldsplan.output import render
@@ -246,7 +247,7 @@ def plan(
 
         render.plan(programme, result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -267,7 +268,7 @@ def complete(
     """
     from mldsplan.commands import records
 
-    console.said(records.complete(_session(ctx), codes, mark, on, resit))
+    messages.said(records.complete(_session(ctx), codes, mark, on, resit))
 
 
 @app.command()
@@ -278,10 +279,10 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
     """
     from mldsplan.commands import records
 
-    console.said(records.uncomplete(_session(ctx), codes))
+    messages.said(records.uncomplete(_session(ctx), codes))
 
 
-@app.command(cls=clickparts.Numbers)
+@app.command(cls=click_classes.Numbers)
 def mark(
     ctx: typer.Context,
     code: CodeArg,
@@ -296,8 +297,8 @@ def mark(
     """
     from mldsplan.commands import records
 
-    clickparts.flags(ctx, mark="MARK")
-    console.said(records.mark(_session(ctx), code, value, resit))
+    click_classes.flags(ctx, mark="MARK")
+    messages.said(records.mark(_session(ctx), code, value, resit))
 
 
 @app.command()
@@ -316,7 +317,7 @@ def fail(
     """
     from mldsplan.commands import records
 
-    console.said(records.fail(_session(ctx), code, mark, on))
+    messages.said(records.fail(_session(ctx), code, mark, on))
 
 
 @app.command()
@@ -327,7 +328,7 @@ def unfail(ctx: typer.Context, code: CodeArg) -> None:
     """
     from mldsplan.commands import records
 
-    console.said(records.unfail(_session(ctx), code))
+    messages.said(records.unfail(_session(ctx), code))
 
 
 @app.command()
@@ -349,7 +350,7 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
         if result.next_block is not None:
             print(visible(f"Next study block: {schedule.block_line(result.next_block)}"))
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -372,17 +373,17 @@ def hours(
 
         render.hours(programme, result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
-@app.command(cls=clickparts.Numbers)
+@app.command(cls=click_classes.Numbers)
 def log(
     ctx: typer.Context,
     amount: Annotated[
         float | None,
         typer.Argument(
             metavar="HOURS",
-            parser=parameters.hours,
+            parser=options.hours,
             help="Hours studied: 1.5, 1.5h, 90m, 1h30 or 1:30 (at most a day's).",
             show_default=False,
         ),
@@ -422,7 +423,7 @@ def log(
         float | None,
         typer.Option(
             "--hours",
-            parser=parameters.hours,
+            parser=options.hours,
             metavar="HOURS",
             help="The hours (instead of HOURS, or the new hours with --edit).",
             show_default=False,
@@ -441,11 +442,11 @@ def log(
 
     Example: mldsplan log 2.5 bayesian --note "lecture 4"
     """
-    from mldsplan.commands import reports, studylog
+    from mldsplan.commands import log_and_timer, reports
 
-    clickparts.flags(ctx, opening="--opening")
+    click_classes.flags(ctx, opening="--opening")
     session = _session(ctx)
-    if studied and module and not studylog.same_module(session, studied, module):
+    if studied and module and not log_and_timer.same_module(session, studied, module):
         raise typer.BadParameter(
             f"'{studied}' and --module '{module}' name two modules; give one",
             ctx=ctx,
@@ -466,8 +467,8 @@ def log(
         )
     if edit is None:
         amount = amount if amount is not None else new_hours
-    studylog.one_action(amount, list_, undo, remove, edit)
-    studylog.opening_alone(amount, opening)
+    log_and_timer.one_action(amount, list_, undo, remove, edit)
+    log_and_timer.opening_alone(amount, opening)
     if list_:
         result = reports.log_list(session)
 
@@ -476,20 +477,20 @@ def log(
 
             render.log_entries(result)
 
-        console.show(result, as_json, human)
+        messages.show(result, as_json, human)
     elif edit is not None:
-        clickparts.flags(ctx, hours="--hours")
-        edited, words = studylog.edit(session, edit, new_hours, on, module, note)
-        console.show(edited, as_json, lambda: console.said(words))
+        click_classes.flags(ctx, hours="--hours")
+        edited, words = log_and_timer.edit(session, edit, new_hours, on, module, note)
+        messages.show(edited, as_json, lambda: messages.said(words))
     else:
         changed = (
-            studylog.remove(session, remove)
+            log_and_timer.remove(session, remove)
             if amount is None
-            else studylog.opening(session, amount, module, on, note)
+            else log_and_timer.opening(session, amount, module, on, note)
             if opening
-            else studylog.log(session, amount, module, on, note)
+            else log_and_timer.log(session, amount, module, on, note)
         )
-        console.show(changed, as_json, lambda: console.said(studylog.said(changed)))
+        messages.show(changed, as_json, lambda: messages.said(log_and_timer.said(changed)))
 
 
 @app.command()
@@ -512,7 +513,7 @@ def week(
 
         render.week(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -530,7 +531,7 @@ def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
         render.grades(programme, result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -555,7 +556,7 @@ def target(
 
         render.targets(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -573,7 +574,7 @@ def defer(
     """
     from mldsplan.commands import records
 
-    console.said(records.defer(_session(ctx), codes, years, undo))
+    messages.said(records.defer(_session(ctx), codes, years, undo))
 
 
 @app.command()
@@ -638,7 +639,7 @@ def export(
     """
     from mldsplan.commands import files
 
-    clickparts.flags(
+    click_classes.flags(
         ctx,
         output="--output",
         days="--alarm-days",
@@ -652,7 +653,7 @@ def export(
         _kept_exports(ctx, fmt is not None or keep, list_kept, forget)
         return
     if fmt is None:
-        from typer._click.exceptions import UsageError  # as clickparts shows it: exit 2
+        from typer._click.exceptions import UsageError  # as click_classes shows it: exit 2
 
         choices = ", ".join(f.value for f in Format)
         raise UsageError(f"Missing option '--format' / '-f'. Choose from: {choices}.", ctx=ctx)
@@ -672,9 +673,9 @@ def export(
     if content is not None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
-    console.said(said)
+    messages.said(said)
     if keep:
-        console.said(
+        messages.said(
             files.keep(
                 _session(ctx),
                 fmt.value,
@@ -701,12 +702,12 @@ def _kept_exports(
         )
     session = _session(ctx)
     if forget is not None:
-        console.said(files.forget(session, forget))
+        messages.said(files.forget(session, forget))
         return
     lines, said = files.list_kept(session)
     for line in lines:
         print(visible(line))
-    console.said(said)
+    messages.said(said)
 
 
 @app.command(name="import")
@@ -725,7 +726,7 @@ def import_(
     """
     from mldsplan.commands import files
 
-    console.said(files.import_(_session(ctx), path))
+    messages.said(files.import_(_session(ctx), path))
 
 
 @app.command()
@@ -746,7 +747,7 @@ def check(ctx: typer.Context) -> None:
     )
     render.report(report.lines)
     if report.problems:
-        console.say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
+        messages.say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
         raise typer.Exit(ExitCode.FAILURE)
 
 
@@ -770,7 +771,7 @@ def undo(
     from mldsplan.commands import versions
 
     session = _session(ctx)
-    console.said(versions.undo(session, to))
+    messages.said(versions.undo(session, to))
     session.refresh_kept()  # undo changes the record too: the kept exports follow
 
 
@@ -783,7 +784,7 @@ def redo(ctx: typer.Context) -> None:
     from mldsplan.commands import versions
 
     session = _session(ctx)
-    console.said(versions.redo(session))
+    messages.said(versions.redo(session))
     session.refresh_kept()
 
 
@@ -802,7 +803,7 @@ def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
         render.history(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -832,10 +833,10 @@ def merge(
     """
     from mldsplan.commands import merge as merging
 
-    clickparts.flags(ctx, other="OTHER")
+    click_classes.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_copy(_session(ctx), other, dry_run, choice, delete_copy)
-    console.merged(outcome, "nothing was written")
+    messages.merged(outcome, "nothing was written")
 
 
 @app.command("merge-driver")
@@ -861,12 +862,12 @@ def merge_driver(
     """
     from mldsplan.commands import merge as merging
 
-    clickparts.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
+    click_classes.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_driver(_session(ctx), base, ours, theirs, choice)
     if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
-        console.said(outcome.said)
-    console.merged(
+        messages.said(outcome.said)
+    messages.merged(
         outcome,
         "OURS holds every other change of both sides and ours' value for each conflict,"
         " and git reports the file as conflicted",
@@ -893,7 +894,7 @@ def due(
 
         render.due(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @app.command()
@@ -914,9 +915,9 @@ def start(
 
     Example: mldsplan start bayesian --note "lecture 5"
     """
-    from mldsplan.commands import studylog
+    from mldsplan.commands import log_and_timer
 
-    console.said(studylog.start(_session(ctx), code, note, at))
+    messages.said(log_and_timer.start(_session(ctx), code, note, at))
 
 
 @app.command()
@@ -928,11 +929,11 @@ def stop(
 
     Example: mldsplan stop
     """
-    from mldsplan.commands import studylog
+    from mldsplan.commands import log_and_timer
 
     if at is None:
-        clickparts.flags(ctx, at="stop")  # the time is now, not an --at the student gave
-    console.said(studylog.stop(_session(ctx), at))
+        click_classes.flags(ctx, at="stop")  # the time is now, not an --at the student gave
+    messages.said(log_and_timer.stop(_session(ctx), at))
 
 
 @app.command()
@@ -941,9 +942,9 @@ def cancel(ctx: typer.Context) -> None:
 
     Example: mldsplan cancel
     """
-    from mldsplan.commands import studylog
+    from mldsplan.commands import log_and_timer
 
-    console.said(studylog.cancel(_session(ctx)))
+    messages.said(log_and_timer.cancel(_session(ctx)))
 
 
 @app.command()
@@ -964,11 +965,11 @@ def switch(
 
     Example: mldsplan switch deep-learning --note "lab 3"
     """
-    from mldsplan.commands import studylog
+    from mldsplan.commands import log_and_timer
 
     if at is None:
-        clickparts.flags(ctx, at="switch")  # the time is now, not an --at the student gave
-    console.said(studylog.switch(_session(ctx), code, note, at))
+        click_classes.flags(ctx, at="switch")  # the time is now, not an --at the student gave
+    messages.said(log_and_timer.switch(_session(ctx), code, note, at))
 
 
 @app.command()
@@ -986,13 +987,13 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
         render.status(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 # --- the term calendar -----------------------------------------------------
 
 calendar_app = typer.Typer(
-    cls=clickparts.Group,
+    cls=click_classes.Group,
     help="The six terms' dates (shipped or your own), and setting your own.",
     invoke_without_command=True,
 )
@@ -1007,7 +1008,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         if as_json:  # `calendar set`/`reset` print no JSON object: say so, don't drop it
-            console.fail(
+            messages.fail(
                 f"--json goes with 'calendar' alone, not 'calendar {ctx.invoked_subcommand}'",
                 "'mldsplan calendar --json' shows the terms' dates after the change",
             )
@@ -1021,7 +1022,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
         render.calendar(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 @calendar_app.command("set")
@@ -1037,7 +1038,7 @@ def calendar_set(
     """
     from mldsplan.commands import assess
 
-    console.said(assess.set_term(_session(ctx), term, start, end))
+    messages.said(assess.set_term(_session(ctx), term, start, end))
 
 
 @calendar_app.command("reset")
@@ -1053,13 +1054,13 @@ def calendar_reset(
     """
     from mldsplan.commands import assess
 
-    console.said(assess.reset_term(_session(ctx), term))
+    messages.said(assess.reset_term(_session(ctx), term))
 
 
 # --- assessments -----------------------------------------------------------
 
 assess_app = typer.Typer(
-    cls=clickparts.Group, help="A module's assessments: weights, due dates, marks."
+    cls=click_classes.Group, help="A module's assessments: weights, due dates, marks."
 )
 app.add_typer(assess_app, name="assess")
 
@@ -1078,10 +1079,10 @@ def assess_add(
     """
     from mldsplan.commands import assess
 
-    console.said(assess.add(_session(ctx), code, name, weight, due))
+    messages.said(assess.add(_session(ctx), code, name, weight, due))
 
 
-@assess_app.command("mark", cls=clickparts.Numbers)
+@assess_app.command("mark", cls=click_classes.Numbers)
 def assess_mark(
     ctx: typer.Context,
     code: CodeArg,
@@ -1094,8 +1095,8 @@ def assess_mark(
     """
     from mldsplan.commands import assess
 
-    clickparts.flags(ctx, mark="MARK")
-    console.said(assess.mark(_session(ctx), code, name, value))
+    click_classes.flags(ctx, mark="MARK")
+    messages.said(assess.mark(_session(ctx), code, name, value))
 
 
 @assess_app.command("edit")
@@ -1115,7 +1116,7 @@ def assess_edit(
     """
     from mldsplan.commands import assess
 
-    console.said(assess.edit(_session(ctx), code, name, new_name, weight, due))
+    messages.said(assess.edit(_session(ctx), code, name, new_name, weight, due))
 
 
 @assess_app.command("remove")
@@ -1126,7 +1127,7 @@ def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
     """
     from mldsplan.commands import assess
 
-    console.said(assess.remove(_session(ctx), code, name))
+    messages.said(assess.remove(_session(ctx), code, name))
 
 
 @assess_app.command("list")
@@ -1155,7 +1156,7 @@ def assess_list(
 
         render.assessments(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
 
 
 # --- reminders -----------------------------------------------------------------
@@ -1198,7 +1199,7 @@ def remind(
             if on
         ]
         if given:
-            console.fail(
+            messages.fail(
                 f"{alone} goes alone, not with {given[0]}",
                 "'mldsplan remind --install' installs; 'mldsplan remind --uninstall' removes",
                 code=ExitCode.USAGE,
@@ -1209,7 +1210,7 @@ def remind(
             )
         else:
             said, line = reminding.uninstall(session, os.environ)
-        console.said(said)
+        messages.said(said)
         if line is not None:
             print(line)
         return
@@ -1222,7 +1223,7 @@ def remind(
         platform=sys.platform,
     )
     if as_json:
-        console.show(result, True, lambda: None)
+        messages.show(result, True, lambda: None)
     elif dry_run:
         for notice in result.notices:
             print(notice.text)
@@ -1245,7 +1246,7 @@ def _program() -> list[str]:
 # --- study windows, busy calendars and the week's blocks ---------------------
 
 available_app = typer.Typer(
-    cls=clickparts.Group, help="Your study windows (in your record, on every computer)."
+    cls=click_classes.Group, help="Your study windows (in your record, on every computer)."
 )
 app.add_typer(available_app, name="available")
 
@@ -1267,8 +1268,8 @@ def available_set(
     """
     from mldsplan.commands import schedule
 
-    clickparts.flags(ctx, windows="WINDOW", blocks="--blocks")
-    console.said(schedule.available_set(_session(ctx), windows or [], blocks))
+    click_classes.flags(ctx, windows="WINDOW", blocks="--blocks")
+    messages.said(schedule.available_set(_session(ctx), windows or [], blocks))
 
 
 @available_app.command("list")
@@ -1291,10 +1292,10 @@ def available_clear(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import schedule
 
-    console.said(schedule.available_clear(_session(ctx)))
+    messages.said(schedule.available_clear(_session(ctx)))
 
 
-busy_app = typer.Typer(cls=clickparts.Group, help="This computer's busy calendars (.ics files).")
+busy_app = typer.Typer(cls=click_classes.Group, help="This computer's busy calendars (.ics files).")
 app.add_typer(busy_app, name="busy")
 BusyPath = Annotated[
     Path, typer.Argument(metavar="PATH", help="An .ics calendar file.", readable=False)
@@ -1309,8 +1310,8 @@ def busy_add(ctx: typer.Context, path: BusyPath) -> None:
     """
     from mldsplan.commands import schedule
 
-    clickparts.flags(ctx, path="PATH")
-    console.said(schedule.busy_add(_session(ctx), path))
+    click_classes.flags(ctx, path="PATH")
+    messages.said(schedule.busy_add(_session(ctx), path))
 
 
 @busy_app.command("list")
@@ -1333,8 +1334,8 @@ def busy_remove(ctx: typer.Context, path: BusyPath) -> None:
     """
     from mldsplan.commands import schedule
 
-    clickparts.flags(ctx, path="PATH")
-    console.said(schedule.busy_remove(_session(ctx), path))
+    click_classes.flags(ctx, path="PATH")
+    messages.said(schedule.busy_remove(_session(ctx), path))
 
 
 @app.command("schedule")
@@ -1355,7 +1356,7 @@ def schedule_(
     """
     from mldsplan.commands import schedule
 
-    clickparts.flags(ctx, week="--week", busy="--busy")
+    click_classes.flags(ctx, week="--week", busy="--busy")
     result = schedule.schedule(_session(ctx), week, busy or [])
 
     def human() -> None:
@@ -1363,4 +1364,4 @@ def schedule_(
 
         shown.schedule(result)
 
-    console.show(result, as_json, human)
+    messages.show(result, as_json, human)
