@@ -55,7 +55,8 @@ def write(path: Path, content: bytes, mode: int) -> None:
     """Replace `path` (git's OURS) with `content`, whole or not at all, through a
     temporary file named `PREFIX...SUFFIX`. A failure after the new content is in place
     raises `store.Landed`."""
-    from mldsplan.storage.store import TEMP_SUFFIX, write_atomic  # only a write needs it
+    from mldsplan.storage.own_files import TEMP_SUFFIX
+    from mldsplan.storage.store import write_atomic  # only a write needs it
 
     assert TEMP_SUFFIX == SUFFIX  # the names `.gitignore` holds
     write_atomic(path, content, mode, temp_prefix=PREFIX)

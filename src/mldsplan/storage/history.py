@@ -31,14 +31,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.errors import FileFormatError, InputError, StoreError
+from mldsplan.storage.own_files import (
+    BACKUP,
+    HISTORY,
+    history_name,
+    in_flight_path,
+    sibling,
+    version_path,
+)
 
 if TYPE_CHECKING:
     from mldsplan.domain.progress import Progress
 
 KEEP = 51  # the version the file holds and the 50 before it: `undo` works 50 times
-PREFIX = ".history-"
 # Patterns compiled on first use (`re` keeps them): a read command never needs them.
-_NAME = r"\.history-([0-9]{1,12})(?:\.after-([0-9]{1,12}))?"
 # The first line `undo` and `redo` write: which version's file the record came from.
 _PUT_BACK = rb"\A# mldsplan progress file: put back by [^\n]*?\(version ([0-9]{1,12}),"
 # 0.3's first line after an undo (the next undo redid): its file is older than its .bak.
@@ -59,19 +65,6 @@ class Version(NamedTuple):
     path: Path
 
 
-def is_history_name(rest: str) -> bool:
-    """`rest` (what follows the progress file's name) names a version or a change in flight."""
-    return re.fullmatch(_NAME, rest) is not None
-
-
-def _sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def version_path(path: Path, number: int) -> Path:
-    return _sibling(path, f"{PREFIX}{number}")
-
-
 def _names(path: Path) -> list[tuple[int, int | None, Path]]:
     try:
         names = os.listdir(path.parent)
@@ -81,10 +74,9 @@ def _names(path: Path) -> list[tuple[int, int | None, Path]]:
     for name in names:
         if not name.startswith(path.name):
             continue
-        matched = re.fullmatch(_NAME, name[len(path.name) :])
-        if matched:
-            after = None if matched[2] is None else int(matched[2])
-            found.append((int(matched[1]), after, path.parent / name))
+        named = history_name(name[len(path.name) :])
+        if named is not None:
+            found.append((*named, path.parent / name))
     return sorted(found)
 
 
@@ -116,7 +108,7 @@ def header(number: int) -> str:
     left out: a file's name may hold what a comment line cannot)."""
     return (
         f"# mldsplan progress file: put back by mldsplan undo or redo (version {number},"
-        f" kept beside it as {PREFIX}{number}); safe to read, edit with care.\n"
+        f" kept beside it as {HISTORY}{number}); safe to read, edit with care.\n"
     )
 
 
@@ -176,7 +168,7 @@ def begin(path: Path, old: bytes | None, new: bytes, disk: Disk) -> Path:
     if at is None:  # no file: the new one follows every version kept
         at = kept[-1].number if kept else 0
     number = (kept[-1].number if kept else 0) + 1
-    pending = _sibling(path, f"{PREFIX}{number}.after-{at}")
+    pending = in_flight_path(path, number, at)
     disk.write(pending, new)
     return pending
 
@@ -184,9 +176,10 @@ def begin(path: Path, old: bytes | None, new: bytes, disk: Disk) -> Path:
 def land(path: Path, pending: Path, disk: Disk) -> None:
     """The change in flight `pending` has landed: drop the undone versions after the one it
     follows, make it a version, and keep the newest `KEEP`."""
-    matched = re.fullmatch(_NAME, pending.name[len(path.name) :])
-    assert matched is not None and matched[2] is not None, pending
-    number, after = int(matched[1]), int(matched[2])
+    named = history_name(pending.name[len(path.name) :])
+    assert named is not None, pending
+    number, after = named
+    assert after is not None, pending
     dropped = [v for v in versions(path) if after < v.number < number]
     for version in dropped:
         version.path.unlink(missing_ok=True)
@@ -253,7 +246,7 @@ def _migrate(path: Path, disk: Disk) -> None:
     kept = versions(path)
     if len(kept) > 1:
         return
-    backup = _sibling(path, ".bak")
+    backup = sibling(path, BACKUP)
     raw, old = _file_bytes(path), read(backup)
     if old is None or not _whole(backup, old, disk):
         return

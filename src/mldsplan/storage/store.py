@@ -17,14 +17,13 @@ write the same way. A symlinked progress file is written through to its target.
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace as with_fields
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from mldsplan.domain.errors import (
     FileFormatError,
@@ -37,13 +36,26 @@ from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
 from mldsplan.domain.rules import Problem, record_problems
 from mldsplan.storage import history, interrupts, tomlfile
-from mldsplan.storage.document import from_document, from_validated, migrate, to_document
+from mldsplan.storage.document import from_document, from_validated, migrate
+from mldsplan.storage.own_files import (
+    BACKUP,
+    LOCK,
+    REDO,
+    TEMP_SUFFIX,
+    broken_name,
+    migrated_backup,
+    sibling,
+    temp_files,
+)
+from mldsplan.storage.own_files import is_own_name as is_own_name  # the store's own names,
+from mldsplan.storage.own_files import own_files as own_files  # re-exported for commands
+from mldsplan.storage.own_files import temp_prefix as own_temp_prefix
+from mldsplan.storage.progress_text import HEADER, serialise
 
 if TYPE_CHECKING:
     from mldsplan.storage.cache import Cache
 
 LOCK_TIMEOUT_SECONDS = 10.0
-TEMP_SUFFIX = ".tmp"
 
 
 def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
@@ -53,7 +65,7 @@ def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
     except FileFormatError as exc:
         real = path.resolve() if path.is_symlink() else path  # where its .bak is
         # The hint names undo only when there is a version to put back.
-        kept = sibling(real, ".bak").is_file() or bool(history.versions(real))
+        kept = sibling(real, BACKUP).is_file() or bool(history.versions(real))
         raise FileFormatError(
             exc.message,
             problems=exc.problems,
@@ -107,141 +119,12 @@ def load_for(
     return progress
 
 
-# The file's first line, a comment (`undo` and `redo` write their own: `history.header`).
-HEADER = "# mldsplan progress file: written by mldsplan; safe to read, edit with care.\n"
-
-
-def serialise(progress: Progress, header: str = HEADER) -> bytes:
-    """The file's text: settings, the study log as a text block, then the tables.
-
-    The log is one literal multi-line string, an entry a line, because TOML
-    arrays of tables parse about 40 times slower and a log grows long.
-    """
-    import tomli_w
-
-    from mldsplan.storage.logformat import format_log_line, format_opening_line
-
-    document = to_document(progress)
-    settings: dict[str, Any] = {
-        k: document[k]
-        for k in (
-            "schema_version",
-            "revision",
-            "start",
-            "weekly_hours",
-            "windows",
-            "blocks",
-            "remind_days",
-            "remind_timer_hours",
-        )
-        if k in document
-    }
-    tables = {
-        k: document[k]
-        for k in (
-            "completions",
-            "deferrals",
-            "term_dates",
-            "assessments",
-            "failed_attempts",
-            "timer",
-            "reminders_sent",
-            "stamps",
-        )
-        if document.get(k)
-    }
-    parts = [header, tomli_w.dumps(settings)]
-    if progress.log or progress.opening:
-        lines = "".join(format_opening_line(o) + "\n" for o in progress.opening)
-        lines += "".join(format_log_line(e) + "\n" for e in progress.log)
-        parts.append(
-            "\n# Study log, an entry a line: date ('opening' for hours studied before"
-            " tracking), hours, module (- for none), id, note.\n"
-            f"log = '''\n{lines}'''\n"
-        )
-    if tables:
-        parts.append("\n" + tomli_w.dumps(tables))
-    return "".join(parts).encode("utf-8")
-
-
 def _fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-# --- the files mldsplan keeps beside the progress file -----------------------
-
-BACKUP = ".bak"  # the version before the last change (`undo` puts it back)
-LOCK = ".lock"
-# The version a change replaces, kept whole until the new one has landed; it then
-# becomes the `.bak`. One left behind means a write or an undo was killed.
-REDO = ".redo"
-BROKEN = ".broken-"  # a file that did not parse, kept by `undo`
-TEMP_MARK = ".mldsplan-"  # temporary files are `.<name>.mldsplan-XXXXXXXX.tmp`
-_MIGRATED = re.compile(r"\.v[0-9]+\.bak")  # the pre-migration copy, `.v1.bak`
-
-
-def sibling(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
-
-
-def _kept_name(progress_name: str, name: str) -> bool:
-    """`name` is the progress file or a file mldsplan keeps beside it (not a temporary one)."""
-    if not name.startswith(progress_name):
-        return False
-    rest = name[len(progress_name) :]
-    return (
-        rest in ("", BACKUP, LOCK, REDO)
-        or rest.startswith(BROKEN)
-        or _MIGRATED.fullmatch(rest) is not None
-        or history.is_history_name(rest)
-    )
-
-
-def _temp_owner(name: str) -> str | None:
-    """The name a temporary file `.<name>.mldsplan-XXXXXXXX.tmp` was written for, or None."""
-    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
-        return None
-    owner, mark, _ = name[1:].rpartition(TEMP_MARK)
-    return owner if mark else None
-
-
-def is_own_name(progress_name: str, name: str) -> bool:
-    """`name` is one of mldsplan's files for a progress file named `progress_name`.
-
-    Names are compared literally, never as glob patterns: `p[1].toml` says
-    nothing about `p1.toml`.
-    """
-    owner = _temp_owner(name)
-    return _kept_name(progress_name, name if owner is None else owner)
-
-
-def _folder_names(folder: Path) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []
-
-
-def own_files(path: Path) -> list[Path]:
-    """The files of mldsplan's for `path` that exist now, temporary ones included."""
-    return [path.parent / n for n in _folder_names(path.parent) if is_own_name(path.name, n)]
-
-
-def _temp_files(path: Path) -> list[Path]:
-    """Temporary files that crashed writes of `path` or of the files kept beside it left."""
-    return [
-        path.parent / n
-        for n in _folder_names(path.parent)
-        if (owner := _temp_owner(n)) is not None and _kept_name(path.name, owner)
-    ]
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".{path.name}{TEMP_MARK}"
 
 
 def describe(error: BaseException) -> str:
@@ -276,7 +159,7 @@ def write_atomic(
     """
     import tempfile  # only writes need it
 
-    prefix = _temp_prefix(path) if temp_prefix is None else temp_prefix
+    prefix = own_temp_prefix(path) if temp_prefix is None else temp_prefix
     fd, temp_name = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=path.parent)
     temp = Path(temp_name)
     try:
@@ -558,11 +441,11 @@ def _write_versions(path: Path, old_raw: bytes | None, content: bytes) -> None:
         on_disk = tomlfile.parse(path, old_raw).get("schema_version")
         if on_disk != SCHEMA_VERSION:
             # Keep the pre-migration file as it was, once, beside the usual backup.
-            backup = sibling(path, f".v{on_disk}.bak")
+            backup = migrated_backup(path, on_disk)
             if not backup.exists():
                 _write_backup(backup, old_raw)
     # We hold the lock, so any temporary file of ours here was left by a crashed write.
-    for temp in _temp_files(path):
+    for temp in temp_files(path):
         temp.unlink(missing_ok=True)
     in_flight = history.begin(path, old_raw, content, disk())
     _commit(path, content, old_raw)
@@ -585,8 +468,7 @@ def _revision_in(raw: bytes) -> int:
     try:
         value = tomlfile.parse(Path("-"), raw).get("revision")
     except FileFormatError:
-        found = re.search(rb"(?m)^[ \t]*revision[ \t]*=[ \t]*([0-9]{1,18})[ \t]*(#.*)?$", raw)
-        value = int(found[1]) if found else 0
+        value = history.revision_in(raw)
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
@@ -662,7 +544,7 @@ def step(
             restored = stamp(replaced, restored)
         restored = with_fields(restored, revision=max(restored.revision, latest) + 1)
         content = checked_content(path, restored, history.header(chosen.number))
-        kept_as = _broken_name(path, now) if broken else None
+        kept_as = broken_name(path, now) if broken else None
         try:
             if kept_as is not None and current_raw is not None:
                 _write_backup(kept_as, current_raw)
@@ -687,13 +569,3 @@ def settled(
         if done and notify:
             notify(done)
         yield path
-
-
-def _broken_name(path: Path, now: datetime) -> Path:
-    """`<file>.broken-<timestamp>`, never one that exists already."""
-    stamp = f"{BROKEN}{now:%Y%m%dT%H%M%S}"
-    kept, n = sibling(path, stamp), 1
-    while kept.exists() or kept.is_symlink():
-        n += 1
-        kept = sibling(path, f"{stamp}-{n}")
-    return kept
