@@ -412,7 +412,7 @@ def refresh_kept(session: Session) -> list[str]:
         # writes the latest record, whatever the order the changes landed in.
         with FileLock(str(config.with_name(KEPT_LOCK)), timeout=session.lock_timeout()):
             programme = session.programme()
-            record = store.load_for(session.progress_file, programme, session.now, session.cache())
+            record = session.record()
             for k in todo:
                 problem = _refresh(session, programme, record, k)
                 if problem is not None:

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import Progress
+    from mldsplan.domain.rules import Problem
     from mldsplan.storage.cache import Cache
+    from mldsplan.storage.store import Rules
 
 Change = Callable[["Progress"], "Progress"]
 # More conflict copies than this are said in one line (`check` lists each).
@@ -201,13 +203,37 @@ class Session:
             self._programme = load_programme(path, self.cache())
         return self._programme
 
-    def load(self) -> tuple[Programme, Progress]:
-        """The programme and the record, the record checked against every rule."""
+    def rules(self, *, judge_entered: bool = True) -> Rules:
+        """What a record breaks against the programme and the clock (`domain.rules`), as
+        every read and write of this run checks it. The values a change entered are
+        judged against the clock, unless `judge_entered` is False: what a merge or an
+        import brings in was entered on another computer, whose clock may be ahead."""
+        from mldsplan.domain.rules import record_problems
+
+        programme, now = self.programme(), self.now
+
+        def broken(record: Progress, entered: Progress | None) -> list[Problem]:
+            return record_problems(
+                record,
+                programme,
+                now.date(),
+                now=now,
+                entered=entered if judge_entered else None,
+            )
+
+        return broken
+
+    def record(self) -> Progress:
+        """The record, checked against every rule."""
         from mldsplan.storage import store
 
+        return store.load_for(self.progress_file, self.rules(), self.cache())
+
+    def load(self) -> tuple[Programme, Progress]:
+        """The programme and the record, the record checked against every rule."""
         programme = self.programme()
         self._no_file_yet()
-        return programme, store.load_for(self.progress_file, programme, self.now, self.cache())
+        return programme, self.record()
 
     def update(
         self,
@@ -227,21 +253,15 @@ class Session:
         The first write of a new file says where it went (and that it made its
         folder), so that a mistyped path is seen at once; `init` says it itself.
         """
-        from mldsplan.domain.rules import record_problems
         from mldsplan.storage import store
 
-        programme, now, path = self.programme(), self.now, self.progress_file
+        path = self.progress_file
+        rules = self.rules(judge_entered=not (merging or entered_elsewhere))
         new, new_folder = not path.exists(), not path.parent.is_dir()
         done = store.update(
             path,
             change,
-            lambda record, entered: record_problems(
-                record,
-                programme,
-                now.date(),
-                now=now,
-                entered=None if merging or entered_elsewhere else entered,
-            ),
+            rules,
             self.lock_timeout(),
             self.warn,
             stamp=None if merging else self.stamp,

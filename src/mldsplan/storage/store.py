@@ -32,9 +32,8 @@ from mldsplan.domain.errors import (
     SavedButError,
     StoreError,
 )
-from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import SCHEMA_VERSION, Progress
-from mldsplan.domain.rules import Problem, record_problems
+from mldsplan.domain.rules import Problem
 from mldsplan.storage import history, interrupts, tomlfile
 from mldsplan.storage.document import from_document, from_validated, migrate
 from mldsplan.storage.own_files import (
@@ -56,6 +55,10 @@ if TYPE_CHECKING:
     from mldsplan.storage.cache import Cache
 
 LOCK_TIMEOUT_SECONDS = 10.0
+
+# What a record breaks; the second argument is the record a command changed (its new
+# values are judged against the clock), None for a record read as it is.
+Rules = Callable[[Progress, Progress | None], list[Problem]]
 
 
 def parse(path: Path, raw: bytes, cache: Cache | None = None) -> Progress:
@@ -110,12 +113,13 @@ def load(path: Path, cache: Cache | None = None) -> Progress:
     return Progress() if raw is None else parse(path, raw, cache)
 
 
-def load_for(
-    path: Path, programme: Programme, now: datetime, cache: Cache | None = None
-) -> Progress:
-    """The record in `path`, refused when it breaks a rule (as `check` would say)."""
+def load_for(path: Path, rules: Rules, cache: Cache | None = None) -> Progress:
+    """The record in `path`, refused when it breaks a rule (as `check` would say).
+
+    `rules` lists what is wrong with a record, as `update` takes them (see `domain.rules`).
+    """
     progress = load(path, cache)
-    _refuse_broken(path, record_problems(progress, programme, now.date(), now=now))
+    _refuse_broken(path, rules(progress, None))
     return progress
 
 
@@ -357,9 +361,6 @@ def _commit(path: Path, content: bytes, old: bytes | None) -> None:
         raise Landed(exc) from exc
 
 
-# What a record breaks; the second argument is the record a command changed (its new
-# values are judged against the clock), None for a record read as it is.
-Rules = Callable[[Progress, Progress | None], list[Problem]]
 Notify = Callable[[str], None]
 Stamp = Callable[[Progress, Progress], Progress]
 
