@@ -739,12 +739,7 @@ def check(ctx: typer.Context) -> None:
     from mldsplan.output import render
 
     session = _session(ctx)
-    report = checks.check(
-        session.programme_file,
-        session.progress_file,
-        session.now,
-        copies=session.copy_warnings(every=True),
-    )
+    report = checks.check(session)
     render.report(report.lines)
     if report.problems:
         messages.say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")

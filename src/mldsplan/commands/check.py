@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
+from mldsplan.commands.session import Session
 from mldsplan.domain.errors import MldsplanError
 from mldsplan.domain.numbers import count_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
 from mldsplan.domain.rules import future_values, record_problems
 from mldsplan.domain.workload import plan_warnings
-from mldsplan.paths import default_programme_path
 from mldsplan.storage import store, tomlfile
 from mldsplan.storage.programme_file import programme_problems
 
@@ -43,26 +41,28 @@ def _check_programme(path: Path, report: Report) -> Programme | None:
     return programme
 
 
-def check(
-    programme_path: Path | None, progress_path: Path, now: datetime, copies: Sequence[str] = ()
-) -> Report:
-    """Every problem found; `copies`: the sync tools' conflict copies beside the file."""
-    report = _check(programme_path, progress_path, now)
+def check(session: Session) -> Report:
+    """Every problem found, then each conflict copy a sync tool left beside the file."""
+    copies = session.copy_warnings(every=True)
+    report = _check(session)
     report.lines += [f"warning: {text}" for text in copies]
     return report
 
 
-def _check(programme_path: Path | None, progress_path: Path, now: datetime) -> Report:
+def _check(session: Session) -> Report:
+    """The files read as they are: the programme validated in full (every problem, not
+    the first), the record without the cache (check validates every byte)."""
     report = Report()
+    progress_path, now = session.progress_file, session.now
     try:
-        path = programme_path or default_programme_path()
+        path = session.programme_path()
     except MldsplanError as exc:
         report.problem(exc.message)
         programme = None
     else:
         programme = _check_programme(path, report)
     try:
-        record = store.load(progress_path)  # no cache: check validates every byte
+        record = store.load(progress_path)
     except MldsplanError as exc:
         for text in exc.problems:
             report.problem(text)

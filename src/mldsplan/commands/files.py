@@ -40,13 +40,8 @@ def guard_output(session: Session, output: Path, force: bool) -> None:
         ):
             protected.append(progress_file.parent / resolved.name)
         protected += store.own_files(progress_file)
-    if session.programme_file is not None:
-        protected.append(session.programme_file)
-    else:
-        from mldsplan.paths import shipped_programme
-
-        shipped = shipped_programme()
-        protected += [shipped] if shipped else []
+    with suppress(MldsplanError):  # no programme file shipped: there is none to guard
+        protected.append(session.programme_path())
     try:
         out_info = os.stat(output)
     except FileNotFoundError:

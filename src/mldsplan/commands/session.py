@@ -193,14 +193,21 @@ class Session:
 
         return Cache(self._cache_folder())
 
+    def programme_path(self) -> Path:
+        """The programme file this run reads: `--programme`'s, else the shipped one (an
+        error when this installation lacks it)."""
+        if self.programme_file is not None:
+            return self.programme_file
+        from mldsplan.paths import default_programme_path
+
+        return default_programme_path()
+
     def programme(self) -> Programme:
         """The programme, loaded once (validated in full unless the cache knows it)."""
         if self._programme is None:
-            from mldsplan.paths import default_programme_path
             from mldsplan.storage.programme_file import load_programme
 
-            path = self.programme_file or default_programme_path()
-            self._programme = load_programme(path, self.cache())
+            self._programme = load_programme(self.programme_path(), self.cache())
         return self._programme
 
     def rules(self, *, judge_entered: bool = True) -> Rules:
