@@ -12,9 +12,11 @@ from mldsplan.commands import arguments
 from mldsplan.commands.session import Session
 from mldsplan.domain import changes
 from mldsplan.domain.errors import InputError, RuleBroken
+from mldsplan.domain.facts import compensated_text, latest_entry_month
+from mldsplan.domain.numbers import count_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
-from mldsplan.domain.terms import schedule
+from mldsplan.domain.terms import planned_year, schedule
 from mldsplan.domain.workload import last_module_conflicts, plan_warnings
 
 
@@ -81,9 +83,7 @@ def init_defaults(session: Session) -> tuple[str, float]:
     if record is not None and record.start:
         start = record.start
     else:
-        today = session.today
-        month = programme.entry_month or today.month
-        start = f"{today.year - (today.month < month)}-{month:02d}"
+        start = latest_entry_month(programme, session.today)
     weekly = record.weekly(programme) if record else programme.weekly_hours
     return start, weekly
 
@@ -175,8 +175,9 @@ def _unmarked_warnings(record: Progress, codes: list[str]) -> list[str]:
             mark = record.completions[code].mark
             counts = "no mark is recorded" if mark is None else f"the mark {mark:g} counts"
             said.append(
-                f"warning: {code} has {len(missing)} unmarked assessment"
-                f"{'s' * (len(missing) > 1)}: {unmarked_text(missing)}; {counts}"
+                f"warning: {code} has"
+                f" {count_text(len(missing), 'unmarked assessment', 'unmarked assessments')}:"
+                f" {unmarked_text(missing)}; {counts}"
             )
     return said
 
@@ -207,8 +208,8 @@ def defer(session: Session, typed: list[str], years: int, undo: bool) -> list[st
         module = programme.module(code)
         moved = after.deferrals.get(code, 0)
         said.append(
-            f"{code}: planned in year {module.year + moved} term {module.term}"
-            + (f" ({moved} year{'s' * (moved > 1)} later)" if moved else " (its own term)")
+            f"{code}: planned in year {planned_year(module, after)} term {module.term}"
+            + (f" ({count_text(moved, 'year', 'years')} later)" if moved else " (its own term)")
         )
     said += [f"warning: {w}" for w in plan_warnings(programme, after, session.today)]
     for final, later, more in last_module_conflicts(schedule(programme, after)):
@@ -237,15 +238,10 @@ def fail(session: Session, typed: str, mark: float | None, on: str | None) -> li
     said = [f"recorded a failed attempt at {code}: {tried.mark:g} on {day}"]
     standing = standings(programme, after)[code]
     if standing.state == COMPENSATED:
-        floor = programme.classification.compensation.floor
-        said.append(
-            f"{code} is compensated (a mark of {floor:g} or more, within the programme's"
-            " compensation limit): it counts as passed, its mark as it is"
-        )
+        said.append(compensated_text(programme, code))
     elif standing.attempts_left:
-        left = standing.attempts_left
         said.append(
-            f"{left} attempt{'s' * (left != 1)} left; once you pass:"
+            f"{count_text(standing.attempts_left, 'attempt', 'attempts')} left; once you pass:"
             f" mldsplan complete {code} --resit --mark M"
         )
     else:

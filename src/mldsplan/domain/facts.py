@@ -298,3 +298,22 @@ class Facts:
                 self.record, first, last, self.on, overdue, self.deadline_weeks
             )
         return self._deadlines[key]
+
+
+# --- facts a command says in words (`init`, `fail`) ---------------------------
+
+
+def latest_entry_month(programme: Programme, today: date) -> str:
+    """The most recent entry month at or before `today`, as `YYYY-MM` (today's month when
+    the programme names none): the start `init` suggests."""
+    month = programme.entry_month or today.month
+    return f"{today.year - (today.month < month)}-{month:02d}"
+
+
+def compensated_text(programme: Programme, code: str) -> str:
+    """What it means that `code` is compensated, in the programme's rule's words."""
+    floor = programme.classification.compensation.floor
+    return (
+        f"{code} is compensated (a mark of {floor:g} or more, within the programme's"
+        " compensation limit): it counts as passed, its mark as it is"
+    )
