@@ -2,7 +2,7 @@
 
 Values are taken from the `--json` output of the same state and looked for
 in the text, formatted as the report formats them. The CliRunner is not a
-terminal: `MLDSPLAN_FORCE_TERMINAL=1` makes render lay out for COLUMNS as on one.
+terminal: `MLDSPLAN_FORCE_TERMINAL=1` makes the layout engine lay out for COLUMNS as on one.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from conftest import TODAY, MadeWith, Run, RunJson
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.results import JSON_SCHEMA_VERSION
-from mldsplan.output.render import hours_text
 
 WIDTHS = [60, 80, 120]
 NOTE = "lecture 4 on variational inference, with the worked examples from the notes"
@@ -377,7 +377,7 @@ def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Left to itself Rich would squeeze both prose columns alike and cut the dates."""
-    from mldsplan.output.render import Col, screen
+    from mldsplan.output.layout import Col, screen
 
     monkeypatch.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
     monkeypatch.setenv("COLUMNS", "60")

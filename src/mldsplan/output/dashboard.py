@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from mldsplan.domain.numbers import days_left, hours_text
+from mldsplan.output.wording import RESIT_CAP, balance_text, resit_note, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain import assessments, marks, studytime, workload
@@ -225,10 +226,10 @@ def render(page: Page) -> str:
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
-    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
-
     env.filters["balance"] = balance_text
     env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
+    env.filters["resit_note"] = resit_note
+    env.globals["RESIT_CAP"] = RESIT_CAP
     return env.get_template("dashboard.html.j2").render(page=page)
 
 

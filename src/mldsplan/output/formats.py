@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from mldsplan.domain.constraints import mark_shown
 from mldsplan.domain.numbers import count_text, hours_text
+from mldsplan.output.wording import balance_text, resit_mark, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.overview import Overview
@@ -122,8 +123,6 @@ def _summary_lines(s: Snapshot) -> list[str]:
         lines.append(f"To finish by the programme's end ({h.programme_end}): {needed}")
     if r.programme_end:
         lines.append(f"Programme ends: {r.programme_end}; plan ends: {r.planned_end}")
-    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
-
     week = r.this_week
     lines.append(f"This week: {hours_text(week.logged_hours)} of {hours_text(week.target_hours)} h")
     if r.balance is not None:
@@ -148,12 +147,6 @@ def _summary_lines(s: Snapshot) -> list[str]:
     return lines
 
 
-def _mark(m: PlanModule) -> str:
-    if m.mark is None:
-        return ""
-    return f"{m.mark:g}" + (f" (resit, counts {_num(m.counted_mark)})" if m.resit else "")
-
-
 def _status(m: PlanModule) -> str:
     return m.status_text
 
@@ -175,7 +168,7 @@ def to_markdown(s: Snapshot) -> str:
             out.append(
                 f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g}{ASSUMED if m.assumed else ''}"
                 f" | {hours_text(m.hours)}"
-                f" | {_status(m)} | {m.completed_on or ''} | {_mark(m)} |"
+                f" | {_status(m)} | {m.completed_on or ''} | {resit_mark(m, 'text')} |"
             )
     if any(m.assumed for m in s.plan.modules):
         out += ["", f"{ASSUMED} ECTS assumed (not published per module)."]
@@ -277,17 +270,6 @@ def to_csv(s: Snapshot) -> str:
     return buffer.getvalue()
 
 
-def _module_mark(m: PlanModule) -> str:
-    """`, mark 68`, or with a resit `, mark 56, counted 50 (resit)` (its cap applied)."""
-    if m.mark is None:
-        return ""
-    if not m.resit:
-        return f", mark {m.mark:g}"
-    if m.capped:
-        return f", mark {m.mark:g}, counted {m.counted_mark:g} (resit)"
-    return f", mark {m.mark:g} (resit)"
-
-
 def to_ics(s: Snapshot) -> str:
     """All-day events: each module over its planned term (transparent: it shows no one as
     busy for months), each assessment's due date (with an alarm until it has a mark), and
@@ -329,13 +311,14 @@ def to_ics(s: Snapshot) -> str:
     for m in [] if deadlines_only else s.plan.modules:
         assert m.term_start is not None and m.term_end is not None
         done = f", completed {m.completed_on}" if m.completed_on else ""
+        mark = resit_mark(m, "calendar")
         item = event(
             m.code,
             f"{m.code}: {m.title}",
             m.term_start,
             m.term_end,
             f"{m.ects:g} ECTS, {hours_text(m.hours)} study hours; status: {_status(m)}{done}"
-            f"{_module_mark(m)}",
+            + (f", {mark}" if mark else ""),
             busy=False,
         )
         item.add("categories", [f"Year {m.planned_year} term {m.planned_term}"])
