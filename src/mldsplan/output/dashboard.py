@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from mldsplan.domain.dates import week_bounds
 from mldsplan.domain.numbers import days_left, hours_text
 from mldsplan.output.wording import RESIT_CAP, balance_text, resit_note, timer_text
 
@@ -188,7 +189,7 @@ def build(content: Overview, *, with_notes: bool = False) -> Page:
         with_notes=with_notes,
         week=summary.week_plan,
         week_start=summary.this_week.week_start,
-        week_end=summary.this_week.week_start + timedelta(days=6),
+        week_end=week_bounds(summary.this_week.week_start)[1],
         need_bars=_need_bars(summary.week_plan),
         block_days=_block_days(content.blocks),
     )

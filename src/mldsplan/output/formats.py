@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.domain.numbers import count_text, hours_text
-from mldsplan.output.wording import balance_text, resit_mark, timer_text
+from mldsplan.domain.dates import week_bounds
+from mldsplan.domain.numbers import hours_text
+from mldsplan.output.wording import balance_lines, failed_text, resit_mark, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.overview import Overview
@@ -125,23 +126,12 @@ def _summary_lines(s: Snapshot) -> list[str]:
         lines.append(f"Programme ends: {r.programme_end}; plan ends: {r.planned_end}")
     week = r.this_week
     lines.append(f"This week: {hours_text(week.logged_hours)} of {hours_text(week.target_hours)} h")
-    if r.balance is not None:
-        lines.append(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
-    if r.term_balance is not None and (
-        r.balance is None or r.term_balance.since != r.balance.since
-    ):
-        lines.append(f"Balance this term: {balance_text(r.term_balance)}")
+    lines += balance_lines(r.balance, r.term_balance)
     if r.average is not None:
         lines.append(
             f"Average: {mark_shown(r.average)} ({r.band}) over {r.marked_ects:g} ECTS marked"
         )
-    for f in r.failed:
-        left = f"; {count_text(f.attempts_left, 'attempt', 'attempts')} left"
-        marks = ", ".join(f"{m:g}" for m in f.marks)
-        lines.append(
-            f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}"
-            + (left if f.state == "failed" else "")
-        )
+    lines += [failed_text(f) for f in r.failed]
     if r.timer is not None and r.timer.running:
         lines.append(timer_text(r.timer))
     return lines
@@ -362,7 +352,7 @@ def _block_event(s: Snapshot, block: Any, sequence: int, stamp: datetime) -> Any
     from icalendar import Event
 
     item = Event()
-    week = block.start.date() - timedelta(days=block.start.weekday())
+    week, _ = week_bounds(block.start.date())
     ident = block.id.replace("/", "-")
     item.add("uid", f"{s.programme.id}-block-{week.isoformat()}-{ident}@mldsplan")
     item.add("dtstamp", stamp)

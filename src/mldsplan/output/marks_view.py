@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.domain.numbers import count_text, days_left
+from mldsplan.domain.numbers import days_left
 from mldsplan.output.layout import Col, as_text, screen
-from mldsplan.output.wording import RESIT_CAP, average_shown
+from mldsplan.output.wording import RESIT_CAP, average_shown, failed_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.assessments import AssessListResult, DueResult, ModuleAssessments
@@ -64,10 +64,7 @@ def grades(programme: Programme, result: GradesResult) -> None:
             if not h.reached and r.average is not None:
                 out.line(f"Not {h.band} ({h.threshold:g}): {h.hurdle}")
         for f in r.failed:
-            marks = ", ".join(f"{m:g}" for m in f.marks)
-            attempts = count_text(f.attempts_left, "attempt", "attempts")
-            left = "" if f.state != "failed" else f"; {attempts} left"
-            out.line(f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}{left}")
+            out.line(failed_text(f))
         for note in r.notes:
             out.line(note[0].upper() + note[1:])
         if r.unmarked:

@@ -20,7 +20,7 @@ from mldsplan.domain.numbers import (
     hundredths_text,
 )
 from mldsplan.output.layout import Col, Screen, as_text, bar, date_range, screen, together
-from mldsplan.output.wording import SET_START, average_shown, balance_text, timer_text
+from mldsplan.output.wording import SET_START, average_shown, balance_lines, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.programme import Programme
@@ -395,12 +395,9 @@ def log_entries(result: LogListResult) -> None:
 
 
 def balances(out: Screen, since_first: Balance | None, this_term: Balance | None) -> None:
-    """The balance lines that progress, hours and week share. The term's is left out when it
-    spans the same days (the first entry is in this term): it would say the same."""
-    if since_first is not None:
-        out.line(f"Balance since {since_first.since}: {balance_text(since_first)}")
-    if this_term is not None and (since_first is None or this_term.since != since_first.since):
-        out.line(f"Balance this term: {balance_text(this_term)}")
+    """The balance lines that progress, hours and week share (`wording.balance_lines`)."""
+    for line in balance_lines(since_first, this_term):
+        out.line(line)
 
 
 def forgotten_text(found: TimerStatus) -> str | None:

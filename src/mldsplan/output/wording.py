@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.domain.numbers import hours_text, hundredths, hundredths_text
+from mldsplan.domain.numbers import count_text, hours_text, hundredths, hundredths_text
 
 if TYPE_CHECKING:
+    from mldsplan.domain.marks import FailedModule
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.studytime import Balance, TimerStatus
     from mldsplan.domain.workload import PlanModule
@@ -59,6 +60,28 @@ def balance_text(b: Balance) -> str:
     return (
         f"{hours_text(b.logged_hours)} of {hours_text(b.target_hours)} h"
         f" ({sign}{hundredths_text(abs(difference))} h)"
+    )
+
+
+def balance_lines(since_first: Balance | None, this_term: Balance | None) -> list[str]:
+    """The balance lines of progress, hours, week and the markdown export. The term's is
+    left out when it spans the same days (the first entry is in this term): it would say
+    the same."""
+    lines = []
+    if since_first is not None:
+        lines.append(f"Balance since {since_first.since}: {balance_text(since_first)}")
+    if this_term is not None and (since_first is None or this_term.since != since_first.since):
+        lines.append(f"Balance this term: {balance_text(this_term)}")
+    return lines
+
+
+def failed_text(f: FailedModule) -> str:
+    """`Failed: supervised (7.5 ECTS), failed at 30; 1 attempt left`, or `Compensated: …`
+    (grades, and the markdown export)."""
+    marks = ", ".join(f"{m:g}" for m in f.marks)
+    left = f"; {count_text(f.attempts_left, 'attempt', 'attempts')} left"
+    return f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}" + (
+        left if f.state == "failed" else ""
     )
 
 
