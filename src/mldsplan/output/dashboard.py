@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from mldsplan.domain.dates import week_bounds
 from mldsplan.domain.numbers import days_left, hours_text
+from mldsplan.domain.results import record
 from mldsplan.output.wording import RESIT_CAP, balance_text, resit_note, timer_text
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ PAD_TOP = 34
 PAD_BOTTOM = 30
 
 
-@dataclass(frozen=True)
+@record
 class Deadline:
     """An assessment due date, as the page lists it."""
 
@@ -64,13 +64,13 @@ def upcoming(found: list[assessments.Deadline]) -> list[Deadline]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class Tick:
     at: float  # x or y in SVG units
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Bar:
     week_start: date
     hours: float
@@ -84,7 +84,7 @@ class Bar:
     current: bool
 
 
-@dataclass(frozen=True)
+@record
 class WeeksChart:
     bars: list[Bar]
     target: float
@@ -97,14 +97,14 @@ class WeeksChart:
     weeks_counted: int  # the full weeks from the first log entry's week on
 
 
-@dataclass(frozen=True)
+@record
 class EctsRow:
     on: date
     done: float | None  # cumulative ECTS completed, on a day something was completed
     planned: float | None  # the plan's cumulative ECTS, at a term's end
 
 
-@dataclass(frozen=True)
+@record
 class EctsChart:
     done: list[marks.EctsPoint]
     planned: list[marks.EctsPoint]
@@ -120,7 +120,7 @@ class EctsChart:
     planned_by_today: float | None  # the plan's cumulative ECTS at the last term end by today
 
 
-@dataclass(frozen=True)
+@record
 class NeedBar:
     """A module in the week's plan: a bar as long as its need, filled as far as logged."""
 
@@ -129,7 +129,7 @@ class NeedBar:
     logged_width: float  # % of its own bar: the hours logged against the need, at most all
 
 
-@dataclass(frozen=True)
+@record
 class BlockDay:
     """A day of the week's study blocks, in time order."""
 
@@ -137,7 +137,7 @@ class BlockDay:
     blocks: list[Block]
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     programme: Programme
     on: date

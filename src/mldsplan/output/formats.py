@@ -7,8 +7,6 @@ from one `Facts` (the plan and the progress summary, and for the page the whole
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -67,6 +65,8 @@ def is_private(fmt: str, table: str | None = None) -> bool:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """What a markdown, csv, ics or html export draws, finished by the command."""
+
     programme: Programme
     progress: Progress
     plan: PlanResult
@@ -199,6 +199,9 @@ def neutralise(cell: str) -> str:
 def to_csv(s: Snapshot) -> str:
     """One table (`s.table`): modules, assessments, the study log (by date) or the failed
     attempts. No byte-order mark (`export` adds one with `--excel`)."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if s.table == "assessments":
