@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from mldsplan.domain.dates import week_bounds
-from mldsplan.domain.numbers import days_left, hours_text
+from mldsplan.domain.numbers import count_text, days_left, hours_text
 from mldsplan.domain.results import record
 from mldsplan.output.wording import RESIT_CAP, balance_text, resit_note, timer_text
 
@@ -227,6 +227,7 @@ def render(page: Page) -> str:
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
+    env.filters["count_text"] = count_text
     env.filters["balance"] = balance_text
     env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
     env.filters["resit_note"] = resit_note
