@@ -8,6 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SHIPPED, TODAY, Run, child_env
 from mldsplan.domain import workload
@@ -52,9 +54,10 @@ DRAWN_BY: dict[tuple[str, ...], str | None] = {
 
 
 def test_each_report_loads_only_its_own_drawer(run: Run, progress_file: Path) -> None:
-    """A terminal report loads its drawer and the layout engine, no other report's; a
-    `--json` run or a file export loads no drawer and no Rich. The probe can fail: `plan`
-    would show progress_view if the drawers still sat in one module."""
+    """A terminal report loads its drawer and the layout engine, no other report's, and
+    into a pipe no Rich (it would style nothing); a `--json` run or a file export loads no
+    drawer. The probe can fail: `plan` would show progress_view if the drawers still sat in
+    one module (and test_layout's probe sees Rich in a styled `plan`)."""
     run("init", "--start", "2025-10", "--weekly-hours", "18")
     run("complete", "programming", "--mark", "56", "--resit", "--on", "2026-01-20")
     run("log", "2", "--module", "maths")
@@ -81,6 +84,7 @@ def test_each_report_loads_only_its_own_drawer(run: Run, progress_file: Path) ->
         else:
             assert views == {drawer}, (argv, tail)
             assert loaded <= SHARED | {drawer}, (argv, tail)
+            assert rich == "False", (argv, tail)  # a pipe: nothing styled, Rich not needed
 
 
 PROGRAMME = load_programme(SHIPPED)
@@ -113,3 +117,76 @@ def test_a_resit_is_worded_in_one_place(
     assert resit_mark(m, "calendar") == calendar
     if resit:
         assert resit_note(m) == "resit, counts 50"
+
+
+REPORTS = [
+    ("plan",),
+    ("progress",),
+    ("hours",),
+    ("week",),
+    ("grades",),
+    ("target",),
+    ("log", "--list"),
+    ("calendar",),
+    ("assess", "list"),
+    ("due", "--days", "60"),
+    ("status",),
+    ("history",),
+    ("schedule",),
+]
+
+
+@pytest.mark.parametrize("columns", [None, "60", "97"])
+def test_unstyled_lines_are_richs_own(
+    run: Run, monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """Where Rich would style nothing the layout writes the lines itself: byte for byte what
+    Rich's console writes (wide characters, no-break spaces and shortened words included)."""
+    from mldsplan.output import layout
+
+    run("init", "--start", "2025-10", "--weekly-hours", "18")
+    run("complete", "programming", "--mark", "56", "--resit", "--on", "2026-01-20")
+    run("fail", "supervised", "--mark", "30", "--on", "2026-06-01")
+    run(
+        "log",
+        "2",
+        "--module",
+        "maths",
+        "--note",
+        "線形代数の復習 and a long-winded-unbreakable-word",
+    )
+    run(
+        "assess",
+        "add",
+        "big-data",
+        "Groupe de café ☕ projet",
+        "--weight",
+        "40",
+        "--due",
+        "2026-12-04",
+    )
+    run("available", "set", "weekdays 19:00-22:00")
+    run("start", "bayesian", "--at", "2026-11-25T18:55")
+    if columns is not None:
+        monkeypatch.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
+        monkeypatch.setenv("COLUMNS", columns)
+    for command in REPORTS:
+        monkeypatch.setattr(layout, "styled", lambda: False)
+        ours = run(*command).stdout
+        monkeypatch.setattr(layout, "styled", lambda: True)  # Rich's console, unstyled here
+        richs = run(*command).stdout
+        assert ours == richs, command
+        assert ours.strip(), command
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.characters(codec="utf-8")))
+def test_a_texts_cells_are_richs(text: str) -> None:
+    """The layout's width of a text (measured without Rich where each character takes
+    one cell) is Rich's, for any text: wide, combining, control and no-break characters."""
+    from rich.cells import cell_len
+
+    from mldsplan.output.layout import NBSP, _cells
+
+    assert _cells(text) == cell_len(text)
+    assert _cells(text + NBSP + "ab") == cell_len(text + NBSP + "ab")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, MadeWith, Run, RunJson
+from conftest import TODAY, MadeWith, Run, RunJson, child_env
 from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.results import JSON_SCHEMA_VERSION
 
@@ -351,13 +351,15 @@ finally:
 
 def test_json_output_does_not_import_rich() -> None:
     """Each report's --json in a fresh interpreter of its own, all started at once; and
-    the probe can fail: a human report (plan's table) does import Rich."""
+    the probe can fail: a human report styled for a terminal (plan's table with
+    FORCE_COLOR) does import Rich."""
     probes = {(*command, "--json"): False for command in REPORTS if command != ("check",)} | {
         ("plan",): True
     }
     running = {
         argv: subprocess.Popen(
             [sys.executable, "-c", RICH_PROBE, *argv],
+            env=child_env(FORCE_COLOR="1") if probes[argv] else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

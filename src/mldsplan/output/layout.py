@@ -44,6 +44,8 @@ INDENT_BELOW = 2  # a `below` column's line, under its row
 # the space before a number that ends a phrase (`year 2`, `(Part 1)`, `resit 50`): a cell
 # keeps the number with its word
 _NUMBER_AFTER_WORD = re.compile(r"(?<=[^\W\d]) (?=\d[\d.,]*\)?(?:[ ,;:]|$))")
+# the control codes Rich's `Text` removes from what it is given (rich.control)
+_STRIPPED = dict.fromkeys((7, 8, 11, 12, 13))
 # spaces at a line's end, before any colour codes that close it
 _TRAILING = re.compile(r"[ \t]+((?:\x1b\[[0-9;]*m)*)$", re.MULTILINE)
 
@@ -61,22 +63,27 @@ class Col(NamedTuple):
 
 
 class Screen:
-    """Where a report is drawn: a Rich console and the width lines may take."""
+    """Where a report is drawn: the width lines may take, and where they go. Where Rich
+    would style nothing (`styled` is False: a pipe, a file) the lines are written as Rich
+    would write them, without loading Rich; else through a Rich console, for its styles."""
 
     def __init__(self) -> None:
-        from rich.console import Console
-
         self.wraps = wraps()
-        # Text from files is never markup; and no markup or emoji parsing is faster.
-        self.console: Console = Console(
-            width=None if self.wraps else UNWRAPPED, highlight=False, markup=False, emoji=False
-        )
-        self.width = self.console.width
+        self.console: Console | None = None
+        self._captured: list[str] | None = None  # inside `screen()`, without Rich
+        if styled():
+            from rich.console import Console
+
+            # Text from files is never markup; and no markup or emoji parsing is faster.
+            self.console = Console(
+                width=None if self.wraps else UNWRAPPED, highlight=False, markup=False, emoji=False
+            )
+            self.width = self.console.width
+        else:
+            self.width = unstyled_width() if self.wraps else UNWRAPPED
 
     def line(self, text: str, *, indent: int = 2, label: str = "", style: str = "") -> None:
         """Print `text` (after `label`), wrapped at spaces with continuation lines indented."""
-        from rich.text import Text
-
         text = units_held(_visible(text))  # a path in `check`'s lines may hold an ESC
         if self.wraps:
             lines = textwrap.wrap(
@@ -90,7 +97,7 @@ class Screen:
         else:
             lines = [label + text]
         for line in lines:
-            self.console.print(Text(line.replace(NBSP, " "), style=style), soft_wrap=True)
+            self._print(line.replace(NBSP, " "), style=style)
 
     def field(self, label: str, value: str) -> None:
         """`label` then `value`, continuation lines under the value."""
@@ -101,7 +108,7 @@ class Screen:
             self.line(warning, label="warning: ", indent=len("warning: "))
 
     def blank(self) -> None:
-        self.console.print()
+        self._print("")
 
     def table(self, columns: Sequence[Col], rows: Sequence[Sequence[str | Text]]) -> None:
         """Columns two spaces apart under a header and a rule, laid out here (not by Rich):
@@ -171,9 +178,17 @@ class Screen:
             self.line(text, indent=2 * INDENT_BELOW, label=" " * INDENT_BELOW, style=style)
 
     def _print(self, line: str, style: str = "") -> None:
-        from rich.text import Text
+        """One line, as Rich's `print(Text(line, style=style), soft_wrap=True)` writes it."""
+        if self.console is not None:
+            from rich.text import Text
 
-        self.console.print(Text(line, style=style), soft_wrap=True)
+            self.console.print(Text(line, style=style), soft_wrap=True)
+            return
+        line = line.translate(_STRIPPED) + "\n"  # what `Text` strips, then its line's end
+        if self._captured is not None:
+            self._captured.append(line)
+        else:
+            sys.stdout.write(line)
 
     def _fit(self, columns: Sequence[Col], rows: Sequence[Sequence[str]]) -> list[int | None]:
         """Widths for the wrapping columns, or None where a column takes its natural width.
@@ -181,10 +196,8 @@ class Screen:
         Other columns keep their whole width; the wrapping ones share what is left,
         each keeping its numbers whole and at least MIN_SHORTENED cells of a word.
         """
-        from rich.cells import cell_len
-
         texts = [[col.name, *(row[i] for row in rows)] for i, col in enumerate(columns)]
-        natural = [max(cell_len(t) for t in column) for column in texts]
+        natural = [max(_cells(t) for t in column) for column in texts]
         room = self.width - COLUMN_GAP * (len(columns) - 1)
         if not self.wraps or sum(natural) <= room:
             return [None] * len(columns)
@@ -194,8 +207,8 @@ class Screen:
         floor: dict[int, int] = {}  # below this a number in the column would be cut
         for i in flexible:
             words = [w for t in texts[i] for w in _words(t)] or [""]
-            floor[i] = max([1, *(cell_len(w) for w in words if any(c.isdigit() for c in w))])
-            longest = max(cell_len(w) for w in words)
+            floor[i] = max([1, *(_cells(w) for w in words if any(c.isdigit() for c in w))])
+            longest = max(_cells(w) for w in words)
             widths[i] = max(floor[i], min(longest, MIN_SHORTENED))
         spare = room - sum(widths.values())
         while spare < 0:  # too narrow for whole words: shorten the roomiest column's words
@@ -217,13 +230,24 @@ class Screen:
 def screen() -> Iterator[Screen]:
     """A Screen whose output reaches stdout at the end, each line without trailing spaces."""
     out = Screen()
-    with out.console.capture() as captured:
+    if out.console is not None:
+        with out.console.capture() as captured:
+            yield out
+        text = captured.get()
+    else:
+        out._captured = []
         yield out
-    sys.stdout.write(_TRAILING.sub(r"\1", captured.get()))
+        text = "".join(out._captured)
+    sys.stdout.write(_TRAILING.sub(r"\1", text))
     sys.stdout.flush()
 
 
 def _cells(text: str) -> int:
+    """The cells `text` takes on a terminal: Rich's measure, without loading it where each
+    character takes one cell (printable ASCII, and our no-break space)."""
+    plain = text.replace(NBSP, " ")
+    if plain.isascii() and plain.isprintable():
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -240,8 +264,6 @@ def _longest_word(texts: Sequence[str]) -> int:
 
 def _wrap_cell(text: str, width: int) -> list[str]:
     """`text` wrapped at spaces (not at NBSP) to `width`; a word too long is shortened."""
-    from rich.cells import set_cell_size
-
     lines = textwrap.wrap(
         units_held(_NUMBER_AFTER_WORD.sub(NBSP, text)),
         width,
@@ -249,9 +271,16 @@ def _wrap_cell(text: str, width: int) -> list[str]:
         break_on_hyphens=False,
     ) or [""]
     return [
-        (line if _cells(line) <= width else set_cell_size(line, width - 1) + "…").replace(NBSP, " ")
+        (line if _cells(line) <= width else _shortened(line, width)).replace(NBSP, " ")
         for line in lines
     ]
+
+
+def _shortened(line: str, width: int) -> str:
+    """`line` cut to `width` cells, its end shown by "…"."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(line, width - 1) + "…"
 
 
 def _visible(text: str) -> str:
@@ -273,11 +302,47 @@ def date_range(start: date | None, end: date | None) -> str:
     return together(f"{start} to {end}") if start and end else "-"
 
 
-def as_text(value: str) -> Text:
-    """A cell taken as plain text: a file's words are never markup."""
-    from rich.text import Text
+def as_text(value: str) -> str:
+    """A cell from a file, taken as plain text (never markup) as Rich's `Text` takes it: the
+    control codes it strips (BEL, BS, VT, FF, CR) removed, any other escaped on the way."""
+    return value.translate(_STRIPPED)
 
-    return Text(value)
+
+def styled() -> bool:
+    """Whether Rich would style this output (its `Console.is_terminal`): a terminal by
+    TTY_COMPATIBLE, FORCE_COLOR or stdout's isatty. Where that cannot be told without Rich
+    (Windows' consoles, IDLE, Jupyter) it is taken as styled, and Rich decides."""
+    if sys.platform == "win32" or "IPython" in sys.modules:
+        return True
+    if getattr(sys.stdin, "__module__", "").startswith("idlelib"):
+        return True
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None:
+        return force != ""
+    out = getattr(sys.stdout, "rich_proxied_file", sys.stdout)
+    try:
+        return bool(out.isatty())
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
+def unstyled_width() -> int:
+    """The width Rich gives an unstyled console (`Console.size`, off Windows): COLUMNS,
+    else the first of stdin, stdout and stderr that is a terminal, else 80."""
+    given = os.environ.get("COLUMNS")
+    if given is not None and given.isdigit():
+        return int(given)
+    width = 0
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return width or 80
 
 
 def wraps() -> bool:
