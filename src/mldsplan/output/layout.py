@@ -2,8 +2,9 @@
 
 Every terminal report (`plan_view`, `progress_view`, `marks_view`, `file_view`,
 `schedule_view`) draws through it; nothing here knows a report. Text from files goes in
-as plain text (never markup), and no meaning rides on colour. Rich is imported only
-once something is drawn, so a `--json` run never loads it.
+as plain text (never markup), and no meaning rides on colour. Rich is imported only to
+style a terminal's lines: a `--json` run never loads it, nor a report into a pipe or a
+file, whose lines are written here exactly as Rich's console would write them.
 
 On a terminal, output fits its width (Rich reads COLUMNS, then the terminal) from 60
 columns up: a table gives codes, dates and numbers their whole width and lets titles,
