@@ -18,7 +18,7 @@ from conftest import SHIPPED, TODAY, MadeWith, Run, RunJson
 from mldsplan.domain import studytime, workload
 from mldsplan.domain.facts import Facts
 from mldsplan.domain.progress import Completion, LogEntry, Progress
-from mldsplan.output import dashboard, render
+from mldsplan.output import dashboard, progress_view
 from mldsplan.storage.programme_file import load_programme
 from test_export import _chromium, _flags
 
@@ -406,7 +406,7 @@ def test_log_lists_the_charts_weeks_newest_first(run: Run, student: None) -> Non
     "value", [0, 0.25, 1, 2.5, 18, 125, 999.95, 1000, 1625, 1022.5, 123456.78, 2000.04]
 )
 def test_hours_text_is_the_terminals(value: float) -> None:
-    assert dashboard.hours_text(value) == render.hours_text(value)
+    assert dashboard.hours_text(value) == progress_view.hours_text(value)
 
 
 def test_dashboard_imports_neither_rich_nor_typer() -> None:

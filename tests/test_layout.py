@@ -2,7 +2,7 @@
 
 Values are taken from the `--json` output of the same state and looked for
 in the text, formatted as the report formats them. The CliRunner is not a
-terminal: `MLDSPLAN_FORCE_TERMINAL=1` makes render lay out for COLUMNS as on one.
+terminal: `MLDSPLAN_FORCE_TERMINAL=1` makes the layout engine lay out for COLUMNS as on one.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from conftest import TODAY, MadeWith, Run, RunJson
+from conftest import TODAY, MadeWith, Run, RunJson, child_env
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.results import JSON_SCHEMA_VERSION
-from mldsplan.output.render import hours_text
 
 WIDTHS = [60, 80, 120]
 NOTE = "lecture 4 on variational inference, with the worked examples from the notes"
@@ -351,13 +351,15 @@ finally:
 
 def test_json_output_does_not_import_rich() -> None:
     """Each report's --json in a fresh interpreter of its own, all started at once; and
-    the probe can fail: a human report (plan's table) does import Rich."""
+    the probe can fail: a human report styled for a terminal (plan's table with
+    FORCE_COLOR) does import Rich."""
     probes = {(*command, "--json"): False for command in REPORTS if command != ("check",)} | {
         ("plan",): True
     }
     running = {
         argv: subprocess.Popen(
             [sys.executable, "-c", RICH_PROBE, *argv],
+            env=child_env(FORCE_COLOR="1") if probes[argv] else None,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -377,7 +379,7 @@ def test_a_squeezed_table_shortens_words_before_it_cuts_a_date(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Left to itself Rich would squeeze both prose columns alike and cut the dates."""
-    from mldsplan.output.render import Col, screen
+    from mldsplan.output.layout import Col, screen
 
     monkeypatch.setenv("MLDSPLAN_FORCE_TERMINAL", "1")
     monkeypatch.setenv("COLUMNS", "60")

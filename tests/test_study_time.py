@@ -14,8 +14,8 @@ from conftest import SHIPPED, TODAY, Refuse, Run, RunJson, assert_one_line_error
 from mldsplan.domain import studytime, terms
 from mldsplan.domain import workload as planner
 from mldsplan.domain.facts import Facts
+from mldsplan.domain.numbers import hours_text
 from mldsplan.domain.progress import LogEntry, Progress
-from mldsplan.output.render import hours_text
 from mldsplan.storage.programme_file import load_programme
 
 PROGRAMME = load_programme(SHIPPED)

@@ -236,14 +236,14 @@ def plan(
             messages.fail(
                 "--codes is plain text", "'mldsplan plan --json' has each module's code and title"
             )
-        from mldsplan.output import render
+        from mldsplan.output import plan_view as render
 
         render.plan_codes(reports.plan_codes(_session(ctx)))
         return
     programme, result = reports.plan(_session(ctx))
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import plan_view as render
 
         render.plan(programme, result)
 
@@ -344,7 +344,7 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     def human() -> None:
         from mldsplan.commands import schedule
-        from mldsplan.output import render
+        from mldsplan.output import progress_view as render
 
         render.progress(programme, result)
         if result.next_block is not None:
@@ -369,7 +369,7 @@ def hours(
     programme, result = reports.hours(_session(ctx), weekly_hours, on)
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import progress_view as render
 
         render.hours(programme, result)
 
@@ -473,7 +473,7 @@ def log(
         result = reports.log_list(session)
 
         def human() -> None:
-            from mldsplan.output import render
+            from mldsplan.output import progress_view as render
 
             render.log_entries(result)
 
@@ -509,7 +509,7 @@ def week(
     result = reports.week(_session(ctx), on, weekly_hours)
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import progress_view as render
 
         render.week(result)
 
@@ -527,7 +527,7 @@ def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
     programme, result = reports.grades(_session(ctx))
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import marks_view as render
 
         render.grades(programme, result)
 
@@ -552,7 +552,7 @@ def target(
     result = reports.target(_session(ctx), assume or [])
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import marks_view as render
 
         render.targets(result)
 
@@ -736,7 +736,7 @@ def check(ctx: typer.Context) -> None:
     Example: mldsplan check
     """
     from mldsplan.commands import check as checks
-    from mldsplan.output import render
+    from mldsplan.output import file_view as render
 
     session = _session(ctx)
     report = checks.check(session)
@@ -794,7 +794,7 @@ def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
     result = versions.versions(_session(ctx))
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import file_view as render
 
         render.history(result)
 
@@ -885,7 +885,7 @@ def due(
     result = reports.due(_session(ctx), days, on)
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import marks_view as render
 
         render.due(result)
 
@@ -978,7 +978,7 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     result = reports.status(_session(ctx))
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import progress_view as render
 
         render.status(result)
 
@@ -1013,7 +1013,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
     result = reports.calendar_view(_session(ctx))
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import plan_view as render
 
         render.calendar(result)
 
@@ -1147,7 +1147,7 @@ def assess_list(
     result = reports.assess_list(_session(ctx), code)
 
     def human() -> None:
-        from mldsplan.output import render
+        from mldsplan.output import marks_view as render
 
         render.assessments(result)
 
@@ -1355,7 +1355,7 @@ def schedule_(
     result = schedule.schedule(_session(ctx), week, busy or [])
 
     def human() -> None:
-        from mldsplan.output import schedule as shown
+        from mldsplan.output import schedule_view as shown
 
         shown.schedule(result)
 

@@ -51,7 +51,7 @@ def ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
     )
     weekly_hours = None if hours == weekly else hours
     print("The modules:")
-    from mldsplan.output import render
+    from mldsplan.output import plan_view as render
 
     render.plan_codes(reports.plan_codes(session))
     done = typer.prompt(
@@ -65,6 +65,6 @@ def ask_init(session: "Session") -> tuple[str, float | None, list[str]]:
 
 def show_plan(session: "Session") -> None:
     from mldsplan.commands import reports
-    from mldsplan.output import render
+    from mldsplan.output import plan_view as render
 
     render.plan(*reports.plan(session))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from mldsplan.domain.numbers import days_left, hours_text
+from mldsplan.domain.dates import week_bounds
+from mldsplan.domain.numbers import count_text, days_left, hours_text
+from mldsplan.domain.results import record
+from mldsplan.output.wording import RESIT_CAP, balance_text, resit_note, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain import assessments, marks, studytime, workload
@@ -37,7 +39,7 @@ PAD_TOP = 34
 PAD_BOTTOM = 30
 
 
-@dataclass(frozen=True)
+@record
 class Deadline:
     """An assessment due date, as the page lists it."""
 
@@ -62,13 +64,13 @@ def upcoming(found: list[assessments.Deadline]) -> list[Deadline]:
     ]
 
 
-@dataclass(frozen=True)
+@record
 class Tick:
     at: float  # x or y in SVG units
     label: str
 
 
-@dataclass(frozen=True)
+@record
 class Bar:
     week_start: date
     hours: float
@@ -82,7 +84,7 @@ class Bar:
     current: bool
 
 
-@dataclass(frozen=True)
+@record
 class WeeksChart:
     bars: list[Bar]
     target: float
@@ -95,14 +97,14 @@ class WeeksChart:
     weeks_counted: int  # the full weeks from the first log entry's week on
 
 
-@dataclass(frozen=True)
+@record
 class EctsRow:
     on: date
     done: float | None  # cumulative ECTS completed, on a day something was completed
     planned: float | None  # the plan's cumulative ECTS, at a term's end
 
 
-@dataclass(frozen=True)
+@record
 class EctsChart:
     done: list[marks.EctsPoint]
     planned: list[marks.EctsPoint]
@@ -118,7 +120,7 @@ class EctsChart:
     planned_by_today: float | None  # the plan's cumulative ECTS at the last term end by today
 
 
-@dataclass(frozen=True)
+@record
 class NeedBar:
     """A module in the week's plan: a bar as long as its need, filled as far as logged."""
 
@@ -127,7 +129,7 @@ class NeedBar:
     logged_width: float  # % of its own bar: the hours logged against the need, at most all
 
 
-@dataclass(frozen=True)
+@record
 class BlockDay:
     """A day of the week's study blocks, in time order."""
 
@@ -135,7 +137,7 @@ class BlockDay:
     blocks: list[Block]
 
 
-@dataclass(frozen=True)
+@record
 class Page:
     programme: Programme
     on: date
@@ -187,7 +189,7 @@ def build(content: Overview, *, with_notes: bool = False) -> Page:
         with_notes=with_notes,
         week=summary.week_plan,
         week_start=summary.this_week.week_start,
-        week_end=summary.this_week.week_start + timedelta(days=6),
+        week_end=week_bounds(summary.this_week.week_start)[1],
         need_bars=_need_bars(summary.week_plan),
         block_days=_block_days(content.blocks),
     )
@@ -225,10 +227,11 @@ def render(page: Page) -> str:
     env.filters["svg"] = lambda value: f"{value:.1f}".rstrip("0").rstrip(".")
     env.filters["short"] = lambda day: f"{day.day} {day:%b}"
     env.filters["days_left"] = days_left
-    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
-
+    env.filters["count_text"] = count_text
     env.filters["balance"] = balance_text
     env.filters["timer"] = lambda status: timer_text(status).removeprefix("Timer: ")
+    env.filters["resit_note"] = resit_note
+    env.globals["RESIT_CAP"] = RESIT_CAP
     return env.get_template("dashboard.html.j2").render(page=page)
 
 

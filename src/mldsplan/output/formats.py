@@ -7,15 +7,15 @@ from one `Facts` (the plan and the progress summary, and for the page the whole
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from mldsplan.domain.constraints import mark_shown
-from mldsplan.domain.numbers import count_text, hours_text
+from mldsplan.domain.dates import week_bounds
+from mldsplan.domain.numbers import hours_text
+from mldsplan.output.wording import balance_lines, failed_text, resit_mark, timer_text
 
 if TYPE_CHECKING:
     from mldsplan.domain.overview import Overview
@@ -65,6 +65,8 @@ def is_private(fmt: str, table: str | None = None) -> bool:
 
 @dataclass(frozen=True)
 class Snapshot:
+    """What a markdown, csv, ics or html export draws, finished by the command."""
+
     programme: Programme
     progress: Progress
     plan: PlanResult
@@ -122,36 +124,17 @@ def _summary_lines(s: Snapshot) -> list[str]:
         lines.append(f"To finish by the programme's end ({h.programme_end}): {needed}")
     if r.programme_end:
         lines.append(f"Programme ends: {r.programme_end}; plan ends: {r.planned_end}")
-    from mldsplan.output.render import balance_text, timer_text  # the terminal's words
-
     week = r.this_week
     lines.append(f"This week: {hours_text(week.logged_hours)} of {hours_text(week.target_hours)} h")
-    if r.balance is not None:
-        lines.append(f"Balance since {r.balance.since}: {balance_text(r.balance)}")
-    if r.term_balance is not None and (
-        r.balance is None or r.term_balance.since != r.balance.since
-    ):
-        lines.append(f"Balance this term: {balance_text(r.term_balance)}")
+    lines += balance_lines(r.balance, r.term_balance)
     if r.average is not None:
         lines.append(
             f"Average: {mark_shown(r.average)} ({r.band}) over {r.marked_ects:g} ECTS marked"
         )
-    for f in r.failed:
-        left = f"; {count_text(f.attempts_left, 'attempt', 'attempts')} left"
-        marks = ", ".join(f"{m:g}" for m in f.marks)
-        lines.append(
-            f"{f.state.capitalize()}: {f.code} ({f.ects:g} ECTS), failed at {marks}"
-            + (left if f.state == "failed" else "")
-        )
+    lines += [failed_text(f) for f in r.failed]
     if r.timer is not None and r.timer.running:
         lines.append(timer_text(r.timer))
     return lines
-
-
-def _mark(m: PlanModule) -> str:
-    if m.mark is None:
-        return ""
-    return f"{m.mark:g}" + (f" (resit, counts {_num(m.counted_mark)})" if m.resit else "")
 
 
 def _status(m: PlanModule) -> str:
@@ -175,7 +158,7 @@ def to_markdown(s: Snapshot) -> str:
             out.append(
                 f"| {cell(m.code)} | {cell(m.title)} | {m.ects:g}{ASSUMED if m.assumed else ''}"
                 f" | {hours_text(m.hours)}"
-                f" | {_status(m)} | {m.completed_on or ''} | {_mark(m)} |"
+                f" | {_status(m)} | {m.completed_on or ''} | {resit_mark(m, 'text')} |"
             )
     if any(m.assumed for m in s.plan.modules):
         out += ["", f"{ASSUMED} ECTS assumed (not published per module)."]
@@ -216,6 +199,9 @@ def neutralise(cell: str) -> str:
 def to_csv(s: Snapshot) -> str:
     """One table (`s.table`): modules, assessments, the study log (by date) or the failed
     attempts. No byte-order mark (`export` adds one with `--excel`)."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if s.table == "assessments":
@@ -277,17 +263,6 @@ def to_csv(s: Snapshot) -> str:
     return buffer.getvalue()
 
 
-def _module_mark(m: PlanModule) -> str:
-    """`, mark 68`, or with a resit `, mark 56, counted 50 (resit)` (its cap applied)."""
-    if m.mark is None:
-        return ""
-    if not m.resit:
-        return f", mark {m.mark:g}"
-    if m.capped:
-        return f", mark {m.mark:g}, counted {m.counted_mark:g} (resit)"
-    return f", mark {m.mark:g} (resit)"
-
-
 def to_ics(s: Snapshot) -> str:
     """All-day events: each module over its planned term (transparent: it shows no one as
     busy for months), each assessment's due date (with an alarm until it has a mark), and
@@ -329,13 +304,14 @@ def to_ics(s: Snapshot) -> str:
     for m in [] if deadlines_only else s.plan.modules:
         assert m.term_start is not None and m.term_end is not None
         done = f", completed {m.completed_on}" if m.completed_on else ""
+        mark = resit_mark(m, "calendar")
         item = event(
             m.code,
             f"{m.code}: {m.title}",
             m.term_start,
             m.term_end,
             f"{m.ects:g} ECTS, {hours_text(m.hours)} study hours; status: {_status(m)}{done}"
-            f"{_module_mark(m)}",
+            + (f", {mark}" if mark else ""),
             busy=False,
         )
         item.add("categories", [f"Year {m.planned_year} term {m.planned_term}"])
@@ -379,7 +355,7 @@ def _block_event(s: Snapshot, block: Any, sequence: int, stamp: datetime) -> Any
     from icalendar import Event
 
     item = Event()
-    week = block.start.date() - timedelta(days=block.start.weekday())
+    week, _ = week_bounds(block.start.date())
     ident = block.id.replace("/", "-")
     item.add("uid", f"{s.programme.id}-block-{week.isoformat()}-{ident}@mldsplan")
     item.add("dtstamp", stamp)

@@ -1,4 +1,5 @@
-"""How `schedule` looks: a headline, the blocks by day, what does not fit and the options.
+"""How `schedule` looks on a terminal: a headline, the blocks by day, what does not fit
+and the options.
 
 Nothing here computes a figure; the numbers come from `domain.blocks.Schedule`.
 A block is one line, `Tue 19:00-20:30  bayesian  Coursework 2, due Fri`; where the
@@ -7,17 +8,20 @@ terminal is too narrow for it the deadline goes on its own line under the module
 
 from __future__ import annotations
 
-from datetime import date
+from typing import TYPE_CHECKING
 
-from mldsplan.domain.blocks import Block, Schedule
-from mldsplan.domain.numbers import hours_text
+from mldsplan.domain.numbers import count_text, hours_text
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from mldsplan.domain.blocks import Block, Schedule
 
 
 def headline(s: Schedule) -> str:
-    count = len(s.blocks)
     text = (
         f"{hours_text(s.placed_hours)} of {hours_text(s.need_hours)} h planned in"
-        f" {count} block{'s' * (count != 1)}, of {hours_text(s.free_hours)} h free"
+        f" {count_text(len(s.blocks), 'block', 'blocks')}, of {hours_text(s.free_hours)} h free"
         " in your windows"
     )
     if s.short:
@@ -45,7 +49,7 @@ def block_line(b: Block, s: Schedule, code_width: int = 0) -> tuple[str, str]:
 
 
 def schedule(s: Schedule) -> None:
-    from mldsplan.output.render import NBSP, Screen
+    from mldsplan.output.layout import NBSP, Screen
 
     screen = Screen()
     screen.line(f"Week {s.week_start.isoformat()} to {s.week_end.isoformat()}", indent=0)
