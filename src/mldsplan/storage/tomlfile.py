@@ -287,8 +287,9 @@ def place_of(loc: Sequence[int | str], document: Any) -> str | None:
 
 
 _KEY = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
-_DOTTED = re.compile(rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
-_HEADER = re.compile(rf"\s*(\[\[?)\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*\]\]?\s*(?:#.*)?$")
+# Read only to name a broken file's line: compiled then (`re` caches them), not at import.
+_DOTTED = rf"\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*="
+_HEADER = rf"\s*(\[\[?)\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*\]\]?\s*(?:#.*)?$"
 
 
 def _keys(dotted: str) -> list[str]:
@@ -318,18 +319,18 @@ def line_of(text: str, loc: Sequence[int | str]) -> int | None:
         if array is not None:
             for segment in line.split("{")[1:]:
                 paths.append([*array, items])
-                paths += [[*array, items, *_keys(k)] for k in _DOTTED.findall(segment)]
+                paths += [[*array, items, *_keys(k)] for k in re.findall(_DOTTED, segment)]
                 items += 1
             if line.strip().startswith("]"):
                 array = None
-        elif header := _HEADER.match(line):
+        elif header := re.match(_HEADER, line):
             table = list(_keys(header.group(2)))
             if header.group(1) == "[[":
                 index = counts.get(tuple(table), 0)
                 counts[tuple(table)] = index + 1
                 table.append(index)
             paths.append(table)
-        elif key := _DOTTED.match(line):
+        elif key := re.match(_DOTTED, line):
             path = [*table, *_keys(key.group(1))]
             paths.append(path)
             value = line[key.end() :].strip()
@@ -341,9 +342,9 @@ def line_of(text: str, loc: Sequence[int | str]) -> int | None:
             elif value.startswith("["):
                 for i, segment in enumerate(value.split("{")[1:]):
                     paths.append([*path, i])
-                    paths += [[*path, i, *_keys(k)] for k in _DOTTED.findall(segment)]
+                    paths += [[*path, i, *_keys(k)] for k in re.findall(_DOTTED, segment)]
             elif value.startswith("{"):
-                paths += [[*path, *_keys(k)] for k in _DOTTED.findall(value[1:])]
+                paths += [[*path, *_keys(k)] for k in re.findall(_DOTTED, value[1:])]
         for path in paths:
             depth = len(path) if want[: len(path)] == path else 0
             if depth > best_depth:
