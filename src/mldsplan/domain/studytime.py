@@ -124,7 +124,7 @@ class Span:
 
     @property
     def weeks(self) -> float:
-        return self.days / 7
+        return self.days / 7  # `dates.weeks_between(since, the date)`, from the days kept
 
 
 def span(first: date | None, on: date, not_before: date | None, hours: list[float]) -> Span | None:
