@@ -38,7 +38,7 @@ class Standing:
 
 
 def is_resit(flagged: bool, failed_before: bool) -> bool:
-    """ "A resit", the one rule: a pass flagged so in the file, or a pass after a failed
+    """The one rule of "a resit": a pass flagged so in the file, or a pass after a failed
     attempt, whatever the flag says (a report's `Standing.is_resit`, a new completion's
     flag in `changes.complete`)."""
     return flagged or failed_before
