@@ -381,12 +381,11 @@ def week_schedule(
 
     `busy`: the busy calendars' intervals over the week (epoch minutes); `previous`:
     the blocks the last run placed in this week (none: placed afresh)."""
-    from mldsplan.domain.dates import monday as monday_of
+    from mldsplan.domain.dates import week_bounds
     from mldsplan.domain.studytime import week_plan
     from mldsplan.domain.windows import parse_blocks, parse_window, suggest
 
-    first = monday_of(on)
-    last = first + timedelta(days=6)
+    first, last = week_bounds(on)
     from mldsplan.domain.facts import Facts
 
     weekly = progress.weekly(programme)

@@ -43,6 +43,7 @@ from mldsplan.domain.progress import (
     check_hours,
     check_note,
 )
+from mldsplan.domain.standings import is_resit
 from mldsplan.domain.terms import term_key
 
 
@@ -111,9 +112,11 @@ def complete(
             given = module_mark(progress.assessments.get(code, ()))
             if given is not None:
                 given = settled(given)
-        if old is None:  # a pass after a failed attempt is a resit
+        if old is None:
             failed_before = code in progress.failed_attempts
-            completions[code] = Completion(on=on or today, mark=given, resit=resit or failed_before)
+            completions[code] = Completion(
+                on=on or today, mark=given, resit=is_resit(resit, failed_before)
+            )
         else:
             completions[code] = Completion(
                 on=on or old.on,

@@ -127,16 +127,17 @@ def mark_shown(value: float, *limits: float) -> str:
     """A mark or an average to two decimals, rounded half up, and never shown on the
     other side of a limit it is near: an average of 69.995 reads 69.99 beside a
     distinction at 70, not "70.00 (merit)"."""
-    from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+    from mldsplan.domain.numbers import cents
 
-    exact, cent = Decimal(repr(value)), Decimal("0.01")
-    shown_value = exact.quantize(cent, ROUND_HALF_UP)
+    shown_value = cents(value)
     for limit in limits:
-        if value < limit <= shown_value:
-            shown_value = exact.quantize(cent, ROUND_FLOOR)
-        elif shown_value < limit <= value:
-            shown_value = exact.quantize(cent, ROUND_CEILING)
-    return f"{shown_value:.2f}"
+        top, bottom = limit.as_integer_ratio()  # the limit exactly: top / bottom
+        if value < limit and top * 100 <= shown_value * bottom:
+            shown_value = cents(value, "floor")
+        elif shown_value * bottom < top * 100 and limit <= value:
+            shown_value = cents(value, "ceiling")
+    sign = "-" if shown_value < 0 or (shown_value == 0 and str(value).startswith("-")) else ""
+    return f"{sign}{abs(shown_value) // 100}.{abs(shown_value) % 100:02d}"
 
 
 class Rule:

@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from mldsplan.domain.dates import week_bounds
+from mldsplan.domain.dates import monday, week_bounds
 
 if TYPE_CHECKING:
     from mldsplan.domain.deadlines import Deadline
@@ -76,7 +76,7 @@ class LogIndex:
             entries = by_day.get(day)
             if entries is None:
                 entries = by_day[day] = []
-                mondays[day] = day - timedelta(days=day.weekday())
+                mondays[day] = monday(day)
             entries.append(e)
             week = mondays[day]
             by_week[week] = by_week.get(week, 0.0) + hours

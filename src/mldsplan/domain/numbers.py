@@ -10,19 +10,41 @@ carry plain numbers instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
-_CENT = Decimal("0.01")
 _NOISE = 9  # float noise is dropped at this many decimals (0.1 + 0.2) before rounding
 
+# The decimals a float's repr writes are worked in exact integers: `value` is
+# digits / 10**scale. (Decimal gives the same; importing it costs about 1 ms of every
+# command, tests/test_hours_text.py holds these to it.)
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(repr(round(value, _NOISE)))
+
+def exact(value: float) -> tuple[int, int]:
+    """The number `repr(value)` writes, exactly, as (digits, scale): digits / 10**scale."""
+    mantissa, _, exponent = repr(value).partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    return int(whole + fraction), len(fraction) - int(exponent or 0)
+
+
+def cents(value: float, rounding: str = "half_up") -> int:
+    """The number `repr(value)` writes, in hundredths: rounded "half_up" (away from
+    zero), "floor" or "ceiling"."""
+    digits, scale = exact(value)
+    if scale <= 2:
+        return digits * int(10 ** (2 - scale))
+    unit = int(10 ** (scale - 2))
+    whole, part = divmod(digits, unit)  # floored: 0 <= part < unit
+    if rounding == "floor" or part == 0:
+        return whole
+    if rounding == "ceiling":
+        return whole + 1
+    # Half up, away from zero: a positive value rounds up at a half or more; a negative
+    # one's floor is one below its truncation, so it rounds back up past a half only.
+    return whole + 1 if (2 * part >= unit if digits >= 0 else 2 * part > unit) else whole
 
 
 def hundredths(value: float) -> int:
     """Hours in hundredths, rounded half up (away from zero): 1.005 -> 101, 1.25 -> 125."""
-    return int(_decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP) * 100)
+    return cents(round(value, _NOISE))
 
 
 def hundredths_text(cents: int) -> str:
@@ -55,10 +77,16 @@ def hundredths_parts(values: Sequence[float]) -> list[int]:
     if not values:
         return []
     sign = -1 if sum(values) < 0 else 1
-    exact = [_decimal(sign * v) * 100 for v in values]
-    floors = [int(x.to_integral_value(rounding=ROUND_FLOOR)) for x in exact]
+    parts = [exact(round(sign * v, _NOISE)) for v in values]
+    floors = [cents(round(sign * v, _NOISE), "floor") for v in values]
+    # What each part's hundredths lose to the floor, over one common denominator.
+    scale = max(2, *(s for _, s in parts))
+    lost = [
+        d * 10 ** (scale - s) - f * 10 ** (scale - 2)
+        for (d, s), f in zip(parts, floors, strict=True)
+    ]
     short = hundredths(sign * sum(values)) - sum(floors)
-    by_remainder = sorted(range(len(values)), key=lambda i: (floors[i] - exact[i], i))
+    by_remainder = sorted(range(len(values)), key=lambda i: (-lost[i], i))
     for i in by_remainder[: max(0, short)]:
         floors[i] += 1
     return [sign * cents for cents in floors]

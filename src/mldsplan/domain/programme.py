@@ -8,7 +8,6 @@ annotations`): rebuilding a validated file then reads them without compiling
 each again, about 5 ms of every command (benchmarks/startup.py).
 """
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from mldsplan.domain.constraints import (
@@ -26,11 +25,12 @@ from mldsplan.domain.constraints import (
     shown,
 )
 from mldsplan.domain.errors import InputError
+from mldsplan.domain.results import frozen_record
 
 FORBID_EXTRA = {"extra": "forbid"}  # read by pydantic when it validates these dataclasses
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Module:
     __pydantic_config__ = FORBID_EXTRA
     code: Code
@@ -45,7 +45,7 @@ class Module:
     project: Flag = False  # the project module of a `taught_and_project` classification
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Term:
     __pydantic_config__ = FORBID_EXTRA
     year: Count
@@ -53,7 +53,7 @@ class Term:
     ects: Positive
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class TermStart:
     """When a term starts: `months` after the academic year's start, on day `day`."""
 
@@ -63,7 +63,7 @@ class TermStart:
     day: Annotated[int, Rule(ge=1, le=28)]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Group:
     __pydantic_config__ = FORBID_EXTRA
     code: Code
@@ -76,7 +76,7 @@ METHODS = (WEIGHTED, TAUGHT_AND_PROJECT)
 Method = Annotated[str, Rule(pattern=f"^({'|'.join(METHODS)})$")]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Compensation:
     """Failed marks at `floor` or above count as compensated passes, up to `max_ects` ECTS.
 
@@ -93,7 +93,7 @@ class Compensation:
         return self.max_ects > 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Classification:
     __pydantic_config__ = FORBID_EXTRA
     pass_mark: Mark
@@ -122,7 +122,7 @@ class Classification:
         return min(mark, self.cap) if resit else mark
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class ExitAward:
     __pydantic_config__ = FORBID_EXTRA
     name: Text
@@ -130,7 +130,7 @@ class ExitAward:
     assumed: Flag = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Programme:
     __pydantic_config__ = FORBID_EXTRA
     id: Code

@@ -7,7 +7,7 @@ evaluated as the classes are made, as in `domain.programme`.
 """
 
 import itertools
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -38,6 +38,7 @@ from mldsplan.domain.constraints import (
 )
 from mldsplan.domain.dates import parse_month
 from mldsplan.domain.programme import FORBID_EXTRA, Programme
+from mldsplan.domain.results import frozen_record
 
 SCHEMA_VERSION = 4
 
@@ -75,7 +76,7 @@ def check_hours(hours: float) -> float:
     return hours
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Completion:
     __pydantic_config__ = FORBID_EXTRA
     on: Day
@@ -108,7 +109,7 @@ class Opening(NamedTuple):
     id: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class TermDates:
     """The student's own dates for one term (from the handbook), both inclusive."""
 
@@ -117,7 +118,7 @@ class TermDates:
     end: Day
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Assessment:
     """One summative piece of a module: its weight in % of the module mark.
 
@@ -161,7 +162,7 @@ def with_ids(items: tuple[Assessment, ...]) -> tuple[Assessment, ...]:
     return tuple(given)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Attempt:
     """A failed attempt at a module: when it was marked, and its mark (below the pass)."""
 
@@ -170,7 +171,7 @@ class Attempt:
     mark: Mark
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Timer:
     """A running study timer; the start keeps its UTC offset (DST and zone changes)."""
 
@@ -180,7 +181,7 @@ class Timer:
     note: Note | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen_record
 class Progress:
     __pydantic_config__ = FORBID_EXTRA
     schema_version: int = SCHEMA_VERSION

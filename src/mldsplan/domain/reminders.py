@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from mldsplan.domain.dates import week_bounds
 from mldsplan.domain.numbers import days_left, hours_text
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import Progress
@@ -235,7 +236,7 @@ def _behind(programme: Programme, progress: Progress, now: datetime, command: st
     today = now.date()
     if (today.weekday(), now.time()) < (BEHIND_DAY, BEHIND_AT):
         return []
-    first = today - timedelta(days=today.weekday())
+    first, last = week_bounds(today)
     key = behind_key(first)
     if key in progress.reminders_sent:
         return []  # sent this week: the week's plan need not be worked out again
@@ -254,7 +255,7 @@ def _behind(programme: Programme, progress: Progress, now: datetime, command: st
             text=f"This week you have logged {hours_text(logged)} of the"
             f" {hours_text(planned)} hours planned; '{command} schedule' re-plans the rest"
             " of the week.",
-            until=first + timedelta(days=6),
+            until=last,
         )
     ]
 

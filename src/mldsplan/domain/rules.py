@@ -9,13 +9,13 @@ lands a record that breaks one. Each rule returns `Problem`s naming the field.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from mldsplan.domain.constraints import EPSILON, MAX_MARK, MAX_REVISION, name_key, shown
 from mldsplan.domain.dates import FIRST_YEAR, LAST_YEAR, DateError, add_months, whole_minute_offset
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import MAX_DAY_HOURS, LogEntry, Progress, Timer
+from mldsplan.domain.results import frozen_record
 from mldsplan.domain.terms import (
     Planned,
     TermWindow,
@@ -30,7 +30,7 @@ from mldsplan.domain.terms import (
 LOG_BEFORE_START_MONTHS = 6  # study may begin before the cohort starts, not earlier than this
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(kw_only=False)
 class Problem:
     """One thing in a record that breaks a rule.
 

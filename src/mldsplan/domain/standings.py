@@ -32,9 +32,16 @@ class Standing:
 
     @property
     def is_resit(self) -> bool:
-        """Whether what counts as the pass is a resit: flagged so in the file, or a pass
-        after a failed attempt. The one test of "a resit" every report uses."""
-        return self.credit is not None and (self.credit.resit or self.resit)
+        """Whether what counts as the pass is a resit (`is_resit`): the test of "a resit"
+        every report uses."""
+        return self.credit is not None and is_resit(self.credit.resit, self.resit)
+
+
+def is_resit(flagged: bool, failed_before: bool) -> bool:
+    """The one rule of "a resit": a pass flagged so in the file, or a pass after a failed
+    attempt, whatever the flag says (a report's `Standing.is_resit`, a new completion's
+    flag in `changes.complete`)."""
+    return flagged or failed_before
 
 
 def standings(programme: Programme, progress: Progress) -> dict[str, Standing]:

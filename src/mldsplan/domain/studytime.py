@@ -12,7 +12,6 @@ Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,7 @@ from mldsplan.domain.facts import RECENT_DAYS, Facts
 from mldsplan.domain.loadrule import hours_to_do
 from mldsplan.domain.programme import Programme
 from mldsplan.domain.progress import LogEntry, Opening, Progress
-from mldsplan.domain.results import Result, record
+from mldsplan.domain.results import Result, frozen_record, record
 from mldsplan.domain.weekplan import PlanRow, WeekPlan, plan_week
 
 if TYPE_CHECKING:
@@ -125,7 +124,7 @@ class Span:
 
     @property
     def weeks(self) -> float:
-        return self.days / 7
+        return self.days / 7  # `dates.weeks_between(since, the date)`, from the days kept
 
 
 def span(first: date | None, on: date, not_before: date | None, hours: list[float]) -> Span | None:
@@ -355,7 +354,7 @@ def study_weeks(facts: Facts, count: int) -> StudyWeeks:
 # --- the log ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_record(kw_only=False)
 class LogRow:
     on: date | None  # None: hours studied before tracking (`opening`)
     hours: float

@@ -7,13 +7,13 @@ else from the programme's term windows shifted to the cohort's start month.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
 from mldsplan.domain.dates import add_months, weeks_between
 from mldsplan.domain.programme import Module, Programme
 from mldsplan.domain.progress import Completion, Progress
+from mldsplan.domain.results import frozen_record
 
 
 def term_key(year: int, term: int) -> str:
@@ -187,7 +187,7 @@ def term_of(
     return None
 
 
-@dataclass(frozen=True)
+@frozen_record(kw_only=False)
 class Planned:
     """A module where the student's schedule puts it, with its record."""
 

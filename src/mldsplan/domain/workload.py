@@ -1,5 +1,6 @@
-"""Pure calculations: the plan, progress, and the hours left (term loads, heavy terms,
-the plan's warnings). Study time (pace, balance, the study week) is `studytime`'s.
+"""Pure calculations: the plan, progress, and the hours left (heavy terms, the plan's
+warnings; each term's needed load is `loadrule.term_loads`). Study time (pace, balance,
+the study week) is `studytime`'s.
 
 Nothing here reads a clock, a file or the environment: `today`/`on` is passed in.
 Results are `record`s (cheap to create at start-up); the CLI dumps them as JSON.
@@ -15,7 +16,7 @@ from mldsplan.domain.assessments import Deadline
 from mldsplan.domain.dates import monday, weeks_between
 from mldsplan.domain.facts import Facts
 from mldsplan.domain.labels import term_needed_a_week
-from mldsplan.domain.loadrule import hours_to_do
+from mldsplan.domain.loadrule import TermNeed, hours_to_do, term_loads
 from mldsplan.domain.marks import (
     PASSED,
     EctsPoint,
@@ -45,10 +46,8 @@ from mldsplan.domain.studytime import (
 )
 from mldsplan.domain.terms import (
     Planned,
-    TermWindow,
     programme_end,
     registration_end,
-    shipped_window,
     term_index,
 )
 from mldsplan.domain.weekplan import WeekPlan
@@ -231,82 +230,15 @@ def required_weekly_hours(remaining: float, on: date, end: date | None) -> float
     from `on` to the programme's `end`, both included; None without an end or after it."""
     if end is None or on > end:
         return None
-    return remaining / (((end - on).days + 1) / 7)
+    return remaining / weeks_between(on, end)
 
 
-def nominal_window(programme: Programme, year: int, term: int) -> TermWindow:
-    """A term's window for a cohort starting in the entry month (when no start is set)."""
-    # Without a start month, any month serves: only the window's length is used.
-    return shipped_window(programme, date(2001, programme.entry_month or 1, 1), year, term)
-
-
-@record
-class _Load:
-    year: int
-    term: int
-    window: TermWindow | None  # None: no start month (lengths are the nominal ones)
-    todo: float
-    weeks_left: float | None
-    needed: float | None  # hours per week still needed; None once the term is over
-    own: float  # the programme's load for the term: its hours over its whole length
-    overdue: bool
-
-
-def term_loads(facts: Facts) -> list[_Load]:
-    """Every planned term's needed load (SPEC §4): hours still to do over the weeks left."""
-    return facts.once("term_loads", lambda: _term_loads(facts))
-
-
-def _term_loads(facts: Facts) -> list[_Load]:
-    programme, on = facts.programme, facts.on
-    plan = facts.credited_schedule
-    logged = facts.log.studied
-    term_hours = {(t.year, t.term): t.ects * programme.hours_per_ects for t in programme.terms}
-    loads = []
-    for year, term in facts.planned_terms:
-        todo = sum(
-            hours_to_do(programme, p, logged) for p in plan if (p.year, p.term) == (year, term)
-        )
-        dated = facts.window(year, term)
-        length = dated or nominal_window(programme, year, term)
-        own = term_hours.get((year, term), 0.0) / length.weeks
-        if dated is None:
-            loads.append(
-                _Load(
-                    year=year,
-                    term=term,
-                    window=None,
-                    todo=todo,
-                    weeks_left=length.weeks,
-                    needed=todo / length.weeks,
-                    own=own,
-                    overdue=False,
-                )
-            )
-            continue
-        overdue = dated.end < on
-        weeks_left = None if overdue else weeks_between(max(dated.start, on), dated.end)
-        loads.append(
-            _Load(
-                year=year,
-                term=term,
-                window=dated,
-                todo=todo,
-                weeks_left=weeks_left,
-                needed=None if weeks_left is None else todo / weeks_left,
-                own=own,
-                overdue=overdue and todo > 0,
-            )
-        )
-    return loads
-
-
-def is_heavy(load: _Load, weekly: float) -> bool:
+def is_heavy(load: TermNeed, weekly: float) -> bool:
     """The table's mark: the needed load passes the weekly hours times HEAVY_FACTOR."""
     return load.needed is not None and load.needed > weekly * HEAVY_FACTOR
 
 
-def needs_warning(load: _Load, weekly: float) -> bool:
+def needs_warning(load: TermNeed, weekly: float) -> bool:
     """A warning: heavy, and also over the programme's own load for the term by as much."""
     return (
         is_heavy(load, weekly) and load.needed is not None and load.needed > load.own * HEAVY_FACTOR

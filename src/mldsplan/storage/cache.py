@@ -13,14 +13,19 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 KEEP = 64  # markers kept; the oldest beyond this are removed
-# The modules whose code decides what "valid" means, relative to the package.
+# The modules whose code decides what "valid" means, relative to the package: every module
+# of ours that the validation and the loading import (tests/test_cache_rules.py checks it).
 _RULE_MODULES = (
     "domain/constraints.py",
+    "domain/errors.py",
+    "domain/numbers.py",
     "domain/dates.py",
     "domain/programme.py",
     "domain/progress.py",
+    "domain/results.py",
     "storage/document.py",
     "storage/programme_file.py",
     "storage/logformat.py",
@@ -30,14 +35,23 @@ _RULE_MODULES = (
 _fingerprint: bytes | None = None
 
 
+def _blake2b(*args: Any, **kwargs: Any) -> Any:
+    """hashlib's own blake2b, from `_blake2` where it lives. Speed: `import hashlib` loads
+    OpenSSL's `_hashlib` too, about 2 ms of every command that reads a file; blake2b is
+    never OpenSSL's (hashlib takes it from `_blake2` itself)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # an interpreter without it: hashlib's, whatever it is
+        from hashlib import blake2b
+    return blake2b(*args, **kwargs)
+
+
 def rules_fingerprint() -> bytes:
     """A hash of the source of every module that defines a validation rule."""
     global _fingerprint  # computed once per process
     if _fingerprint is None:
-        from hashlib import blake2b
-
         package = Path(__file__).resolve().parents[1]
-        digest = blake2b(digest_size=16)
+        digest = _blake2b(digest_size=16)
         for name in _RULE_MODULES:
             digest.update((package / name).read_bytes())
         _fingerprint = digest.digest()
@@ -51,9 +65,7 @@ class Cache:
         self.folder = folder
 
     def _key(self, kind: str, content: bytes) -> Path:
-        from hashlib import blake2b
-
-        digest = blake2b(content, digest_size=20, key=rules_fingerprint())
+        digest = _blake2b(content, digest_size=20, key=rules_fingerprint())
         return self.folder / f"{kind}-{digest.hexdigest()}"
 
     def _private(self) -> bool:
