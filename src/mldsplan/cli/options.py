@@ -4,11 +4,14 @@ completion of module codes and assessment names (read without pydantic or Rich).
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mldsplan import paths
+
+if TYPE_CHECKING:
+    from mldsplan.commands.session import Session
 
 
 def complete_codes(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -118,3 +121,10 @@ PreferOption = Annotated[
     Prefer | None,
     typer.Option(help="On a conflict, keep this side's value.", show_default=False),
 ]
+
+
+def session_of(ctx: typer.Context) -> "Session":
+    """The run's `Session`, which the root callback (`cli.app.main`) made."""
+    session = ctx.find_root().obj
+    assert session is not None and hasattr(session, "progress_file")
+    return session  # type: ignore[no-any-return]  # a Session, set by `main`
