@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mldsplan.domain.errors import FileFormatError
-
 PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
 FILE_ENV = "MLDSPLAN_FILE"
 LOCK_TIMEOUT_ENV = "MLDSPLAN_LOCK_TIMEOUT"
@@ -83,6 +81,8 @@ def assessment_names(progress: Path, code: str) -> list[str]:
 def default_programme_path() -> Path:
     path = shipped_programme()
     if path is None:
+        from mldsplan.domain.errors import FileFormatError  # here: a TAB press imports no domain
+
         raise FileFormatError(
             "the shipped programme file data/programme.toml is missing from this installation",
             hint="reinstall mldsplan, or pass --programme PATH",

@@ -9,21 +9,128 @@ Names imported only for type checking are quoted instead.
 """
 
 import os
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
 from mldsplan import __version__, paths
 from mldsplan.cli import click_classes, messages
-from mldsplan.domain.errors import InputError
 
 if TYPE_CHECKING:
     from mldsplan.commands.session import Session
 
 
+# --- the commands: the module that declares each, in the order --help lists them ---------
+
+COMMANDS = {
+    "init": "record_commands",
+    "plan": "report_commands",
+    "complete": "record_commands",
+    "uncomplete": "record_commands",
+    "mark": "record_commands",
+    "fail": "record_commands",
+    "unfail": "record_commands",
+    "progress": "report_commands",
+    "hours": "report_commands",
+    "log": "log_commands",
+    "week": "report_commands",
+    "grades": "report_commands",
+    "target": "report_commands",
+    "defer": "record_commands",
+    "export": "file_commands",
+    "import": "file_commands",
+    "check": "file_commands",
+    "undo": "file_commands",
+    "redo": "file_commands",
+    "history": "file_commands",
+    "merge": "file_commands",
+    "merge-driver": "file_commands",
+    "due": "report_commands",
+    "start": "log_commands",
+    "stop": "log_commands",
+    "cancel": "log_commands",
+    "switch": "log_commands",
+    "status": "log_commands",
+    "remind": "plan_commands",
+    "schedule": "plan_commands",
+    "calendar": "plan_commands",
+    "assess": "assessment_commands",
+    "available": "plan_commands",
+    "busy": "plan_commands",
+}
+
+
+class _Declared(MutableMapping[str, Any]):
+    """The root's commands by name, as `COMMANDS` lists them; each is imported and built
+    into a Click command the first time it is looked up (pip's `commands_dict`). A run
+    builds the one it invokes; `--help` and the tests' walks of the tree build them all."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = _build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**dict.fromkeys(COMMANDS), **self._built})
+
+    def __len__(self) -> int:
+        return len({**dict.fromkeys(COMMANDS), **self._built})
+
+
+def _build(name: str) -> Any:
+    """Command `name` from the module that declares it, built as Typer builds a group's
+    commands (with the root's settings)."""
+    import importlib
+
+    declared = importlib.import_module(f"mldsplan.cli.{COMMANDS[name]}").declared
+    for command in declared.registered_commands:
+        if (command.name or typer.main.get_command_name(command.callback.__name__)) == name:
+            return typer.main.get_command_from_info(
+                command,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+            )
+    for group in declared.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    raise LookupError(f"mldsplan.cli.{COMMANDS[name]} declares no command {name!r}")
+
+
+class _Root(click_classes.Group):
+    """The root group: its commands imported and built only when looked up (`_Declared`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Declared()
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names alone: building each is for --help
+
+
 app = typer.Typer(
-    cls=click_classes.Group,
+    cls=_Root,
     name="mldsplan",
     help="Study planner and credit tracker for Imperial's online MSc in ML and Data Science.",
     no_args_is_help=False,
@@ -49,6 +156,7 @@ def _config_file() -> Path:
 
 def _lock_timeout() -> float:
     """Seconds to wait for another mldsplan's write (MLDSPLAN_LOCK_TIMEOUT, default 10)."""
+    from mldsplan.domain.errors import InputError
     from mldsplan.storage.store import LOCK_TIMEOUT_SECONDS
 
     given = os.environ.get(paths.LOCK_TIMEOUT_ENV)
@@ -151,59 +259,3 @@ def entry() -> None:
         raise
     finally:
         interrupts.ignore()
-
-
-# --- the commands, in the order --help lists them ---------------------------
-
-from mldsplan.cli import (  # noqa: E402  # the modules that declare the commands
-    assessment_commands,
-    file_commands,
-    log_commands,
-    plan_commands,
-    record_commands,
-    report_commands,
-)
-
-_ORDER = {
-    "init": record_commands,
-    "plan": report_commands,
-    "complete": record_commands,
-    "uncomplete": record_commands,
-    "mark": record_commands,
-    "fail": record_commands,
-    "unfail": record_commands,
-    "progress": report_commands,
-    "hours": report_commands,
-    "log": log_commands,
-    "week": report_commands,
-    "grades": report_commands,
-    "target": report_commands,
-    "defer": record_commands,
-    "export": file_commands,
-    "import": file_commands,
-    "check": file_commands,
-    "undo": file_commands,
-    "redo": file_commands,
-    "history": file_commands,
-    "merge": file_commands,
-    "merge-driver": file_commands,
-    "due": report_commands,
-    "start": log_commands,
-    "stop": log_commands,
-    "cancel": log_commands,
-    "switch": log_commands,
-    "status": log_commands,
-    "remind": plan_commands,
-    "schedule": plan_commands,
-    "calendar": plan_commands,
-    "assess": assessment_commands,
-    "available": plan_commands,
-    "busy": plan_commands,
-}
-for _name, _module in _ORDER.items():
-    for _info in _module.declared.registered_commands:
-        if (_info.name or _info.callback.__name__) == _name:
-            app.registered_commands.append(_info)
-    for _group in _module.declared.registered_groups:
-        if _group.name == _name:
-            app.registered_groups.append(_group)

@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from mldsplan.cli import click_classes, messages
+from mldsplan.cli import click_classes
 from mldsplan.cli.options import CodeArg, JsonOption, NameArg, complete_codes, session_of
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -34,7 +35,7 @@ def assess_add(
     """
     from mldsplan.commands import assess
 
-    messages.said(assess.add(session_of(ctx), code, name, weight, due))
+    present(assess.add(session_of(ctx), code, name, weight, due))
 
 
 @assess_app.command("mark", cls=click_classes.Numbers)
@@ -51,7 +52,7 @@ def assess_mark(
     from mldsplan.commands import assess
 
     click_classes.flags(ctx, mark="MARK")
-    messages.said(assess.mark(session_of(ctx), code, name, value))
+    present(assess.mark(session_of(ctx), code, name, value))
 
 
 @assess_app.command("edit")
@@ -71,7 +72,7 @@ def assess_edit(
     """
     from mldsplan.commands import assess
 
-    messages.said(assess.edit(session_of(ctx), code, name, new_name, weight, due))
+    present(assess.edit(session_of(ctx), code, name, new_name, weight, due))
 
 
 @assess_app.command("remove")
@@ -82,7 +83,7 @@ def assess_remove(ctx: typer.Context, code: CodeArg, name: NameArg) -> None:
     """
     from mldsplan.commands import assess
 
-    messages.said(assess.remove(session_of(ctx), code, name))
+    present(assess.remove(session_of(ctx), code, name))
 
 
 @assess_app.command("list")
@@ -104,11 +105,4 @@ def assess_list(
     """
     from mldsplan.commands import reports
 
-    result = reports.assess_list(session_of(ctx), code)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.assessments(result)
-
-    messages.show(result, as_json, human)
+    present(reports.assess_list(session_of(ctx), code), as_json)

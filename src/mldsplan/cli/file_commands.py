@@ -5,7 +5,6 @@ No `from __future__ import annotations` (see `cli.app`): Typer reads these annot
 when the command is built. Names imported only for type checking are quoted.
 """
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,7 @@ import typer
 
 from mldsplan.cli import click_classes, messages
 from mldsplan.cli.options import Format, JsonOption, Only, PreferOption, Table, session_of
-from mldsplan.domain.errors import ExitCode, InputError
-from mldsplan.output.visible import visible
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -113,11 +111,10 @@ def export(
         excel=excel,
     )
     if content is not None:
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    messages.said(said)
+        present(content)
+    present(said)
     if keep:
-        messages.said(
+        present(
             files.keep(
                 session_of(ctx),
                 fmt.value,
@@ -135,6 +132,7 @@ def _kept_exports(
 ) -> None:
     """`export --list-kept` and `export --forget PATH`: each alone."""
     from mldsplan.commands import files
+    from mldsplan.domain.errors import InputError
 
     if exporting or (list_kept and forget is not None):
         raise InputError(
@@ -143,12 +141,11 @@ def _kept_exports(
         )
     session = session_of(ctx)
     if forget is not None:
-        messages.said(files.forget(session, forget))
+        present(files.forget(session, forget))
         return
     lines, said = files.list_kept(session)
-    for line in lines:
-        print(visible(line))
-    messages.said(said)
+    messages.lines(lines)
+    present(said)
 
 
 @declared.command(name="import")
@@ -167,7 +164,7 @@ def import_(
     """
     from mldsplan.commands import files
 
-    messages.said(files.import_(session_of(ctx), path))
+    present(files.import_(session_of(ctx), path))
 
 
 @declared.command()
@@ -177,19 +174,16 @@ def check(ctx: typer.Context) -> None:
     Example: mldsplan check
     """
     from mldsplan.commands import check as checks
-    from mldsplan.output import render
 
     session = session_of(ctx)
-    report = checks.check(
-        session.programme_file,
-        session.progress_file,
-        session.now,
-        copies=session.copy_warnings(every=True),
+    present(
+        checks.check(
+            session.programme_file,
+            session.progress_file,
+            session.now,
+            copies=session.copy_warnings(every=True),
+        )
     )
-    render.report(report.lines)
-    if report.problems:
-        messages.say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
-        raise typer.Exit(ExitCode.FAILURE)
 
 
 @declared.command()
@@ -212,7 +206,7 @@ def undo(
     from mldsplan.commands import versions
 
     session = session_of(ctx)
-    messages.said(versions.undo(session, to))
+    present(versions.undo(session, to))
     session.refresh_kept()  # undo changes the record too: the kept exports follow
 
 
@@ -225,7 +219,7 @@ def redo(ctx: typer.Context) -> None:
     from mldsplan.commands import versions
 
     session = session_of(ctx)
-    messages.said(versions.redo(session))
+    present(versions.redo(session))
     session.refresh_kept()
 
 
@@ -237,14 +231,7 @@ def history(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from mldsplan.commands import versions
 
-    result = versions.versions(session_of(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.history(result)
-
-    messages.show(result, as_json, human)
+    present(versions.versions(session_of(ctx)), as_json)
 
 
 @declared.command()
@@ -277,7 +264,7 @@ def merge(
     click_classes.flags(ctx, other="OTHER")
     choice = None if prefer is None else prefer.value
     outcome = merging.merge_copy(session_of(ctx), other, dry_run, choice, delete_copy)
-    messages.merged(outcome, "nothing was written")
+    present(outcome, nothing="nothing was written")
 
 
 @declared.command("merge-driver")
@@ -305,11 +292,9 @@ def merge_driver(
 
     click_classes.flags(ctx, base="BASE", ours="OURS", theirs="THEIRS")
     choice = None if prefer is None else prefer.value
-    outcome = merging.merge_driver(session_of(ctx), base, ours, theirs, choice)
-    if outcome.conflicts:  # OURS holds the merge; git reports the file as conflicted
-        messages.said(outcome.said)
-    messages.merged(
-        outcome,
-        "OURS holds every other change of both sides and ours' value for each conflict,"
+    present(
+        merging.merge_driver(session_of(ctx), base, ours, theirs, choice),
+        nothing="OURS holds every other change of both sides and ours' value for each conflict,"
         " and git reports the file as conflicted",
+        said_first=True,  # OURS holds the merge even with conflicts: say what came in
     )

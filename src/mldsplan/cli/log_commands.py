@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mldsplan.cli import click_classes, messages, options
+from mldsplan.cli import click_classes, options
 from mldsplan.cli.options import (
     AtOption,
     JsonOption,
@@ -19,6 +19,7 @@ from mldsplan.cli.options import (
     complete_codes,
     session_of,
 )
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -117,27 +118,17 @@ def log(
     log_and_timer.one_action(amount, list_, undo, remove, edit)
     log_and_timer.opening_alone(amount, opening)
     if list_:
-        result = reports.log_list(session)
-
-        def human() -> None:
-            from mldsplan.output import render
-
-            render.log_entries(result)
-
-        messages.show(result, as_json, human)
+        present(reports.log_list(session), as_json)
     elif edit is not None:
         click_classes.flags(ctx, hours="--hours")
         edited, words = log_and_timer.edit(session, edit, new_hours, on, module, note)
-        messages.show(edited, as_json, lambda: messages.said(words))
+        present(edited, as_json, said=words)
+    elif amount is None:
+        present(log_and_timer.remove(session, remove), as_json)
+    elif opening:
+        present(log_and_timer.opening(session, amount, module, on, note), as_json)
     else:
-        changed = (
-            log_and_timer.remove(session, remove)
-            if amount is None
-            else log_and_timer.opening(session, amount, module, on, note)
-            if opening
-            else log_and_timer.log(session, amount, module, on, note)
-        )
-        messages.show(changed, as_json, lambda: messages.said(log_and_timer.said(changed)))
+        present(log_and_timer.log(session, amount, module, on, note), as_json)
 
 
 @declared.command()
@@ -160,7 +151,7 @@ def start(
     """
     from mldsplan.commands import log_and_timer
 
-    messages.said(log_and_timer.start(session_of(ctx), code, note, at))
+    present(log_and_timer.start(session_of(ctx), code, note, at))
 
 
 @declared.command()
@@ -176,7 +167,7 @@ def stop(
 
     if at is None:
         click_classes.flags(ctx, at="stop")  # the time is now, not an --at the student gave
-    messages.said(log_and_timer.stop(session_of(ctx), at))
+    present(log_and_timer.stop(session_of(ctx), at))
 
 
 @declared.command()
@@ -187,7 +178,7 @@ def cancel(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import log_and_timer
 
-    messages.said(log_and_timer.cancel(session_of(ctx)))
+    present(log_and_timer.cancel(session_of(ctx)))
 
 
 @declared.command()
@@ -212,7 +203,7 @@ def switch(
 
     if at is None:
         click_classes.flags(ctx, at="switch")  # the time is now, not an --at the student gave
-    messages.said(log_and_timer.switch(session_of(ctx), code, note, at))
+    present(log_and_timer.switch(session_of(ctx), code, note, at))
 
 
 @declared.command()
@@ -223,11 +214,4 @@ def status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from mldsplan.commands import reports
 
-    result = reports.status(session_of(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.status(result)
-
-    messages.show(result, as_json, human)
+    present(reports.status(session_of(ctx)), as_json)

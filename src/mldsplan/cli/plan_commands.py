@@ -14,8 +14,7 @@ import typer
 
 from mldsplan.cli import click_classes, messages
 from mldsplan.cli.options import JsonOption, session_of
-from mldsplan.domain.errors import ExitCode
-from mldsplan.output.visible import visible
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -43,14 +42,7 @@ def calendar(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     from mldsplan.commands import reports
 
-    result = reports.calendar_view(session_of(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.calendar(result)
-
-    messages.show(result, as_json, human)
+    present(reports.calendar_view(session_of(ctx)), as_json)
 
 
 @calendar_app.command("set")
@@ -66,7 +58,7 @@ def calendar_set(
     """
     from mldsplan.commands import assess
 
-    messages.said(assess.set_term(session_of(ctx), term, start, end))
+    present(assess.set_term(session_of(ctx), term, start, end))
 
 
 @calendar_app.command("reset")
@@ -82,7 +74,7 @@ def calendar_reset(
     """
     from mldsplan.commands import assess
 
-    messages.said(assess.reset_term(session_of(ctx), term))
+    present(assess.reset_term(session_of(ctx), term))
 
 
 @declared.command()
@@ -107,6 +99,7 @@ def remind(
     Example: mldsplan remind --install
     """
     from mldsplan.commands import remind as reminding
+    from mldsplan.domain.errors import ExitCode
 
     session = session_of(ctx)
     if install or uninstall:
@@ -133,23 +126,21 @@ def remind(
             )
         else:
             said, line = reminding.uninstall(session, os.environ)
-        messages.said(said)
+        present(said)
         if line is not None:
             print(line)
         return
-    result = reminding.remind(
-        session,
-        notify=notify,
-        dry_run=dry_run,
-        as_json=as_json,
-        environ=os.environ,
-        platform=sys.platform,
+    present(
+        reminding.remind(
+            session,
+            notify=notify,
+            dry_run=dry_run,
+            as_json=as_json,
+            environ=os.environ,
+            platform=sys.platform,
+        ),
+        as_json,
     )
-    if as_json:
-        messages.show(result, True, lambda: None)
-    elif dry_run:
-        for notice in result.notices:
-            print(notice.text)
 
 
 def _program() -> list[str]:
@@ -190,7 +181,7 @@ def available_set(
     from mldsplan.commands import schedule
 
     click_classes.flags(ctx, windows="WINDOW", blocks="--blocks")
-    messages.said(schedule.available_set(session_of(ctx), windows or [], blocks))
+    present(schedule.available_set(session_of(ctx), windows or [], blocks))
 
 
 @available_app.command("list")
@@ -201,8 +192,7 @@ def available_list(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import schedule
 
-    for line in schedule.available_list(session_of(ctx)):
-        print(visible(line))
+    messages.lines(schedule.available_list(session_of(ctx)))
 
 
 @available_app.command("clear")
@@ -213,7 +203,7 @@ def available_clear(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import schedule
 
-    messages.said(schedule.available_clear(session_of(ctx)))
+    present(schedule.available_clear(session_of(ctx)))
 
 
 busy_app = typer.Typer(cls=click_classes.Group, help="This computer's busy calendars (.ics files).")
@@ -234,7 +224,7 @@ def busy_add(ctx: typer.Context, path: BusyPath) -> None:
     from mldsplan.commands import schedule
 
     click_classes.flags(ctx, path="PATH")
-    messages.said(schedule.busy_add(session_of(ctx), path))
+    present(schedule.busy_add(session_of(ctx), path))
 
 
 @busy_app.command("list")
@@ -245,8 +235,7 @@ def busy_list(ctx: typer.Context) -> None:
     """
     from mldsplan.commands import schedule
 
-    for line in schedule.busy_list(session_of(ctx)):
-        print(visible(line))
+    messages.lines(schedule.busy_list(session_of(ctx)))
 
 
 @busy_app.command("remove")
@@ -258,7 +247,7 @@ def busy_remove(ctx: typer.Context, path: BusyPath) -> None:
     from mldsplan.commands import schedule
 
     click_classes.flags(ctx, path="PATH")
-    messages.said(schedule.busy_remove(session_of(ctx), path))
+    present(schedule.busy_remove(session_of(ctx), path))
 
 
 @declared.command("schedule")
@@ -280,11 +269,4 @@ def schedule_(
     from mldsplan.commands import schedule
 
     click_classes.flags(ctx, week="--week", busy="--busy")
-    result = schedule.schedule(session_of(ctx), week, busy or [])
-
-    def human() -> None:
-        from mldsplan.output import schedule as shown
-
-        shown.schedule(result)
-
-    messages.show(result, as_json, human)
+    present(schedule.schedule(session_of(ctx), week, busy or []), as_json)

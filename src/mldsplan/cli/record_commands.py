@@ -11,6 +11,7 @@ import typer
 
 from mldsplan.cli import click_classes, messages, options
 from mldsplan.cli.options import CodeArg, Codes, OnOption, session_of
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -41,14 +42,14 @@ def init(
     session = session_of(ctx)
     if start is None and weekly_hours is None and questions.interactive():
         start, weekly_hours, done = questions.ask_init(session)
-        messages.said(records.init(session, start, weekly_hours, done))
+        present(records.init(session, start, weekly_hours, done))
         if done:
             messages.say(
                 "set a module's real date and mark with: mldsplan complete CODE --on DATE --mark M"
             )
         questions.show_plan(session)
         return
-    messages.said(records.init(session, start, weekly_hours))
+    present(records.init(session, start, weekly_hours))
 
 
 @declared.command()
@@ -69,7 +70,7 @@ def complete(
     """
     from mldsplan.commands import records
 
-    messages.said(records.complete(session_of(ctx), codes, mark, on, resit))
+    present(records.complete(session_of(ctx), codes, mark, on, resit))
 
 
 @declared.command()
@@ -80,7 +81,7 @@ def uncomplete(ctx: typer.Context, codes: Codes) -> None:
     """
     from mldsplan.commands import records
 
-    messages.said(records.uncomplete(session_of(ctx), codes))
+    present(records.uncomplete(session_of(ctx), codes))
 
 
 @declared.command(cls=click_classes.Numbers)
@@ -99,7 +100,7 @@ def mark(
     from mldsplan.commands import records
 
     click_classes.flags(ctx, mark="MARK")
-    messages.said(records.mark(session_of(ctx), code, value, resit))
+    present(records.mark(session_of(ctx), code, value, resit))
 
 
 @declared.command()
@@ -118,7 +119,7 @@ def fail(
     """
     from mldsplan.commands import records
 
-    messages.said(records.fail(session_of(ctx), code, mark, on))
+    present(records.fail(session_of(ctx), code, mark, on))
 
 
 @declared.command()
@@ -129,7 +130,7 @@ def unfail(ctx: typer.Context, code: CodeArg) -> None:
     """
     from mldsplan.commands import records
 
-    messages.said(records.unfail(session_of(ctx), code))
+    present(records.unfail(session_of(ctx), code))
 
 
 @declared.command()
@@ -147,4 +148,4 @@ def defer(
     """
     from mldsplan.commands import records
 
-    messages.said(records.defer(session_of(ctx), codes, years, undo))
+    present(records.defer(session_of(ctx), codes, years, undo))

@@ -10,7 +10,7 @@ import typer
 
 from mldsplan.cli import messages
 from mldsplan.cli.options import JsonOption, OnOption, WeeklyHoursOption, session_of
-from mldsplan.output.visible import visible
+from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
 
@@ -34,18 +34,10 @@ def plan(
             messages.fail(
                 "--codes is plain text", "'mldsplan plan --json' has each module's code and title"
             )
-        from mldsplan.output import render
-
-        render.plan_codes(reports.plan_codes(session_of(ctx)))
+        present(reports.plan_codes(session_of(ctx)))
         return
     programme, result = reports.plan(session_of(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.plan(programme, result)
-
-    messages.show(result, as_json, human)
+    present(result, as_json, programme=programme)
 
 
 @declared.command()
@@ -56,18 +48,8 @@ def progress(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """
     from mldsplan.commands import reports
 
-    session = session_of(ctx)
-    programme, result = reports.progress(session)
-
-    def human() -> None:
-        from mldsplan.commands import schedule
-        from mldsplan.output import render
-
-        render.progress(programme, result)
-        if result.next_block is not None:
-            print(visible(f"Next study block: {schedule.block_line(result.next_block)}"))
-
-    messages.show(result, as_json, human)
+    programme, result = reports.progress(session_of(ctx))
+    present(result, as_json, programme=programme)
 
 
 @declared.command()
@@ -84,13 +66,7 @@ def hours(
     from mldsplan.commands import reports
 
     programme, result = reports.hours(session_of(ctx), weekly_hours, on)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.hours(programme, result)
-
-    messages.show(result, as_json, human)
+    present(result, as_json, programme=programme)
 
 
 @declared.command()
@@ -106,14 +82,7 @@ def week(
     """
     from mldsplan.commands import reports
 
-    result = reports.week(session_of(ctx), on, weekly_hours)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.week(result)
-
-    messages.show(result, as_json, human)
+    present(reports.week(session_of(ctx), on, weekly_hours), as_json)
 
 
 @declared.command()
@@ -125,13 +94,7 @@ def grades(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from mldsplan.commands import reports
 
     programme, result = reports.grades(session_of(ctx))
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.grades(programme, result)
-
-    messages.show(result, as_json, human)
+    present(result, as_json, programme=programme)
 
 
 @declared.command()
@@ -149,14 +112,7 @@ def target(
     """
     from mldsplan.commands import reports
 
-    result = reports.target(session_of(ctx), assume or [])
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.targets(result)
-
-    messages.show(result, as_json, human)
+    present(reports.target(session_of(ctx), assume or []), as_json)
 
 
 @declared.command()
@@ -172,11 +128,4 @@ def due(
     """
     from mldsplan.commands import reports
 
-    result = reports.due(session_of(ctx), days, on)
-
-    def human() -> None:
-        from mldsplan.output import render
-
-        render.due(result)
-
-    messages.show(result, as_json, human)
+    present(reports.due(session_of(ctx), days, on), as_json)

@@ -40,9 +40,13 @@ def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
     return found.programme, workload.plan(found)
 
 
-def plan_codes(session: Session) -> list[tuple[str, str]]:
+class ModuleCodes(list[tuple[str, str]]):
+    """`plan --codes`: each module's code and title, in the programme's order (plain text)."""
+
+
+def plan_codes(session: Session) -> ModuleCodes:
     """Each module's code and title in the programme's order (`plan --codes`): no record read."""
-    return [(m.code, str(m.title)) for m in session.programme().modules]
+    return ModuleCodes((m.code, str(m.title)) for m in session.programme().modules)
 
 
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
