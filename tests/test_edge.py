@@ -12,8 +12,10 @@ import json
 import pkgutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import typer.main
 
 import mldsplan
@@ -159,3 +161,49 @@ def test_command_declarations_draw_nothing_themselves() -> None:
             elif isinstance(node, ast.Attribute) and node.attr == "show":
                 drawn.append(f"{name}:{node.lineno}: .show")
     assert drawn == []
+
+
+def _by_tomllib(text: str) -> list[str]:
+    import tomllib
+
+    return [m["code"] for m in tomllib.loads(text)["modules"]]
+
+
+def test_completion_reads_the_shipped_programme_line_by_line() -> None:
+    from conftest import SHIPPED
+    from mldsplan.paths import _plain_codes
+
+    text = SHIPPED.read_text()
+    assert _plain_codes(text) == _by_tomllib(text)
+    assert "ethics" not in (_plain_codes(text) or [])  # a group's code is no module's
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        lambda t: t.replace('code = "maths"', "code = 'maths'"),  # a literal string
+        lambda t: t.replace('code = "maths"', 'code = "m\\u0061ths"'),  # an escape
+        lambda t: t + '\n[[modules]]\ncode = """extra"""\ntitle = "x"\n',  # multi-line
+        lambda t: t.replace("[[modules]]", "[[ modules ]]", 1),  # spaced header: still plain
+        lambda t: t.replace("[[modules]]\ncode", "[[modules]]\n# code below\ncode", 1),
+    ],
+)
+def test_completion_of_another_layout_reads_it_as_toml(
+    changed: Callable[[str], str], tmp_path: Path
+) -> None:
+    """Any layout the line reader does not know goes to tomllib: the codes are the same."""
+    from conftest import SHIPPED
+    from mldsplan.paths import module_codes
+
+    other = tmp_path / "other.toml"
+    other.write_text(changed(SHIPPED.read_text()))
+    assert module_codes(other) == _by_tomllib(other.read_text())
+
+
+def test_completion_of_inline_modules_reads_them_as_toml(tmp_path: Path) -> None:
+    from mldsplan.paths import _plain_codes, module_codes
+
+    other = tmp_path / "inline.toml"
+    other.write_text('modules = [{code = "a"}, {code = "b"}]\n[[groups]]\ncode = "g"\n')
+    assert _plain_codes(other.read_text()) is None
+    assert module_codes(other) == ["a", "b"]

@@ -5,16 +5,50 @@ No `from __future__ import annotations` (see `cli.app`): Typer reads these annot
 when the command is built. Names imported only for type checking are quoted.
 """
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mldsplan.cli import click_classes, messages
-from mldsplan.cli.options import Format, JsonOption, Only, PreferOption, Table, session_of
+from mldsplan.cli.options import JsonOption, session_of
 from mldsplan.cli.presenters import present
 
 declared = typer.Typer()  # this module's commands; `cli.app` lists them
+
+
+# the choices export and merge take (here: no other command builds them)
+class Format(StrEnum):
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    toml = "toml"
+    ics = "ics"
+    html = "html"
+
+
+class Table(StrEnum):
+    modules = "modules"
+    assessments = "assessments"
+    log = "log"
+    attempts = "attempts"
+
+
+class Only(StrEnum):
+    deadlines = "deadlines"
+    blocks = "blocks"
+
+
+class Prefer(StrEnum):
+    mine = "mine"
+    theirs = "theirs"
+
+
+PreferOption = Annotated[
+    Prefer | None,
+    typer.Option(help="On a conflict, keep this side's value.", show_default=False),
+]
 
 
 @declared.command()

@@ -1,8 +1,7 @@
-"""The arguments and options several commands share, the choices some take, and the shell
-completion of module codes and assessment names (read without pydantic or Rich)."""
+"""The arguments and options several commands share, and the shell completion of module codes
+and assessment names (read without pydantic or Rich)."""
 
 import os
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -88,38 +87,6 @@ OnOption = Annotated[
 
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="Assessment name.", autocompletion=complete_names)
-]
-
-
-class Format(StrEnum):
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    toml = "toml"
-    ics = "ics"
-    html = "html"
-
-
-class Table(StrEnum):
-    modules = "modules"
-    assessments = "assessments"
-    log = "log"
-    attempts = "attempts"
-
-
-class Only(StrEnum):
-    deadlines = "deadlines"
-    blocks = "blocks"
-
-
-class Prefer(StrEnum):
-    mine = "mine"
-    theirs = "theirs"
-
-
-PreferOption = Annotated[
-    Prefer | None,
-    typer.Option(help="On a conflict, keep this side's value.", show_default=False),
 ]
 
 
