@@ -1,10 +1,11 @@
 """The command line's root: the app, its global options and callback, and the commands' table.
 
 Kept light on purpose: every command and every TAB press starts a fresh
-interpreter, so the domain (pydantic) and Rich are imported inside commands.
-No `from __future__ import annotations` here: Typer reads every command's
-annotations at start-up, and as strings it would compile and evaluate each
-of them again (about 6 ms of every run, measured with benchmarks/startup.py).
+interpreter, so the domain (pydantic) and Rich are imported inside commands, and
+a command's declaring module only when that command is looked up (`COMMANDS`).
+No `from __future__ import annotations` here nor in the declaring modules: Typer
+reads a command's annotations when it builds it, and as strings it would compile
+and evaluate each of them again (measured with benchmarks/startup.py).
 Names imported only for type checking are quoted instead.
 """
 
