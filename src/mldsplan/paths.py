@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mldsplan.domain.errors import FileFormatError
-
 PROGRAMME_ENV = "MLDSPLAN_PROGRAMME"
 FILE_ENV = "MLDSPLAN_FILE"
 LOCK_TIMEOUT_ENV = "MLDSPLAN_LOCK_TIMEOUT"
@@ -35,17 +33,50 @@ def default_progress() -> Path:
 
 def module_codes(programme: Path | None) -> list[str]:
     """The module codes in a programme file, read without validating it (for completion)."""
-    import tomllib
-
     path = programme or shipped_programme()
     try:
         with open(path or "", "rb") as handle:
-            modules = tomllib.load(handle).get("modules", [])
+            text = handle.read().decode()
+        plain = _plain_codes(text)
+        if plain is not None:
+            return plain
+        import tomllib
+
+        modules = tomllib.loads(text).get("modules", [])
         return [
             m["code"] for m in modules if isinstance(m, dict) and isinstance(m.get("code"), str)
         ]
     except (OSError, ValueError):
         return []
+
+
+def _plain_codes(text: str) -> list[str] | None:
+    """The codes of a programme laid out as the shipped one is (each module a `[[modules]]`
+    table with a `code = "..."` line), read line by line: a TAB press without tomllib (about
+    5 ms). None for any other layout, which tomllib then reads."""
+    if "'''" in text or '"""' in text:
+        return None  # a multi-line string could hold lines that look like tables
+    codes: list[str] = []
+    module = found = False
+    for line in text.splitlines():
+        words = line.strip()
+        if words.startswith("["):
+            if module and not found:
+                return None
+            header = words.split("#", 1)[0].replace(" ", "")
+            module, found = header == "[[modules]]", False
+            if not module and "modules" in header and not header.startswith("[[modules."):
+                return None
+        elif words.lstrip("\"'").startswith("modules"):
+            return None  # `modules = [...]`, inline
+        elif module and words.split("=", 1)[0].strip() == "code":
+            value = words.split("=", 1)[1].strip()
+            end = value.find('"', 1)
+            if found or not value.startswith('"') or end < 0 or "\\" in value[:end]:
+                return None
+            codes.append(value[1:end])
+            found = True
+    return None if module and not found else codes
 
 
 CACHE_ENV = "MLDSPLAN_CACHE_DIR"
@@ -83,6 +114,8 @@ def assessment_names(progress: Path, code: str) -> list[str]:
 def default_programme_path() -> Path:
     path = shipped_programme()
     if path is None:
+        from mldsplan.domain.errors import FileFormatError  # here: a TAB press imports no domain
+
         raise FileFormatError(
             "the shipped programme file data/programme.toml is missing from this installation",
             hint="reinstall mldsplan, or pass --programme PATH",

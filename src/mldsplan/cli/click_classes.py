@@ -4,13 +4,15 @@ negative numbers as arguments, and a command's example kept whole in its `--help
 
 import os
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from mldsplan.cli import messages
-from mldsplan.domain.errors import ExitCode, InputError, MldsplanError, RuleBroken
+
+if TYPE_CHECKING:  # the domain's errors are imported where one is handled: never in a TAB press
+    from mldsplan.domain.errors import InputError, MldsplanError
 
 # How the domain's value names read on the command line; a command may override.
 _FLAGS = {
@@ -78,7 +80,7 @@ _HINTS = {
 }
 
 
-def _hint(exc: MldsplanError) -> str | None:
+def _hint(exc: "MldsplanError") -> str | None:
     """The error's hint: one that names our commands when the error gives its reason."""
     if exc.reason in _HINTS:
         return _HINTS[exc.reason].format(**exc.details)
@@ -90,7 +92,9 @@ def flags(ctx: typer.Context, **names: str) -> None:
     ctx.meta["flags"] = names
 
 
-def _fail_input(ctx: Any, exc: InputError) -> NoReturn:
+def _fail_input(ctx: Any, exc: "InputError") -> NoReturn:
+    from mldsplan.domain.errors import RuleBroken
+
     names = {**_FLAGS, **(ctx.meta.get("flags") or {})}
     message, argument, hint = exc.message, exc.argument, _hint(exc)
     if isinstance(exc, RuleBroken) and argument and not _typed(ctx, names.get(argument, "")):
@@ -115,6 +119,8 @@ def _usage_error(ctx: Any, exc: Exception) -> None:
     other error. Click gives some (an option's missing value) no command: it is the one
     typed on the line."""
     from typer._click.exceptions import UsageError
+
+    from mldsplan.domain.errors import ExitCode
 
     if not isinstance(exc, UsageError):
         return
@@ -144,6 +150,8 @@ def _root_usage_error(ctx: Any, exc: Exception, typed: list[str]) -> NoReturn:
     import shlex
 
     from typer._click.exceptions import NoSuchOption
+
+    from mldsplan.domain.errors import ExitCode
 
     if isinstance(exc, NoSuchOption):
         option = exc.option_name
@@ -239,6 +247,8 @@ GLOBAL_OPTIONS = ("--file", "--programme", "--version")
 def _before_the_command(ctx: Any, option: str) -> NoReturn:
     """A global option typed after the command: say where it goes, with the line fixed."""
     import shlex
+
+    from mldsplan.domain.errors import ExitCode
 
     typed = ctx.meta.get("argv") or []
     at = ctx.meta.get("command_at", 0)
@@ -339,6 +349,9 @@ class Group(TyperGroup):
         return command
 
     def invoke(self, ctx: Any) -> Any:
+        """The command, with its errors said in one line each. The domain's errors are
+        imported where one is caught: a TAB press imports no domain, and no import runs
+        outside this `try` (a Ctrl-C there would end the run without its line)."""
         if os.environ.get("MLDSPLAN_DEBUG") == "1":
             result = super().invoke(ctx)
             self._notes(ctx)
@@ -350,11 +363,9 @@ class Group(TyperGroup):
             return result
         except BrokenPipeError:
             messages.closed_pipe()
-        except InputError as exc:
-            _fail_input(ctx, exc)
-        except MldsplanError as exc:
-            messages.fail(exc.message, _hint(exc))
         except KeyboardInterrupt:
+            from mldsplan.domain.errors import ExitCode  # a second Ctrl-C is ignored by now
+
             messages.fail("interrupted; nothing was changed", code=ExitCode.INTERRUPTED)
         except OSError as exc:
             messages.fail(f"{exc.filename or 'mldsplan'}: {exc.strerror or exc}")
@@ -365,8 +376,14 @@ class Group(TyperGroup):
             raise  # any other: Typer reports it itself
         except (typer.Exit, typer.Abort):
             raise
-        except Exception as exc:  # a bug of ours: still one line, and how to see more
-            messages.fail(
+        except Exception as exc:
+            from mldsplan.domain.errors import InputError, MldsplanError
+
+            if isinstance(exc, InputError):
+                _fail_input(ctx, exc)
+            if isinstance(exc, MldsplanError):
+                messages.fail(exc.message, _hint(exc))
+            messages.fail(  # a bug of ours: still one line, and how to see more
                 f"internal error: {type(exc).__name__}: {exc}",
                 hint="run again with MLDSPLAN_DEBUG=1 for the traceback, and report it",
             )

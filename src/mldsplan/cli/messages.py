@@ -1,25 +1,28 @@
 """What a run says: messages on stderr (`Error:` and its `hint:`, confirmations, warnings),
-wrapped to a terminal's width; a result as one JSON object or drawn; a merge's conflicts on
-stdout; and the quiet end when stdout's reader has gone."""
+wrapped to a terminal's width; a listing's lines; a merge's conflicts on
+stdout; and the quiet end when stdout's reader has gone.
+
+`output.visible` and the domain's exit codes are imported where a message is said: a TAB
+press says nothing and imports neither."""
 
 import os
 import sys
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 import typer
 
-from mldsplan.domain.errors import ExitCode
-from mldsplan.output.visible import units_held, visible
 
+def fail(message: str, hint: str | None = None, code: int | None = None) -> NoReturn:
+    """`Error: message` (and its hint) on stderr, and the exit: `code`, else FAILURE."""
+    from mldsplan.domain.errors import ExitCode
+    from mldsplan.output.visible import visible
 
-def fail(message: str, hint: str | None = None, code: int = ExitCode.FAILURE) -> NoReturn:
     # Click lists a choice's values one a line ("Choose from:\n\tmarkdown,\n\tcsv"): one line
     message = message.replace(":\n\t", ": ").replace(",\n\t", ", ")
     emit(f"Error: {visible(message)}")
     if hint:
         emit(f"hint: {visible(hint)}")
-    raise typer.Exit(code)
+    raise typer.Exit(ExitCode.FAILURE if code is None else code)
 
 
 # A message's kind, under whose text its continuation lines go; any other message's are
@@ -55,6 +58,8 @@ def _wrapped(message: str, width: int, kinds: tuple[str, ...] = _KINDS) -> str:
     import re
     import textwrap
 
+    from mldsplan.output.visible import units_held
+
     kind = message.split(" ", 1)[0]
     indent = " " * (len(kind) + 1 if kind in kinds else 2)
     # a quoted value (an assessment's name, a path, a command to type) is not split, unless
@@ -83,18 +88,18 @@ def fitted(text: str) -> str:
     return text
 
 
-def show(result: Any, as_json: bool, human: Callable[[], None]) -> None:
-    """A command's result: one JSON object on stdout, or `human` renders it."""
-    if as_json:
-        from mldsplan.output.jsonout import print_json
+def lines(listing: list[str]) -> None:
+    """A listing on stdout, one line each; paths in it cannot send control characters."""
+    from mldsplan.output.visible import visible
 
-        print_json(result)
-    else:
-        human()
+    for line in listing:
+        print(visible(line))
 
 
 def say(message: str) -> None:
     """A confirmation on stderr; paths and arguments in it cannot send control characters."""
+    from mldsplan.output.visible import visible
+
     emit(visible(message))
 
 
@@ -109,6 +114,8 @@ def warn(message: str) -> None:
 
 def merged(outcome: Any, nothing: str) -> None:
     """A merge's confirmation; or its conflicts, one a line on stdout, and exit 1."""
+    from mldsplan.output.visible import visible
+
     if outcome.conflicts:
         wraps = os.environ.get("MLDSPLAN_FORCE_TERMINAL") == "1" or sys.stdout.isatty()
         for line in outcome.conflicts:
@@ -125,6 +132,8 @@ def merged(outcome: Any, nothing: str) -> None:
 def closed_pipe() -> NoReturn:
     """stdout's reader went away (`mldsplan plan | head -1`): end quietly, as a command
     ended by SIGPIPE does, with stdout on devnull so that the exit's flush cannot fail."""
+    from mldsplan.domain.errors import ExitCode
+
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

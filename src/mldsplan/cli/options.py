@@ -1,14 +1,16 @@
-"""The arguments and options several commands share, the choices some take, and the shell
-completion of module codes and assessment names (read without pydantic or Rich)."""
+"""The arguments and options several commands share, and the shell completion of module codes
+and assessment names (read without pydantic or Rich)."""
 
 import os
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mldsplan import paths
+
+if TYPE_CHECKING:
+    from mldsplan.commands.session import Session
 
 
 def complete_codes(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -88,33 +90,8 @@ NameArg = Annotated[
 ]
 
 
-class Format(StrEnum):
-    markdown = "markdown"
-    csv = "csv"
-    json = "json"
-    toml = "toml"
-    ics = "ics"
-    html = "html"
-
-
-class Table(StrEnum):
-    modules = "modules"
-    assessments = "assessments"
-    log = "log"
-    attempts = "attempts"
-
-
-class Only(StrEnum):
-    deadlines = "deadlines"
-    blocks = "blocks"
-
-
-class Prefer(StrEnum):
-    mine = "mine"
-    theirs = "theirs"
-
-
-PreferOption = Annotated[
-    Prefer | None,
-    typer.Option(help="On a conflict, keep this side's value.", show_default=False),
-]
+def session_of(ctx: typer.Context) -> "Session":
+    """The run's `Session`, which the root callback (`cli.app.main`) made."""
+    session = ctx.find_root().obj
+    assert session is not None and hasattr(session, "progress_file")
+    return session  # type: ignore[no-any-return]  # a Session, set by `main`

@@ -1,7 +1,8 @@
 """Commands that only read: each loads the record, builds one `Facts` (the snapshot every
 figure of the command is derived from, once) and asks the domain for a finished result.
 
-The CLI then prints the result as JSON or hands it to `output.render`, which only draws.
+The CLI then prints the result as JSON or hands it to its presenter
+(`cli/presenters.py`), which only draws.
 """
 
 from __future__ import annotations
@@ -40,9 +41,13 @@ def plan(session: Session) -> tuple[Programme, workload.PlanResult]:
     return found.programme, workload.plan(found)
 
 
-def plan_codes(session: Session) -> list[tuple[str, str]]:
+class ModuleCodes(list[tuple[str, str]]):
+    """`plan --codes`: each module's code and title, in the programme's order (plain text)."""
+
+
+def plan_codes(session: Session) -> ModuleCodes:
     """Each module's code and title in the programme's order (`plan --codes`): no record read."""
-    return [(m.code, str(m.title)) for m in session.programme().modules]
+    return ModuleCodes((m.code, str(m.title)) for m in session.programme().modules)
 
 
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
