@@ -51,13 +51,16 @@ def plan_codes(session: Session) -> ModuleCodes:
 
 
 def progress(session: Session) -> tuple[Programme, workload.ProgressResult]:
-    from mldsplan.commands.schedule import next_block
     from mldsplan.domain import workload
 
     found = facts(session)
     result = workload.progress_summary(found)
     result.warnings_shown_by = [SHOWN_BY[kind] for kind in result.warnings_shown_by]
-    block = next_block(session, (found.programme, found.record))  # none without windows
+    if not found.record.windows:  # no blocks without windows: the scheduler is not loaded
+        return found.programme, result
+    from mldsplan.commands.schedule import next_block
+
+    block = next_block(session, (found.programme, found.record))
     if block is not None:
         result.next_block = workload.NextBlock(
             start=block.start,
