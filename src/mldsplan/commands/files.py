@@ -197,6 +197,9 @@ def snapshot(
         only,
         hours,
         page,
+        template_cache=session.cache().private_folder("templates")
+        if fmt == "html" and session is not None
+        else None,
     )
 
 

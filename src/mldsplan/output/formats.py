@@ -18,6 +18,8 @@ from mldsplan.domain.numbers import hours_text
 from mldsplan.output.wording import balance_lines, failed_text, resit_mark, timer_text
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mldsplan.domain.overview import Overview
     from mldsplan.domain.programme import Programme
     from mldsplan.domain.progress import Progress
@@ -79,6 +81,7 @@ class Snapshot:
     hours: HoursResult | None = None  # markdown: the hours' figures, as `hours` shows them
     page: Overview | None = None  # html: the page's whole content
     blocks: tuple[tuple[Any, int], ...] = ()  # ics: this week's study blocks, each's SEQUENCE
+    template_cache: Path | None = None  # html: a private folder for the compiled template
 
     def assessments(self) -> list[tuple[str, Any]]:
         return [
@@ -378,7 +381,7 @@ def to_html(s: Snapshot) -> str:
     from mldsplan.output import dashboard
 
     assert s.page is not None, "the command builds the page's content"
-    return dashboard.to_html(s.page, with_notes=s.with_notes)
+    return dashboard.to_html(s.page, with_notes=s.with_notes, template_cache=s.template_cache)
 
 
 EXPORTERS: dict[str, Callable[[Snapshot], str]] = {

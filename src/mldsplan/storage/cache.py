@@ -68,10 +68,11 @@ class Cache:
         digest = _blake2b(content, digest_size=20, key=rules_fingerprint())
         return self.folder / f"{kind}-{digest.hexdigest()}"
 
-    def _private(self) -> bool:
-        """The folder is a real folder of ours that no one else can write to."""
+    def _private(self, folder: Path | None = None) -> bool:
+        """The folder (the cache's own by default) is a real folder of ours that no one else
+        can write to."""
         try:
-            info = os.lstat(self.folder)
+            info = os.lstat(folder or self.folder)
         except OSError:
             return False
         return (
@@ -102,6 +103,17 @@ class Cache:
             self._prune()
         except OSError:
             pass  # a cache is an optimisation: without it, files are validated every time
+
+    def private_folder(self, name: str) -> Path | None:
+        """The cache's folder `name` (made when missing), or None when it or the cache is not
+        a folder of ours that no one else can write to: what is kept there may be code (the
+        page's compiled template), loaded only from such a folder."""
+        folder = self.folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        return folder if self._private() and self._private(folder) else None
 
     def _prune(self) -> None:
         entries = [p for p in self.folder.iterdir() if "-" in p.name]
