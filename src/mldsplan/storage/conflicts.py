@@ -54,12 +54,17 @@ def look_beside(path: Path) -> Beside:
         names = os.listdir(path.parent)
     except OSError:
         return Beside([], [])
-    patterns = _patterns(path.name)
     stem = path.name.rpartition(".")[0] or path.name
+    # Our own files (`progress.toml.bak`, `.lock`, `.history-N`) start with the whole name,
+    # which no tool's copy of a named-with-extension file does: they are passed over, and
+    # the patterns are compiled only when a candidate is there (about 1 ms of every run).
+    own = path.name + "." if stem != path.name else None
+    patterns: list[tuple[str, re.Pattern[str]]] | None = None
     found = []
     for name in names:
-        if not name.startswith(stem) or name == path.name:
+        if not name.startswith(stem) or name == path.name or (own and name.startswith(own)):
             continue
+        patterns = patterns or _patterns(path.name)
         for tool, pattern in patterns:
             if pattern.fullmatch(name):
                 found.append(Copy(path.parent / name, tool))
