@@ -7,6 +7,7 @@ is checked the day it is added.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -206,3 +207,30 @@ def test_architecture_md_names_every_module() -> None:
 def test_the_architecture_check_is_by_path() -> None:
     page = "## The modules\n\n`domain/`:\n- `merge.py`: x\n\n`storage/`:\n- `a.py` and `b.py`: y\n## Next\n"
     assert documented_paths(page) == {"domain/merge.py", "storage/a.py", "storage/b.py"}
+
+
+def test_the_domain_names_no_command() -> None:
+    """Words that name a command (`mldsplan defer X`) are the commands' to say: the domain's
+    strings (docstrings aside) hold none; a command passes its words in where a result
+    needs them (`week_schedule(defer_command=...)`, `reports.SHOWN_BY`)."""
+    found = []
+    for name, path in modules().items():
+        if layer(name) != "domain":
+            continue
+        tree = ast.parse(path.read_text())
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        found += [
+            f"{path.relative_to(PACKAGE)}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and re.search(r"\bmldsplan [a-z]", node.value)
+        ]
+    assert not found, "\n".join(found)

@@ -265,7 +265,15 @@ def _week(
             intervals = [(minute(a), minute(b)) for a, b in found]
     old, seqs = _previous(session, first)
     schedule, placed = week_schedule(
-        programme, record, on, session.now, zone, intervals, old, busy_events=count
+        programme,
+        record,
+        on,
+        session.now,
+        zone,
+        intervals,
+        old,
+        busy_events=count,
+        defer_command=lambda code: f"mldsplan defer {code}",  # a shortfall's option's words
     )
     sequence = _keep(session, first, placed, old, seqs) if record.windows else {}
     return schedule, sequence

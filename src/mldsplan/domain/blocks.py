@@ -376,11 +376,14 @@ def week_schedule(
     busy: Iterable[Interval],
     previous: Sequence[Placed] = (),
     busy_events: int = 0,
+    *,
+    defer_command: Callable[[str], str],
 ) -> tuple[Schedule, list[Placed]]:
     """The schedule of the week of `on`, and its blocks as the next run keeps them.
 
     `busy`: the busy calendars' intervals over the week (epoch minutes); `previous`:
-    the blocks the last run placed in this week (none: placed afresh)."""
+    the blocks the last run placed in this week (none: placed afresh); `defer_command`:
+    the words of the command that defers a module (the domain names no command)."""
     from mldsplan.domain.dates import week_bounds
     from mldsplan.domain.studytime import week_plan
     from mldsplan.domain.windows import parse_blocks, parse_window, suggest
@@ -423,7 +426,9 @@ def week_schedule(
             assessment=d.assessment,
             due=d.due,
             hours_short=(d.minutes - got[d.key]) / 60,
-            options=_options(programme, progress, d, (d.minutes - got[d.key]) / 60, bounds),
+            options=_options(
+                programme, progress, d, (d.minutes - got[d.key]) / 60, bounds, defer_command
+            ),
         )
         for d in sorted(demands, key=lambda d: d.order)
         if got[d.key] < d.minutes and windows
@@ -444,7 +449,12 @@ def week_schedule(
 
 
 def _options(
-    programme: Programme, progress: Progress, d: Demand, hours: float, bounds: tuple[int, int]
+    programme: Programme,
+    progress: Progress,
+    d: Demand,
+    hours: float,
+    bounds: tuple[int, int],
+    defer_command: Callable[[str], str],
 ) -> list[str]:
     """What would fit a shortfall: more window time before its deadline (whole blocks),
     or deferring its module a year, with the finish date that gives."""
@@ -474,6 +484,6 @@ def _options(
             else "(your finish date stays)"
         )
         found.append(
-            f"defer {d.code} a year (mldsplan defer {d.code}): finish {then.isoformat()} {was}"
+            f"defer {d.code} a year ({defer_command(d.code)}): finish {then.isoformat()} {was}"
         )
     return found
