@@ -143,11 +143,12 @@ def _reminders(result: Any) -> None:
 def _check(report: Any) -> None:
     """`check`'s report, then the count of its problems as the error, exit 1."""
     from mldsplan.domain.errors import ExitCode
+    from mldsplan.domain.numbers import count_text
     from mldsplan.output import file_view
 
     file_view.report(report.lines)
     if report.problems:
-        messages.say(f"Error: {report.problems} problem{'s' * (report.problems > 1)} found")
+        messages.say(f"Error: {count_text(report.problems, 'problem', 'problems')} found")
         raise typer.Exit(ExitCode.FAILURE)
 
 
