@@ -51,12 +51,13 @@ def _codes(result: Any) -> None:
 
 
 def _progress(result: Any, *, programme: Any) -> None:
-    from mldsplan.commands import schedule
     from mldsplan.output import progress_view
-    from mldsplan.output.visible import visible
 
     progress_view.progress(programme, result)
-    if result.next_block is not None:
+    if result.next_block is not None:  # the scheduler's words only when there is a block
+        from mldsplan.commands import schedule
+        from mldsplan.output.visible import visible
+
         print(visible(f"Next study block: {schedule.block_line(result.next_block)}"))
 
 

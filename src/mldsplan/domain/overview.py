@@ -45,6 +45,7 @@ def overview(facts: Facts, blocks: tuple[Block, ...] = ()) -> Overview:
 
     summary = workload.progress_summary(facts)
     programme, record, on = facts.programme, facts.record, facts.on
+    studying = set(marks.in_progress(facts))  # the one definition, as `grades` counts them
     return Overview(
         programme=programme,
         on=on,
@@ -57,10 +58,6 @@ def overview(facts: Facts, blocks: tuple[Block, ...] = ()) -> Overview:
         timeline=workload.ects_timeline(facts, summary.terms),
         weeks=studytime.study_weeks(facts, WEEKS),
         deadlines=facts.deadlines(on, date.max),
-        in_progress=[  # the one definition, as `grades` counts them
-            m
-            for m in assess_list(programme, record, None).modules
-            if m.code in set(marks.in_progress(facts))
-        ],
+        in_progress=[m for m in assess_list(programme, record, None).modules if m.code in studying],
         blocks=blocks,
     )

@@ -211,14 +211,17 @@ def render(page: Page, template_cache: Path | None = None) -> str:
     compiling takes about 60 ms, a third of the export's time (issue 29's html target)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
+    options: dict[str, Any] = {
+        "autoescape": True,  # every text from a file is escaped, whatever its extension
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
     env = Environment(
         loader=PackageLoader("mldsplan.output", "templates"),
-        bytecode_cache=_kept_compiled(template_cache),
-        autoescape=True,  # every text from a file is escaped, whatever the file's extension
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=_kept_compiled(template_cache, options),
+        **options,
     )
     env.globals.update(W=CHART_W, H=CHART_H, L=PAD_LEFT, R=PAD_RIGHT, T=PAD_TOP, B=PAD_BOTTOM)
     from mldsplan.domain.labels import NEEDED_A_WEEK
@@ -241,22 +244,34 @@ def render(page: Page, template_cache: Path | None = None) -> str:
     return env.get_template("dashboard.html.j2").render(page=page)
 
 
-def _kept_compiled(folder: Path | None) -> Any:
-    """Jinja's file bytecode cache in `folder`, writing quietly: a cache that cannot be
-    written (a full disk, a read-only folder) costs a compile, never the export."""
+def _kept_compiled(folder: Path | None, options: dict[str, Any]) -> Any:
+    """Jinja's file bytecode cache in `folder`, quiet: a compiled file that cannot be read
+    back (damaged, cut short) or written (a full disk) costs a compile, never the export.
+    Jinja keys a compiled template by its name and checks its source's checksum and
+    Python's version; the file's name adds Jinja's version and the options the code was
+    compiled with, so that neither an upgraded Jinja nor changed options run stale code."""
     if folder is None:
         return None
     from contextlib import suppress
+    from zlib import crc32
 
+    import jinja2
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
     class Quiet(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # any damage (a cut-short pickle, a wrong type): compile afresh
+                bucket.reset()
+
         def dump_bytecode(self, bucket: Bucket) -> None:
             with suppress(OSError):
                 super().dump_bytecode(bucket)
 
-    return Quiet(str(folder))
+    made_with = f"{jinja2.__version__}_{crc32(repr(sorted(options.items())).encode()):08x}"
+    return Quiet(str(folder), f"__jinja2_{made_with}_%s.cache")
 
 
 def to_html(

@@ -110,10 +110,13 @@ class Cache:
         page's compiled template), loaded only from such a folder."""
         folder = self.folder / name
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)  # as `remember` does
+            if not self._private():
+                return None  # nothing is made inside a folder that is not ours alone
+            folder.mkdir(exist_ok=True, mode=0o700)
         except OSError:
             return None
-        return folder if self._private() and self._private(folder) else None
+        return folder if self._private(folder) else None
 
     def _prune(self) -> None:
         entries = [p for p in self.folder.iterdir() if "-" in p.name]
