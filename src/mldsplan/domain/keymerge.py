@@ -123,12 +123,6 @@ def _days(days: tuple[int, ...]) -> str:
     return ", ".join(str(d) for d in days) + " days before"
 
 
-def _plain(value: object) -> str:
-    if isinstance(value, float):
-        return _number(value)
-    return str(value)
-
-
 _SETTING_WORDS: dict[str, tuple[str, Callable[[Any], str]]] = {
     "start": ("the cohort start", _month),
     "weekly_hours": ("your weekly hours", _hours),

@@ -109,11 +109,6 @@ def with_sent(
     return replace(progress, reminders_sent=dict(sorted(record.items())))
 
 
-def prunable(progress: Progress, today: date, live: Iterable[str] = ()) -> int:
-    kept = set(live)
-    return sum(1 for k, d in progress.reminders_sent.items() if d < today and k not in kept)
-
-
 # --- deadlines -------------------------------------------------------------
 
 

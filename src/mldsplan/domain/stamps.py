@@ -19,7 +19,7 @@ it gets one only when edited or removed, so a long log costs no stamps.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -161,7 +161,3 @@ def _differs(old: dict[str, Any], new: dict[str, Any], key: str) -> bool:
 
 def stamp_of(progress: Progress, key: str) -> Vector:
     return vector(progress.stamps.get(key))
-
-
-def stamped_keys(records: Iterable[Progress]) -> set[str]:
-    return {key for record in records for key in record.stamps}
