@@ -83,17 +83,28 @@ def test_real_sigints_during_start_up_never_print_a_traceback(tmp_path: Path) ->
     assert 130 in said or 0 in said, said  # some runs got past Python's own start-up
 
 
-def test_a_ctrl_c_while_the_command_loads_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    """The moment is made certain: the interrupt arrives while `mldsplan.cli.app` imports."""
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # while `mldsplan.cli.app` imports (Typer is its first import)
+        "name == 'typer'",
+        # during the domain's first import, wherever that happens: it is imported lazily
+        # (a TAB press needs none of it)
+        "name.startswith('mldsplan.domain') and 'mldsplan.domain' not in sys.modules",
+    ],
+    ids=["while the command loads", "while the domain first loads"],
+)
+def test_a_ctrl_c_while_loading_is_one_line_and_exit_130(tmp_path: Path, moment: str) -> None:
+    """The moment is made certain: the interrupt arrives during the import `moment` names."""
     hook = (
-        "import builtins, os, signal\n"
+        "import builtins, os, signal, sys\n"
         "real = builtins.__import__\n"
-        "def imp(name, *a, **k):\n"
-        "    if name == 'typer':\n"
+        "def imp(name, globals=None, locals=None, fromlist=(), level=0):\n"
+        f"    if {moment}:\n"
         "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return real(name, *a, **k)\n"
+        "    return real(name, globals, locals, fromlist, level)\n"
         "builtins.__import__ = imp\n"
-        "import sys; sys.argv = ['mldsplan', 'log', '1']\n"
+        "sys.argv = ['mldsplan', 'log', '1']\n"
         "from mldsplan.launch import entry\n"
         "entry()\n"
     )

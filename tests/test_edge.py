@@ -208,29 +208,3 @@ def test_completion_of_inline_modules_reads_them_as_toml(tmp_path: Path) -> None
     other.write_text('modules = [{code = "a"}, {code = "b"}]\n[[groups]]\ncode = "g"\n')
     assert _plain_codes(other.read_text()) is None
     assert module_codes(other) == ["a", "b"]
-
-
-def test_a_ctrl_c_while_the_domain_first_loads_is_one_line_and_exit_130(tmp_path: Path) -> None:
-    """The domain is imported lazily now (a TAB press needs none of it): a Ctrl-C during its
-    first import, wherever that happens, still ends the run with the one line."""
-    hook = (
-        "import builtins, os, signal, sys\n"
-        "real = builtins.__import__\n"
-        "def imp(name, globals=None, locals=None, fromlist=(), level=0):\n"
-        "    if name.startswith('mldsplan.domain') and 'mldsplan.domain' not in sys.modules:\n"
-        "        os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return real(name, globals, locals, fromlist, level)\n"
-        "builtins.__import__ = imp\n"
-        "sys.argv = ['mldsplan', 'log', '1']\n"
-        "from mldsplan.launch import entry\n"
-        "entry()\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", hook],
-        env=child_env(tmp_path / "progress.toml"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert (done.returncode, done.stderr) == (130, "Error: interrupted; nothing was changed\n")
-    assert not (tmp_path / "progress.toml").exists()
